@@ -1,0 +1,8 @@
+"""chainrule: learn and practise the chain rule of calculus in a terminal.
+
+The package is split so that the math core (parsing, rules, checking, bank,
+session, store) knows nothing of the terminal; ``render`` owns every rich
+renderable and ``cli`` is a thin typer layer over both.
+"""
+
+__version__ = "0.1.0"

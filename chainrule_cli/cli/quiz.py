@@ -1,0 +1,9 @@
+"""``chainrule check`` (filled in by the checking issue)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

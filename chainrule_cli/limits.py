@@ -1,0 +1,93 @@
+"""Time limits for computer-algebra work.
+
+SymPy's ``simplify``, ``factor`` and ``equals`` have no time bound of their own, and
+hostile input must end within seconds. SymPy is pure Python, so a ``SIGALRM``
+raised on the main thread interrupts it between bytecodes. The alarm raises a
+private ``BaseException`` (so no ``except Exception`` inside SymPy can swallow
+it), which the limit that set it turns into ``TooComplex``. Off the main thread
+(or without ``SIGALRM``) blocks run unbounded; the CLI always runs on the main
+thread.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from chainrule_cli.errors import TooComplex
+
+T = TypeVar("T")
+
+
+class _Deadline(BaseException):
+    """Raised by the alarm; carries the limit it belongs to."""
+
+    def __init__(self, owner: object) -> None:
+        super().__init__()
+        self.owner = owner
+
+
+_active: list[tuple[object, float]] = []  # (owner, absolute deadline), innermost last
+
+
+def _usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    if _active:
+        owner = min(_active, key=lambda item: item[1])[0]
+        raise _Deadline(owner)
+
+
+def _arm() -> None:
+    if not _active:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return
+    soonest = min(deadline for _, deadline in _active)
+    signal.setitimer(signal.ITIMER_REAL, max(soonest - time.monotonic(), 1e-4))
+
+
+@contextmanager
+def time_limit(seconds: float, what: str = "This computation") -> Iterator[None]:
+    """Raise ``TooComplex`` if the block runs longer than ``seconds``.
+
+    Limits nest: the soonest deadline fires first and only the block that set it
+    turns it into ``TooComplex``; an outer deadline passes through inner blocks.
+    """
+    if not _usable():
+        yield
+        return
+    owner = object()
+    if not _active:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    _active.append((owner, time.monotonic() + seconds))
+    _arm()
+    try:
+        yield
+    except _Deadline as exc:
+        if exc.owner is not owner:
+            raise
+        raise TooComplex(f"{what} took too long (the limit is {seconds:g} s)") from None
+    finally:
+        _active[:] = [item for item in _active if item[0] is not owner]
+        _arm()
+
+
+def attempt(seconds: float, fn: Callable[[], T], fallback: T) -> T:
+    """Return ``fn()`` if it finishes in time without error, else ``fallback``.
+
+    For optional polish (factoring a result for display, simplifying a value):
+    when it is slow or fails, showing the plain form is better than nothing.
+    """
+    try:
+        with time_limit(seconds):
+            return fn()
+    except TooComplex:
+        return fallback
+    except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError, AttributeError):
+        return fallback

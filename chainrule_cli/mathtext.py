@@ -1,0 +1,252 @@
+"""One-line math as people write it: ``6(3x + 1)``, ``2x·cos(x²)``, ``1/(2√(x + 1))``.
+
+SymPy's ``str`` is for programs (``2*x*cos(x**2)``) and its pretty printer takes
+several lines. This printer writes textbook notation on one line, in unicode
+(superscripts, √, π, ·, −) or in ASCII that the parser reads back (``^``, ``*``,
+``sqrt``). It works on evaluated and unevaluated expressions alike, so the
+product "as written", 2(3x + 1)·3, prints as written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sympy
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+# Precedence levels: a child binding looser than its context gets brackets.
+ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
+
+FUNCTION_NAMES = {
+    "log": "ln",
+    "asin": "arcsin",
+    "acos": "arccos",
+    "atan": "arctan",
+}
+
+
+def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
+    """Format ``expr`` on one line.
+
+    ``ordered`` sorts the terms of sums (3x + 1, not 1 + 3x); pass False for an
+    expression kept as the user typed it.
+    """
+    return _Printer(unicode, ordered).text(expr)
+
+
+class _Printer:
+    def __init__(self, unicode: bool, ordered: bool) -> None:
+        self.unicode = unicode
+        self.ordered = ordered
+        self.times = "·" if unicode else "*"
+        self.minus = "−" if unicode else "-"
+
+    # -- entry -----------------------------------------------------------------
+    def text(self, expr: sympy.Basic) -> str:
+        return self.render(expr)[0]
+
+    def wrap(self, expr: sympy.Basic, level: int) -> str:
+        """``expr`` in brackets if it binds more loosely than ``level``."""
+        text, own = self.render(expr)
+        return f"({text})" if own < level else text
+
+    def render(self, expr: sympy.Basic) -> tuple[str, int]:
+        """The text of ``expr`` and its precedence level."""
+        import sympy as sp
+
+        if isinstance(expr, sp.Add):
+            return self.add(expr), ADD
+        if isinstance(expr, sp.Mul):
+            return self.mul(expr)
+        if isinstance(expr, sp.Pow):
+            return self.pow(expr)
+        if isinstance(expr, sp.Rational | sp.Float):
+            return self.number(expr)
+        if expr is sp.E:
+            return "e", ATOM
+        if expr is sp.pi:
+            return ("π" if self.unicode else "pi"), ATOM
+        if expr in (sp.oo, sp.zoo):
+            return ("∞" if self.unicode else "oo"), ATOM
+        if expr is sp.S.NegativeInfinity:
+            return (self.minus + ("∞" if self.unicode else "oo")), NEG
+        if isinstance(expr, sp.Symbol):
+            return expr.name, ATOM
+        if isinstance(expr, sp.Abs):
+            return f"|{self.text(expr.args[0])}|", ATOM
+        if isinstance(expr, sp.exp):
+            return self.power_text(sp.E, expr.args[0]), POW
+        if isinstance(expr, sp.Function):
+            name = FUNCTION_NAMES.get(expr.func.__name__, expr.func.__name__)
+            if len(expr.args) == 1 and isinstance(expr.args[0], sp.Abs):
+                return f"{name}{self.text(expr.args[0])}", ATOM
+            args = ", ".join(self.text(a) for a in expr.args)
+            return f"{name}({args})", ATOM
+        return str(expr), ATOM
+
+    # -- numbers ---------------------------------------------------------------
+    def number(self, expr: sympy.Expr) -> tuple[str, int]:
+        import sympy as sp
+
+        if isinstance(expr, sp.Float):
+            value = float(expr)
+            text = f"{value:.6g}"
+            if "e" in text:
+                mantissa, exponent = text.split("e")
+                text = f"{mantissa}{self.times}10^({int(exponent)})"
+            return (self.minus + text[1:], NEG) if text.startswith("-") else (text, ATOM)
+        if isinstance(expr, sp.Integer):
+            value = int(expr)
+            return (self.minus + str(-value), NEG) if value < 0 else (str(value), ATOM)
+        p, q = int(expr.p), int(expr.q)
+        sign = self.minus if p < 0 else ""
+        return f"{sign}{abs(p)}/{q}", MUL
+
+    # -- sums ------------------------------------------------------------------
+    def add(self, expr: sympy.Add) -> str:
+        terms = list(expr.as_ordered_terms()) if self.ordered else list(expr.args)
+        parts: list[str] = []
+        for index, term in enumerate(terms):
+            negative, magnitude = self.split_sign(term)
+            text = self.wrap(magnitude, ADD + 1) if negative else self.wrap(term, ADD + 1)
+            if index == 0:
+                parts.append(f"{self.minus}{text}" if negative else text)
+            else:
+                parts.append(f" {self.minus} {text}" if negative else f" + {text}")
+        return "".join(parts)
+
+    def split_sign(self, term: sympy.Expr) -> tuple[bool, sympy.Expr]:
+        """(True, |term|) when the term prints with a leading minus."""
+        import sympy as sp
+
+        if isinstance(term, sp.Number) and term.is_negative:
+            return True, -term
+        if isinstance(term, sp.Mul) and term.args:
+            first = term.args[0]
+            if isinstance(first, sp.Number) and first.is_negative:
+                rest = term.args[1:]
+                if first == -1:
+                    magnitude = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+                else:
+                    magnitude = sp.Mul(-first, *rest, evaluate=False)
+                return True, magnitude
+        return False, term
+
+    # -- products ----------------------------------------------------------------
+    def mul(self, expr: sympy.Mul) -> tuple[str, int]:
+        import sympy as sp
+
+        negative, magnitude = self.split_sign(expr)
+        if negative:
+            text = self.wrap(magnitude, MUL) if not isinstance(magnitude, sp.Add) else f"({self.text(magnitude)})"
+            return f"{self.minus}{text}", NEG
+        numerator: list[sympy.Expr] = []
+        denominator: list[sympy.Expr] = []
+        for factor in _flat_factors(expr):
+            if isinstance(factor, sp.Pow) and factor.exp.is_number and factor.exp.is_negative:
+                flipped = (
+                    factor.base
+                    if factor.exp == -1
+                    else sp.Pow(factor.base, -factor.exp, evaluate=False)
+                )
+                denominator.append(flipped)
+            elif isinstance(factor, sp.Rational) and not isinstance(factor, sp.Integer):
+                if factor.p != 1:
+                    numerator.append(sp.Integer(factor.p))
+                denominator.append(sp.Integer(factor.q))
+            else:
+                numerator.append(factor)
+        top = self.product(numerator) if numerator else "1"
+        if not denominator:
+            return top, MUL
+        bottom = self.product(denominator)
+        if len(denominator) > 1:
+            bottom = f"({bottom})"
+        return f"{top}/{bottom}", MUL
+
+    def product(self, factors: list[sympy.Expr]) -> str:
+        """Join factors: ``2x``, ``6(3x + 1)``, ``2x·cos(x²)``."""
+        import sympy as sp
+
+        out = ""
+        previous: sympy.Expr | None = None
+        for factor in factors:
+            text = self.wrap(factor, MUL + 1)
+            if isinstance(factor, sp.Number) and factor.is_negative and previous is not None:
+                text = f"({text})"
+            if previous is None:
+                out = text
+            elif (isinstance(previous, sp.Number) and (text[0].isalpha() or text[0] in "(√∛π|")) or (
+                isinstance(previous, sp.Symbol) and text[0] == "("
+            ):
+                # 2x, 6(3x + 1), x(x + 1): juxtapose, as on paper.
+                out += text
+            else:
+                out += self.times + text
+            previous = factor
+        return out
+
+    # -- powers ----------------------------------------------------------------
+    def pow(self, expr: sympy.Pow) -> tuple[str, int]:
+        import sympy as sp
+
+        base, exp = expr.args
+        if exp == sp.Rational(1, 2):
+            return self.root("√" if self.unicode else "sqrt", base), ATOM
+        if exp == sp.Rational(1, 3):
+            return self.root("∛" if self.unicode else "cbrt", base), ATOM
+        if exp.is_number and exp.is_negative:
+            flipped = base if exp == -1 else sp.Pow(base, -exp, evaluate=False)
+            bottom = self.wrap(flipped, MUL + 1)
+            return f"1/{bottom}", MUL
+        if isinstance(base, sp.Function) and not isinstance(base, sp.Abs | sp.exp) and _small_int(exp):
+            # sin²(x): the textbook way to write (sin x)².
+            name, _ = self.render(base.func(sp.Symbol("·")))
+            head = name.split("(")[0]
+            args = ", ".join(self.text(a) for a in base.args)
+            return f"{head}{self.superscript(exp)}({args})", ATOM
+        return self.power_text(base, exp), POW
+
+    def root(self, sign: str, base: sympy.Expr) -> str:
+        import sympy as sp
+
+        if self.unicode and isinstance(base, sp.Symbol | sp.Integer) and not base.is_negative:
+            return f"{sign}{self.text(base)}"
+        return f"{sign}({self.text(base)})"
+
+    def power_text(self, base: sympy.Expr, exp: sympy.Expr) -> str:
+        import sympy as sp
+
+        base_text = self.wrap(base, ATOM)
+        if isinstance(base, sp.Pow | sp.exp):
+            base_text = f"({self.text(base)})"
+        if self.unicode and _small_int(exp):
+            return base_text + self.superscript(exp)
+        exp_text, level = self.render(exp)
+        if level < ATOM or not isinstance(exp, sp.Symbol | sp.Integer):
+            exp_text = f"({exp_text})"
+        return f"{base_text}^{exp_text}"
+
+    def superscript(self, exp: sympy.Expr) -> str:
+        return str(int(exp)).translate(SUPERSCRIPT) if self.unicode else f"^{int(exp)}"
+
+
+def _small_int(exp: sympy.Expr) -> bool:
+    import sympy as sp
+
+    return isinstance(exp, sp.Integer) and 1 < int(exp) < 100
+
+
+def _flat_factors(expr: sympy.Mul) -> list[sympy.Expr]:
+    """The factors of a product, with unevaluated nested products opened up."""
+    import sympy as sp
+
+    out: list[sympy.Expr] = []
+    for factor in expr.args:
+        if isinstance(factor, sp.Mul):
+            out.extend(_flat_factors(factor))
+        else:
+            out.append(factor)
+    return out

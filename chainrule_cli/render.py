@@ -1,0 +1,304 @@
+"""Every rich renderable lives here: steps tables, chain diagrams, hint panels,
+verdicts and summaries. The core hands over SymPy expressions and plain data;
+this module decides how they look. Nothing else imports rich.
+
+Output adapts to the terminal: unicode math (x², √, ·) where the console's
+encoding allows it, ASCII otherwise; rich itself honours ``NO_COLOR`` and
+``TERM=dumb``, and wraps at the terminal's width (80 columns is the design size).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from chainrule_cli.mathtext import show
+
+if TYPE_CHECKING:
+    import sympy
+
+    from chainrule_cli.explain import Combination, Layer, Step
+    from chainrule_cli.rules import Analysis, LayerValues, NumberCheck
+
+
+def make_console(stderr: bool = False, width: int | None = None) -> Console:
+    """A console for stdout or stderr; ``COLUMNS`` and ``NO_COLOR`` are honoured by rich."""
+    return Console(
+        stderr=stderr,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def supports_unicode(console: Console) -> bool:
+    """Whether math can use x², √ and ·: the output encoding must be UTF-something."""
+    if os.environ.get("CHAINRULE_ASCII"):
+        return False
+    encoding = (console.encoding or "").lower()
+    return encoding.startswith("utf")
+
+
+class Math:
+    """Formats math for one console (unicode or ASCII)."""
+
+    def __init__(self, unicode: bool) -> None:
+        self.unicode = unicode
+        self.arrow = "→" if unicode else "->"
+        self.times = "×" if unicode else "x"
+        self.check = "✓" if unicode else "ok"
+        self.cross = "✗" if unicode else "x"
+        self.approx = "≈" if unicode else "~"
+        self.prime = "′" if unicode else "'"
+
+    def __call__(self, expr: Any, written: bool = False) -> str:
+        return show(expr, unicode=self.unicode, ordered=not written)
+
+    def number(self, value: float) -> str:
+        text = f"{value:.6g}"
+        return text.replace("-", "−") if self.unicode else text
+
+
+def math_for(console: Console) -> Math:
+    return Math(supports_unicode(console))
+
+
+# -- errors ------------------------------------------------------------------------
+def error(message: str, caret_lines: Sequence[str] = ()) -> None:
+    """One clear line on stderr, and the input with a caret for math input."""
+    console = make_console(stderr=True)
+    console.print(Text("error: ", style="bold red") + Text(message))
+    for line in caret_lines:
+        console.print(Text(line, style="red" if line.strip() == "^" else ""))
+
+
+# -- solve -------------------------------------------------------------------------
+def chain_diagram(pairs: Sequence[tuple[str, Any]], variable: str, m: Math) -> Text:
+    """x → u = 3x + 1 → y = u²"""
+    text = Text(variable, style="bold")
+    for name, definition in pairs:
+        text.append(f" {m.arrow} ")
+        text.append(f"{name} = ", style="bold")
+        text.append(m(definition, written=True), style="cyan")
+    return text
+
+
+def _d(top: str, bottom: str) -> str:
+    return f"d{top}/d{bottom}"
+
+
+def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Text]]:
+    """The four steps of one layer: identify, outer derivative, inner derivative, multiply."""
+    out, letter = layer.output, layer.letter
+    if layer.trivial:
+        return [
+            (
+                "",
+                "Table rule",
+                Text(f"({m(layer.outer_form)}){m.prime} = {m(layer.outer_derivative_form)}"),
+            )
+        ]
+    identify = Text()
+    identify.append("inner ")
+    identify.append(f"{letter} = {m(layer.inner, written=True)}", style="cyan")
+    identify.append(", outer ")
+    identify.append(f"{out} = {m(layer.outer_form)}", style="magenta")
+    outer = Text()
+    outer.append(f"{_d(out, letter)} = {m(layer.outer_derivative_form)}", style="magenta")
+    outer.append(f" {m.arrow} ")
+    outer.append(m(layer.outer_derivative, written=True), style="magenta")
+    outer.append("  (inner kept as it is)", style="dim")
+    inner = Text(f"{_d(letter, variable)} = {m(layer.inner_derivative)}", style="cyan")
+    multiply = Text()
+    multiply.append(m(layer.product_written, written=True))
+    if m(layer.product_written, written=True) != m(layer.product):
+        multiply.append(" = ")
+        multiply.append(m(layer.product), style="bold")
+    return [
+        ("1", "Identify", identify),
+        ("2", "Outer derivative", outer),
+        ("3", "Inner derivative", inner),
+        ("4", "Multiply", multiply),
+    ]
+
+
+def combination_row(step: Combination, m: Math) -> tuple[str, str, Text]:
+    titles = {
+        "sum": "Sum rule",
+        "constant multiple": "Constant multiple",
+        "product": "Product rule",
+        "quotient": "Quotient rule",
+        "general power": "General power",
+    }
+    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+    text = Text(formula)
+    names = ("f", "g", "h", "k")
+    if step.kind in ("product", "quotient", "general power"):
+        labels = ("u", "v") if step.kind == "general power" else names
+        parts = ", ".join(f"{n} = {m(p, written=True)}" for n, p in zip(labels, step.parts, strict=False))
+        text.append(f" with {parts}", style="dim")
+    elif step.kind == "constant multiple":
+        text.append(f" with f = {m(step.parts[0], written=True)}", style="dim")
+    text.append(f"\n{m.arrow} {m(step.derivative)}")
+    return ("", titles[step.kind], text)
+
+
+def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
+    from chainrule_cli.explain import Layer
+
+    table = Table(
+        box=box.SIMPLE_HEAD if m.unicode else box.ASCII, expand=False, show_lines=False, show_edge=False
+    )
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Step", style="bold", no_wrap=True)
+    table.add_column("Work", overflow="fold")
+    for index, step in enumerate(steps):
+        if isinstance(step, Layer):
+            if not step.trivial:
+                title = Text(f"Layer {step.output} = {m(step.outer_form)}", style="bold yellow")
+                table.add_row("", title, Text(""))
+            rows = layer_rows(step, m, variable)
+        else:
+            rows = [combination_row(step, m)]
+        for row in rows:
+            table.add_row(*row)
+        if index < len(steps) - 1:
+            table.add_section()
+    return table
+
+
+def rates_diagram(
+    variable: str,
+    at: Any,
+    pairs: Sequence[tuple[str, Any]],
+    values: Sequence[LayerValues],
+    y_value: Any,
+    slope: Any,
+    m: Math,
+) -> Text | None:
+    """The chapter's gear-ratio picture: x = 1 ──×3──▶ u = 4 ──×8──▶ y = 16."""
+    if not pairs or len(values) != len(pairs) - 1:
+        return None
+    ordered = list(reversed(values))  # innermost layer first
+    arrow_body = "──" if m.unicode else "--"
+    head = "▶" if m.unicode else ">"
+    text = Text(f"{variable} = {m(at)}", style="bold")
+    rates = [ordered[0].inner_derivative] + [v.outer_derivative for v in ordered]
+    points = [v.inner for v in ordered] + [y_value]
+    for (name, _), rate, point in zip(pairs, rates, points, strict=True):
+        text.append(f" {arrow_body}{m.times}{m(rate)}{arrow_body}{head} ", style="yellow")
+        text.append(f"{name} = {m(point)}", style="bold")
+    product = f" {m.times} ".join(m(r) for r in rates)
+    text.append(f"\n  total rate {product} = {m(slope)}", style="dim")
+    return text
+
+
+def solve_view(
+    analysis: Analysis,
+    steps: Sequence[Step],
+    pairs: Sequence[tuple[str, Any]],
+    at: Any | None,
+    slope: Any | None,
+    values: Sequence[LayerValues],
+    check: NumberCheck | None,
+    console: Console,
+) -> RenderableType:
+    m = math_for(console)
+    var = analysis.variable.name
+    parts: list[RenderableType] = []
+    heading = Text("y = ", style="bold") + Text(m(analysis.tree.written, written=True), style="bold cyan")
+    kind = analysis.type
+    if kind:
+        heading.append(f"   ({kind})", style="dim")
+    parts.append(heading)
+    if pairs:
+        parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(pairs, var, m))
+    parts.append(Text(""))
+    parts.append(steps_table(steps, m, var))
+    derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(m(analysis.clean), style="bold green")
+    parts.append(derivative)
+    if at is not None and slope is not None:
+        parts.append(Text(""))
+        parts.append(Text(f"At {var} = {m(at)}", style="bold underline"))
+        names = {id(s.node): s for s in steps if hasattr(s, "letter")}
+        for v in values:
+            step = names.get(id(v.layer))
+            if step is None:
+                continue
+            out, letter = step.output, step.letter
+            parts.append(
+                Text(
+                    f"  {letter} = {m(v.inner)},  {_d(out, letter)} = {m(v.outer_derivative)},  "
+                    f"{_d(letter, var)} = {m(v.inner_derivative)},  "
+                    f"{_d(out, var)} = {m(v.outer_derivative)} {m.times} {m(v.inner_derivative)} = {m(v.product)}"
+                )
+            )
+        y_value = analysis.expr.xreplace({analysis.variable: at})
+        rates = rates_diagram(var, at, pairs, values, y_value, slope, m)
+        if rates is not None:
+            parts.append(Text("  ") + rates)
+        numeric = float(slope)
+        slope_text = Text("  slope = ", style="bold") + Text(m(slope), style="bold green")
+        if m(slope) != m.number(numeric):
+            slope_text.append(f" {m.approx} {m.number(numeric)}")
+        parts.append(slope_text)
+    if check is not None:
+        parts.append(Text(""))
+        parts.append(number_check_text(check, var, m))
+    return Group(*parts)
+
+
+def number_check_text(check: NumberCheck, variable: str, m: Math) -> Text:
+    text = Text("Check with numbers: ", style="bold")
+    dy = check.y1 - check.y0
+    text.append(
+        f"{variable} from {m.number(check.x0)} to {m.number(check.x1)} moves y from "
+        f"{m.number(check.y0)} to {m.approx}{m.number(check.y1)} (change {m.approx}{m.number(dy)}), "
+        f"a rate of about {m.number(float(f'{check.rate:.4g}'))} {m.approx} {m.number(check.expected)} "
+    )
+    if check.agrees:
+        text.append(m.check, style="bold green")
+    else:
+        text.append(f"{m.cross} (the numbers disagree)", style="bold red")
+    return text
+
+
+# -- checking ----------------------------------------------------------------------------
+def verdict(correct: bool, feedback: str, read_as: str, console: Console) -> RenderableType:
+    m = math_for(console)
+    if correct:
+        head = Text(f"{m.check} Correct", style="bold green")
+    else:
+        head = Text(f"{m.cross} Not quite", style="bold red")
+    if feedback:
+        head.append(f": {feedback}" if not correct else f" — {feedback}")
+    return Group(head, Text(f"  read as {read_as}", style="dim"))
+
+
+def panel(title: str, body: RenderableType, style: str = "cyan") -> Panel:
+    return Panel(body, title=title, title_align="left", border_style=style, expand=False)
+
+
+def table(columns: Iterable[str], rows: Iterable[Sequence[Any]], title: str | None = None, unicode: bool = True) -> Table:
+    out = Table(title=title, box=box.SIMPLE_HEAD if unicode else box.ASCII, title_justify="left")
+    for column in columns:
+        out.add_column(column)
+    for row in rows:
+        out.add_row(*(str(cell) if not isinstance(cell, Text) else cell for cell in row))
+    return out
+
+
+def print_json(data: Any) -> None:
+    """Pure JSON on stdout: no markup, no colour, whatever the terminal."""
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,665 @@
+"""The rule tree: an expression taken apart the way the chain rule teaches it.
+
+One tree is built per expression and everything else reads it: the steps that
+``solve`` shows, the JSON, the quiz's hints, the checker's expected answer and
+the "buggy" derivatives that name a mistake. There is no second derivative
+engine: ``sympy.diff`` appears only in the tests, as the oracle.
+
+A ``Chain`` node is one layer, y = f(u) with u = g(x). Its outer function comes
+from ``DERIVATIVES``, a table as in a textbook (so tan′ is sec², not
+1 + tan²), and its inner function is a subtree. Sums, constant multiples,
+products and quotients are nodes of their own, so the chain rule is applied
+inside each part with the right rule named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from chainrule_cli import syntax
+from chainrule_cli.errors import DomainError, InputError
+from chainrule_cli.limits import attempt
+from chainrule_cli.parsing import parse, symbol
+
+if TYPE_CHECKING:
+    import sympy
+
+TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
+TRIG = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan")
+#: Letters for the layers, innermost first (x → u → v → w …).
+LETTERS = ("u", "v", "w", "s", "r", "q", "p", "m", "k", "h")
+
+
+def _u() -> sympy.Symbol:
+    import sympy as sp
+
+    return sp.Symbol("u", real=True)
+
+
+def _table() -> dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], str]]:
+    """name → (f(u), f′(u), the rule in words), as in a table of derivatives."""
+    import sympy as sp
+
+    return {
+        "sin": (sp.sin, sp.cos, "(sin u)′ = cos u"),
+        "cos": (sp.cos, lambda u: -sp.sin(u), "(cos u)′ = −sin u"),
+        "tan": (sp.tan, lambda u: sp.sec(u) ** 2, "(tan u)′ = sec²u"),
+        "sec": (sp.sec, lambda u: sp.sec(u) * sp.tan(u), "(sec u)′ = sec u·tan u"),
+        "csc": (sp.csc, lambda u: -sp.csc(u) * sp.cot(u), "(csc u)′ = −csc u·cot u"),
+        "cot": (sp.cot, lambda u: -sp.csc(u) ** 2, "(cot u)′ = −csc²u"),
+        "asin": (sp.asin, lambda u: 1 / sp.sqrt(1 - u**2), "(arcsin u)′ = 1/√(1 − u²)"),
+        "acos": (sp.acos, lambda u: -1 / sp.sqrt(1 - u**2), "(arccos u)′ = −1/√(1 − u²)"),
+        "atan": (sp.atan, lambda u: 1 / (1 + u**2), "(arctan u)′ = 1/(1 + u²)"),
+        "sinh": (sp.sinh, sp.cosh, "(sinh u)′ = cosh u"),
+        "cosh": (sp.cosh, sp.sinh, "(cosh u)′ = sinh u"),
+        "tanh": (sp.tanh, lambda u: sp.sech(u) ** 2, "(tanh u)′ = sech²u"),
+        "exp": (sp.exp, sp.exp, "(eᵘ)′ = eᵘ"),
+        "log": (sp.log, lambda u: 1 / u, "(ln u)′ = 1/u"),
+        "ln_abs": (lambda u: sp.log(sp.Abs(u)), lambda u: 1 / u, "(ln|u|)′ = 1/u"),
+        "sqrt": (sp.sqrt, lambda u: 1 / (2 * sp.sqrt(u)), "(√u)′ = 1/(2√u)"),
+        "cbrt": (sp.cbrt, lambda u: 1 / (3 * u ** sp.Rational(2, 3)), "(∛u)′ = 1/(3∛u²)"),
+        "abs": (sp.Abs, lambda u: u / sp.Abs(u), "(|u|)′ = u/|u|"),
+    }
+
+
+@dataclass(frozen=True)
+class Outer:
+    """The outer function of one layer, f(u), with its derivative from the table.
+
+    ``name`` is the table entry (``sin``, ``log``, …) or ``power`` (uⁿ, n a
+    constant) or ``exponential`` (aᵘ, a a constant other than e).
+    """
+
+    name: str
+    form: Any  # f(u) in the placeholder u, a sympy expression
+    derivative: Any  # f′(u) in u
+    rule: str  # the table row, in words
+
+    @staticmethod
+    def function(name: str) -> Outer:
+        f, df, rule = _table()[name]
+        u = _u()
+        return Outer(name, f(u), df(u), rule)
+
+    @staticmethod
+    def power(n: sympy.Expr) -> Outer:
+        u = _u()
+        import sympy as sp
+
+        n_minus_1 = n - 1
+        rule = "power rule: (uⁿ)′ = n·uⁿ⁻¹"
+        return Outer("power", sp.Pow(u, n), n * sp.Pow(u, n_minus_1), rule)
+
+    @staticmethod
+    def exponential(base: sympy.Expr) -> Outer:
+        import sympy as sp
+
+        u = _u()
+        if base == sp.E:
+            return Outer.function("exp")
+        return Outer("exponential", sp.Pow(base, u), sp.Pow(base, u) * sp.log(base), "(aᵘ)′ = aᵘ·ln a")
+
+    def at(self, inner: sympy.Expr, evaluate: bool = True) -> sympy.Expr:
+        """f′(inner): the outer derivative with the inner function kept as it is."""
+        return _substitute(self.derivative, inner, evaluate)
+
+    def of(self, inner: sympy.Expr, evaluate: bool = True) -> sympy.Expr:
+        """f(inner)."""
+        return _substitute(self.form, inner, evaluate)
+
+    @property
+    def exponent(self) -> sympy.Expr | None:
+        """n for a power layer, else None."""
+        return self.form.exp if self.name == "power" else None
+
+    @property
+    def type(self) -> str | None:
+        """Which of the bank's types a layer with this outer function belongs to."""
+        import sympy as sp
+
+        if self.name == "power":
+            n = self.form.exp
+            if isinstance(n, sp.Rational) and not isinstance(n, sp.Integer):
+                return "root"
+            return "power"
+        if self.name in ("sqrt", "cbrt"):
+            return "root"
+        if self.name in ("exp", "exponential"):
+            return "exponential"
+        if self.name in TRIG:
+            return "trig"
+        if self.name in ("log", "ln_abs"):
+            return "log"
+        return None
+
+
+def _substitute(expr: sympy.Expr, inner: sympy.Expr, evaluate: bool) -> sympy.Expr:
+    import sympy as sp
+
+    if evaluate:
+        return expr.xreplace({_u(): inner})
+    with sp.evaluate(False):
+        return expr.xreplace({_u(): inner})
+
+
+# -- the tree ----------------------------------------------------------------
+#: A "twist" replaces one chain layer's derivative, to build a typical mistake.
+Twist = Callable[["Chain", Any], Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """A node of the rule tree. ``written`` keeps the input as typed; ``expr`` is evaluated."""
+
+    written: Any
+    expr: Any
+    variable: Any
+
+    name = "rule"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return ()
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        """The derivative; a ``twist`` swaps in a wrong step at chosen layers."""
+        raise NotImplementedError
+
+    @cached_property
+    def derivative(self) -> sympy.Expr:
+        return self.derive()
+
+    def walk(self) -> Iterator[Rule]:
+        """Pre-order: this node, then its children."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def post_order(self) -> Iterator[Rule]:
+        for child in self.children:
+            yield from child.post_order()
+        yield self
+
+
+@dataclass(frozen=True, eq=False)
+class Constant(Rule):
+    name = "constant"
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        import sympy as sp
+
+        return sp.Integer(0)
+
+
+@dataclass(frozen=True, eq=False)
+class Variable(Rule):
+    name = "variable"
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        import sympy as sp
+
+        return sp.Integer(1)
+
+
+@dataclass(frozen=True, eq=False)
+class Sum(Rule):
+    """Sum rule: differentiate term by term."""
+
+    terms: tuple[Rule, ...] = ()
+    name = "sum"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return self.terms
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        import sympy as sp
+
+        return sp.Add(*(t.derive(twist) for t in self.terms))
+
+
+@dataclass(frozen=True, eq=False)
+class Scaled(Rule):
+    """Constant multiple rule: (c·f)′ = c·f′."""
+
+    factor: Any = None  # the constant, evaluated
+    body: Rule | None = None
+    name = "constant multiple"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return (self.body,) if self.body is not None else ()
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        assert self.body is not None
+        return self.factor * self.body.derive(twist)
+
+
+@dataclass(frozen=True, eq=False)
+class Product(Rule):
+    """Product rule: (fg)′ = f′g + fg′ (for more factors, one term per factor)."""
+
+    factors: tuple[Rule, ...] = ()
+    name = "product"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return self.factors
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        import sympy as sp
+
+        terms = []
+        for i, factor in enumerate(self.factors):
+            others = [f.expr for j, f in enumerate(self.factors) if j != i]
+            terms.append(sp.Mul(factor.derive(twist), *others))
+        return sp.Add(*terms)
+
+
+@dataclass(frozen=True, eq=False)
+class Quotient(Rule):
+    """Quotient rule: (f/g)′ = (f′g − fg′)/g²."""
+
+    numerator: Rule | None = None
+    denominator: Rule | None = None
+    name = "quotient"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return tuple(c for c in (self.numerator, self.denominator) if c is not None)
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        assert self.numerator is not None and self.denominator is not None
+        f, g = self.numerator, self.denominator
+        return (f.derive(twist) * g.expr - f.expr * g.derive(twist)) / g.expr**2
+
+
+@dataclass(frozen=True, eq=False)
+class GeneralPower(Rule):
+    """u^v with the variable in both: (uᵛ)′ = uᵛ·(v′·ln u + v·u′/u)."""
+
+    base: Rule | None = None
+    exponent: Rule | None = None
+    name = "general power"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return tuple(c for c in (self.base, self.exponent) if c is not None)
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        import sympy as sp
+
+        assert self.base is not None and self.exponent is not None
+        u, v = self.base, self.exponent
+        return self.expr * (v.derive(twist) * sp.log(u.expr) + v.expr * u.derive(twist) / u.expr)
+
+
+@dataclass(frozen=True, eq=False)
+class Chain(Rule):
+    """One layer y = f(u), u = g(x): y′ = f′(g(x))·g′(x)."""
+
+    outer: Outer | None = None
+    inner: Rule | None = None
+    name = "chain"
+
+    @property
+    def children(self) -> tuple[Rule, ...]:
+        return (self.inner,) if self.inner is not None else ()
+
+    @property
+    def trivial(self) -> bool:
+        """True when the inner function is just x (no chain rule needed)."""
+        return isinstance(self.inner, Variable)
+
+    @property
+    def o(self) -> Outer:
+        assert self.outer is not None
+        return self.outer
+
+    @property
+    def g(self) -> Rule:
+        assert self.inner is not None
+        return self.inner
+
+    @property
+    def outer_derivative(self) -> sympy.Expr:
+        """f′(g(x)), evaluated."""
+        return self.o.at(self.g.expr)
+
+    @property
+    def outer_derivative_written(self) -> sympy.Expr:
+        """f′(g(x)) with g kept as typed: 2(3x + 1), not 6x + 2."""
+        return self.o.at(self.g.written, evaluate=False)
+
+    @property
+    def inner_derivative(self) -> sympy.Expr:
+        return self.g.derivative
+
+    def derive(self, twist: Twist | None = None) -> sympy.Expr:
+        inner_derivative = self.g.derive(twist)
+        if twist is not None:
+            replaced = twist(self, inner_derivative)
+            if replaced is not None:
+                return replaced
+        return self.outer_derivative * inner_derivative
+
+
+# -- building the tree from the syntax tree ---------------------------------------------
+def build(node: syntax.Node, variable: sympy.Symbol) -> Rule:
+    """Decompose a syntax tree into a rule tree."""
+    import sympy as sp
+
+    written = syntax.to_sympy(node, variable, evaluate=False)
+    expr = syntax.to_sympy(node, variable)
+    base = {"written": written, "expr": expr, "variable": variable}
+
+    if not syntax.has_variable(node):
+        return Constant(**base)
+    if isinstance(node, syntax.Var):
+        return Variable(**base)
+    if isinstance(node, syntax.Add):
+        return Sum(**base, terms=tuple(build(t, variable) for t in node.terms))
+    if isinstance(node, syntax.Neg):
+        return Scaled(**base, factor=sp.Integer(-1), body=build(node.operand, variable))
+    if isinstance(node, syntax.Mul):
+        constants = [f for f in node.factors if not syntax.has_variable(f)]
+        varying = [f for f in node.factors if syntax.has_variable(f)]
+        if len(varying) == 1:
+            body = build(varying[0], variable)
+        else:
+            body_node = syntax.Mul(tuple(varying), node.span)
+            body = Product(
+                written=syntax.to_sympy(body_node, variable, evaluate=False),
+                expr=syntax.to_sympy(body_node, variable),
+                variable=variable,
+                factors=tuple(build(f, variable) for f in varying),
+            )
+        if not constants:
+            return body
+        factor = sp.Mul(*(syntax.to_sympy(c, variable) for c in constants))
+        return Scaled(**base, factor=factor, body=body)
+    if isinstance(node, syntax.Div):
+        num, den = node.numerator, node.denominator
+        if not syntax.has_variable(den):
+            factor = 1 / syntax.to_sympy(den, variable)
+            return Scaled(**base, factor=factor, body=build(num, variable))
+        if not syntax.has_variable(num):
+            reciprocal = _chain(Outer.power(sp.Integer(-1)), den, variable)
+            numerator = syntax.to_sympy(num, variable)
+            if numerator == 1:
+                return Chain(**base, outer=reciprocal.outer, inner=reciprocal.inner)
+            return Scaled(**base, factor=numerator, body=reciprocal)
+        return Quotient(**base, numerator=build(num, variable), denominator=build(den, variable))
+    if isinstance(node, syntax.Pow):
+        base_node, exp_node = node.base, node.exponent
+        if not syntax.has_variable(exp_node):
+            n = syntax.to_sympy(exp_node, variable)
+            return Chain(**base, outer=Outer.power(n), inner=build(base_node, variable))
+        if not syntax.has_variable(base_node):
+            a = syntax.to_sympy(base_node, variable)
+            if a.is_positive is False or a == 1:
+                raise InputError(
+                    f"the base of a variable exponent must be a positive number other than 1, not {a}"
+                )
+            return Chain(**base, outer=Outer.exponential(a), inner=build(exp_node, variable))
+        return GeneralPower(
+            **base, base=build(base_node, variable), exponent=build(exp_node, variable)
+        )
+    if isinstance(node, syntax.Call):
+        if node.name == "log" and isinstance(node.arg, syntax.Call) and node.arg.name == "abs":
+            return Chain(**base, outer=Outer.function("ln_abs"), inner=build(node.arg.arg, variable))
+        return Chain(**base, outer=Outer.function(node.name), inner=build(node.arg, variable))
+    raise TypeError(f"cannot decompose {node!r}")
+
+
+def _chain(outer: Outer, inner_node: syntax.Node, variable: sympy.Symbol) -> Chain:
+    inner = build(inner_node, variable)
+    return Chain(
+        written=outer.of(inner.written, evaluate=False),
+        expr=outer.of(inner.expr),
+        variable=variable,
+        outer=outer,
+        inner=inner,
+    )
+
+
+# -- reading the tree ------------------------------------------------------------------
+def chains(tree: Rule) -> list[Chain]:
+    """Every chain layer, outermost first (pre-order)."""
+    return [n for n in tree.walk() if isinstance(n, Chain)]
+
+
+def real_chains(tree: Rule) -> list[Chain]:
+    """The layers whose inner function is more than x: where the chain rule does work."""
+    return [c for c in chains(tree) if not c.trivial]
+
+
+def letters(tree: Rule) -> dict[int, str]:
+    """The letter naming each layer's inner function, innermost first: u, v, w, …
+
+    Keyed by ``id`` of the chain node. Trivial layers (inner = x) use x itself.
+    """
+    variable = tree.variable.name
+    pool = [letter for letter in LETTERS if letter != variable]
+    names: dict[int, str] = {}
+    for node in tree.post_order():
+        if isinstance(node, Chain):
+            if node.trivial:
+                names[id(node)] = variable
+            else:
+                names[id(node)] = pool[len([v for v in names.values() if v != variable]) % len(pool)]
+    return names
+
+
+def spine(tree: Rule) -> list[Chain]:
+    """The main chain, outermost layer first: x → u → v → y.
+
+    Follows the root (through a constant multiple) down while each layer is a
+    chain with more than x inside.
+    """
+    layers: list[Chain] = []
+    node: Rule | None = tree.body if isinstance(tree, Scaled) else tree
+    while isinstance(node, Chain):
+        layers.append(node)
+        if node.trivial:
+            break
+        node = node.inner
+    return layers
+
+
+def is_quadratic(rule: Rule) -> bool:
+    """A polynomial of degree 2 in x: the 'quadratic inside' type."""
+    import sympy as sp
+
+    expr = rule.expr
+    if not expr.is_polynomial(rule.variable):
+        return False
+    return bool(sp.Poly(expr, rule.variable).degree() == 2)
+
+
+def classify(tree: Rule) -> str | None:
+    """The bank type of the first real chain layer (outermost first), or None."""
+    for layer in real_chains(tree):
+        kind = layer.o.type
+        if kind is not None:
+            return kind
+        if is_quadratic(layer.g):
+            return "quadratic-inside"
+    return None
+
+
+def admissible_types(tree: Rule) -> set[str]:
+    """Every type a problem with this expression may be filed under."""
+    if not real_chains(tree):
+        return set()
+    kinds = {c.o.type for c in chains(tree)} - {None}
+    if any(is_quadratic(c.g) for c in real_chains(tree)):
+        kinds.add("quadratic-inside")
+    return {k for k in kinds if k is not None}
+
+
+# -- the whole analysis -----------------------------------------------------------------
+@dataclass
+class Analysis:
+    """An expression, its rule tree and derivative: what ``solve`` reports."""
+
+    text: str
+    tree: Rule
+    variable: Any
+    clean: Any = field(default=None)  # the derivative in a clean, factored form
+
+    @property
+    def expr(self) -> sympy.Expr:
+        return self.tree.expr
+
+    @property
+    def derivative(self) -> sympy.Expr:
+        return self.tree.derivative
+
+    @property
+    def type(self) -> str | None:
+        return classify(self.tree)
+
+
+def clean_form(expr: sympy.Expr) -> sympy.Expr:
+    """A readable form for people: common factors pulled out, nothing rewritten.
+
+    ``factor_terms(together(…))`` gives 6(3x + 1) and 2x·cos(x²) and puts a
+    quotient over one denominator, but never applies an identity (sin²x stays
+    sin²x, where ``simplify`` might say sin 2x and surprise the learner) and
+    never factors the inner function the user wrote. It is bounded in time;
+    when it is slow the plain form is shown.
+    """
+    import sympy as sp
+
+    return attempt(1.0, lambda: sp.factor_terms(sp.together(expr)), expr)
+
+
+def analyse(text: str, variable: str = "x") -> Analysis:
+    """Parse ``text``, build its rule tree and the clean form of its derivative."""
+    x = symbol(variable)
+    tree = build(parse(text, variable), x)
+    return Analysis(text=text, tree=tree, variable=x, clean=clean_form(tree.derivative))
+
+
+# -- values at a point ------------------------------------------------------------------
+def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> sympy.Expr | None:
+    """expr at x = at, exactly, or None where it is undefined or not real."""
+    import sympy as sp
+
+    value = attempt(2.0, lambda: expr.xreplace({variable: at}), None)
+    if value is None or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    numeric = attempt(1.0, lambda: complex(sp.N(value, 30)), None)
+    if numeric is None:
+        return None
+    if abs(numeric.imag) > 1e-12 * max(1.0, abs(numeric.real)) or numeric.real != numeric.real:
+        return None
+    if abs(numeric.real) == float("inf"):
+        return None
+    return value
+
+
+def nice_value(value: sympy.Expr) -> sympy.Expr:
+    """A number in its simplest exact form (bounded in time)."""
+    import sympy as sp
+
+    return attempt(1.0, lambda: sp.nsimplify(sp.simplify(value), rational=False), value)
+
+
+@dataclass
+class LayerValues:
+    """The numbers along one layer at x = a: g(a), f′(g(a)), g′(a) and their product."""
+
+    layer: Chain
+    inner: Any
+    outer_derivative: Any
+    inner_derivative: Any
+
+    @property
+    def product(self) -> sympy.Expr:
+        return self.outer_derivative * self.inner_derivative
+
+
+def values_at(analysis: Analysis, at: sympy.Expr) -> tuple[sympy.Expr, list[LayerValues]]:
+    """The slope at x = at and the numbers along each real layer.
+
+    Raises DomainError when the function or its derivative is undefined there.
+    """
+    x = analysis.variable
+    if real_value(analysis.expr, x, at) is None:
+        raise DomainError(f"{x} = {at} is outside the domain of the function")
+    slope = real_value(analysis.derivative, x, at)
+    if slope is None:
+        raise DomainError(f"the derivative is undefined at {x} = {at}")
+    layers = []
+    for layer in real_chains(analysis.tree):
+        g = real_value(layer.g.expr, x, at)
+        dg = real_value(layer.inner_derivative, x, at)
+        df = real_value(layer.outer_derivative, x, at)
+        if g is None or dg is None or df is None:
+            continue
+        layers.append(LayerValues(layer, nice_value(g), nice_value(df), nice_value(dg)))
+    return nice_value(slope), layers
+
+
+@dataclass
+class NumberCheck:
+    """The chapter's "check with numbers": move x a little and watch y."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    expected: float
+
+    @property
+    def rate(self) -> float:
+        return (self.y1 - self.y0) / (self.x1 - self.x0)
+
+    @property
+    def agrees(self) -> bool:
+        """A central difference (much finer than the shown step) matches the formula."""
+        return self._agrees
+
+    _agrees: bool = True
+
+
+def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberCheck | None:
+    """Evaluate f at a and a + step, and confirm the slope with a fine central difference."""
+    import math
+
+    import sympy as sp
+
+    x = analysis.variable
+    f = _float_function(analysis.expr, x)
+    df = _float_function(analysis.derivative, x)
+    try:
+        y0, y1, slope = f(at), f(at + step), df(at)
+        h = 1e-6 * max(1.0, abs(at))
+        central = (f(at + h) - f(at - h)) / (2 * h)
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+    if not all(math.isfinite(v) for v in (y0, y1, slope, central)):
+        return None
+    agrees = math.isclose(central, slope, rel_tol=1e-4, abs_tol=1e-6)
+    del sp
+    return NumberCheck(at, at + step, y0, y1, slope, _agrees=agrees)
+
+
+def _float_function(expr: sympy.Expr, x: sympy.Symbol) -> Callable[[float], float]:
+    """A fast float function of x; raises ValueError where it is not real."""
+    import sympy as sp
+
+    compiled = sp.lambdify(x, expr, modules=["cmath", "math"])
+
+    def call(value: float) -> float:
+        result = complex(compiled(value))
+        if abs(result.imag) > 1e-9 * max(1.0, abs(result.real)):
+            raise ValueError("not real")
+        return result.real
+
+    return call
