@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from chainrule_cli import syntax
 from chainrule_cli.errors import DomainError, InputError
 from chainrule_cli.limits import attempt
+from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, symbol
 
 if TYPE_CHECKING:
@@ -632,34 +633,14 @@ def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberChe
     """Evaluate f at a and a + step, and confirm the slope with a fine central difference."""
     import math
 
-    import sympy as sp
-
     x = analysis.variable
-    f = _float_function(analysis.expr, x)
-    df = _float_function(analysis.derivative, x)
+    f = float_function(analysis.expr, x)
+    df = float_function(analysis.derivative, x)
     try:
         y0, y1, slope = f(at), f(at + step), df(at)
         h = 1e-6 * max(1.0, abs(at))
         central = (f(at + h) - f(at - h)) / (2 * h)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-        return None
-    if not all(math.isfinite(v) for v in (y0, y1, slope, central)):
+    except Undefined:
         return None
     agrees = math.isclose(central, slope, rel_tol=1e-4, abs_tol=1e-6)
-    del sp
     return NumberCheck(at, at + step, y0, y1, slope, _agrees=agrees)
-
-
-def _float_function(expr: sympy.Expr, x: sympy.Symbol) -> Callable[[float], float]:
-    """A fast float function of x; raises ValueError where it is not real."""
-    import sympy as sp
-
-    compiled = sp.lambdify(x, expr, modules=["cmath", "math"])
-
-    def call(value: float) -> float:
-        result = complex(compiled(value))
-        if abs(result.imag) > 1e-9 * max(1.0, abs(result.real)):
-            raise ValueError("not real")
-        return result.real
-
-    return call

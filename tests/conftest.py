@@ -1,0 +1,42 @@
+"""Shared test set-up: a fixed terminal, a private CHAINRULE_HOME, helpers."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+
+import pytest
+import sympy as sp
+
+from chainrule_cli.numeric import Undefined, float_function
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test gets its own data directory and an 80-column, colourless terminal."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CHAINRULE_ASCII", raising=False)
+    yield
+
+
+def numerically_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, points: int = 8) -> bool:
+    """a and b agree at random real points where both are defined (the oracle's helper)."""
+    rng = random.Random(1234)
+    fa = float_function(a, x)
+    fb = float_function(b, x)
+    checked = 0
+    for _ in range(200):
+        v = rng.uniform(-3, 3)
+        try:
+            ya, yb = fa(v), fb(v)
+        except Undefined:
+            continue
+        if not math.isclose(ya, yb, rel_tol=1e-7, abs_tol=1e-9):
+            return False
+        checked += 1
+        if checked >= points:
+            return True
+    return checked > 0

@@ -1,0 +1,118 @@
+"""``chainrule solve`` end to end through typer's runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+import sympy as sp
+from typer.testing import CliRunner
+
+from chainrule_cli.cli import app
+
+runner = CliRunner()
+x = sp.Symbol("x")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_solve_shows_the_chain_and_the_steps() -> None:
+    code, out, _ = run("solve", "(3x+1)^2", "--at", "1")
+    assert code == 0
+    assert "x → u = 3x + 1 → y = u²" in out
+    assert "2(3x + 1)·3 = 6(3x + 1)" in out
+    assert "dy/dx = 6(3x + 1)" in out
+    assert "slope = 24" in out
+    assert "x = 1 ──×3──▶ u = 4 ──×8──▶ y = 16" in out
+    assert "Check with numbers" in out and "16.2409" in out
+
+
+def test_solve_nested_chain() -> None:
+    code, out, _ = run("solve", "sin(e^(x^2))")
+    assert code == 0
+    assert "x → u = x² → v = e^u → y = sin(v)" in out
+
+
+def test_solve_json_contract() -> None:
+    code, out, _ = run("solve", "ln(x^2+1)", "--at", "0", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["expression"] == "log(x**2 + 1)"
+    assert data["variable"] == "x"
+    assert data["type"] == "log"
+    assert sp.simplify(sp.sympify(data["derivative"]) - 2 * x / (x**2 + 1)) == 0
+    assert data["at"] == "0" and data["value"] == "0" and data["numeric"] == 0.0
+    step = data["steps"][0]
+    for key in ("outer", "inner", "outer_derivative", "inner_derivative", "rule"):
+        assert key in step
+    assert sp.sympify(step["inner"]) == x**2 + 1
+
+
+def test_leading_minus_is_an_argument() -> None:
+    """-x^2+1 and --at -1 need no '--'."""
+    code, out, _ = run("solve", "-x^2+1", "--at", "-1", "--json")
+    assert code == 0, out
+    assert json.loads(out)["numeric"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["solve", "6(3y+1)"], "unknown name 'y': the variable is x"),
+        (["solve", "(x+1"], "never closed"),
+        (["solve", ""], "empty expression"),
+        (["solve", "ln(x)", "--at", "-1"], "outside the domain"),
+        (["solve", "sqrt(x)", "--at", "0"], "derivative is undefined at x = 0"),
+        (["solve", "x^2", "--at", "y"], "unknown name 'y'"),
+        (["solve", "__import__('os').system('true')"], "unexpected character '_'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_line(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+    assert err.startswith("error: ")
+
+
+def test_var_option() -> None:
+    code, out, _ = run("solve", "sin(t^2)", "--var", "t", "--json")
+    assert code == 0
+    assert json.loads(out)["variable"] == "t"
+
+
+HOSTILE = [
+    "9^9^9",
+    "factorial(10^9)",
+    "10^10^10^10",
+    "x" * 5000,
+    "sin(" * 12 + "x" + ")" * 12,
+    "(" * 200 + "x" + ")" * 200,
+    "e^(e^(e^(e^(e^x))))",
+    "(x^2+1)^999 * sin(x)^999",
+    "+".join(f"sin({i}x)^{i}" for i in range(1, 60)),
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_ends_in_time(text: str) -> None:
+    """Absurd input ends within 3 s (plus interpreter start) with a result or exit 2."""
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "chainrule_cli", "solve", text],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    elapsed = time.monotonic() - start
+    assert proc.returncode in (0, 2)
+    assert "Traceback" not in proc.stderr
+    # The work itself is cut at 2.5 s; the rest is interpreter and sympy start-up on a
+    # shared, noisy machine. This bounds termination, it is not a speed benchmark.
+    assert elapsed < 10
