@@ -138,6 +138,12 @@ class _Printer:
     def mul(self, expr: sympy.Mul) -> tuple[str, int]:
         import sympy as sp
 
+        flat = _flat_factors(expr)
+        if len(flat) > 1 and flat[0] == -1:
+            # An unevaluated −1·(…) reads as a minus sign: −sin(3x)·3.
+            rest = flat[1:]
+            magnitude = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+            return f"{self.minus}{self.wrap(magnitude, MUL)}", NEG
         negative, magnitude = self.split_sign(expr)
         if negative:
             text = self.wrap(magnitude, MUL) if not isinstance(magnitude, sp.Add) else f"({self.text(magnitude)})"

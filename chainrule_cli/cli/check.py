@@ -1,9 +1,48 @@
-"""``chainrule check`` (filled in by the checking issue)."""
+"""``chainrule check``: is this the derivative? If not, which mistake is it?"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from chainrule_cli.cli.common import MATH_ARGS, guard, reject_option_like
+from chainrule_cli.exitcodes import ExitCode
+
+CHECK_SECONDS = 2.5
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command(context_settings=MATH_ARGS)(check)
+
+
+@guard
+def check(
+    expression: Annotated[str, typer.Argument(help="The function, e.g. \"(3x+1)^2\".", show_default=False)],
+    answer: Annotated[str, typer.Argument(help="Your derivative, e.g. \"6(3x+1)\" (or a number with --at).", show_default=False)],
+    at: Annotated[str | None, typer.Option("--at", help="Check the value of the derivative at this point instead.")] = None,
+    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Check a derivative: any mathematically equal form is right, and a wrong
+    answer gets the name of the mistake.
+
+    Exit status: 0 correct, 1 incorrect, 2 invalid input.
+
+    Example: chainrule check "sin(x^2)" "2x cos(x^2)"
+    """
+    reject_option_like(expression, "an expression")
+    reject_option_like(answer, "an answer")
+    from chainrule_cli import render
+    from chainrule_cli.checking import Checker
+    from chainrule_cli.limits import time_limit
+
+    console = render.make_console()
+    unicode = render.supports_unicode(console)
+    with time_limit(CHECK_SECONDS, "Checking this answer"):
+        verdict = Checker.for_text(expression, at, var, unicode).check(answer)
+    if json_output:
+        render.print_json(verdict.to_json())
+    else:
+        console.print(render.verdict(verdict.correct, verdict.feedback, verdict.read_as, console))
+    raise typer.Exit(int(ExitCode.OK if verdict.correct else ExitCode.WRONG))
