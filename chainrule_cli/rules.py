@@ -349,12 +349,24 @@ class Chain(Rule):
 
 
 # -- building the tree from the syntax tree ---------------------------------------------
-def build(node: syntax.Node, variable: sympy.Symbol) -> Rule:
-    """Decompose a syntax tree into a rule tree."""
+def build(node: syntax.Node, variable: sympy.Symbol, cache: dict[Any, Any] | None = None) -> Rule:
+    """Decompose a syntax tree into a rule tree.
+
+    ``cache`` shares the SymPy conversions of subtrees between the levels of the
+    recursion (each subtree is converted once).
+    """
     import sympy as sp
 
-    written = syntax.to_sympy(node, variable, evaluate=False)
-    expr = syntax.to_sympy(node, variable)
+    memo: dict[Any, Any] = {} if cache is None else cache
+
+    def sym(n: syntax.Node, evaluate: bool = True) -> sympy.Expr:
+        return syntax.to_sympy(n, variable, evaluate, memo)
+
+    def sub(n: syntax.Node) -> Rule:
+        return build(n, variable, memo)
+
+    written = sym(node, evaluate=False)
+    expr = sym(node)
     base = {"written": written, "expr": expr, "variable": variable}
 
     if not syntax.has_variable(node):
@@ -362,62 +374,61 @@ def build(node: syntax.Node, variable: sympy.Symbol) -> Rule:
     if isinstance(node, syntax.Var):
         return Variable(**base)
     if isinstance(node, syntax.Add):
-        return Sum(**base, terms=tuple(build(t, variable) for t in node.terms))
+        return Sum(**base, terms=tuple(sub(t) for t in node.terms))
     if isinstance(node, syntax.Neg):
-        return Scaled(**base, factor=sp.Integer(-1), body=build(node.operand, variable))
+        return Scaled(**base, factor=sp.Integer(-1), body=sub(node.operand))
     if isinstance(node, syntax.Mul):
         constants = [f for f in node.factors if not syntax.has_variable(f)]
         varying = [f for f in node.factors if syntax.has_variable(f)]
         if len(varying) == 1:
-            body = build(varying[0], variable)
+            body = sub(varying[0])
         else:
             body_node = syntax.Mul(tuple(varying), node.span)
             body = Product(
-                written=syntax.to_sympy(body_node, variable, evaluate=False),
-                expr=syntax.to_sympy(body_node, variable),
+                written=sym(body_node, evaluate=False),
+                expr=sym(body_node),
                 variable=variable,
-                factors=tuple(build(f, variable) for f in varying),
+                factors=tuple(sub(f) for f in varying),
             )
         if not constants:
             return body
-        factor = sp.Mul(*(syntax.to_sympy(c, variable) for c in constants))
+        factor = sp.Mul(*(sym(c) for c in constants))
         return Scaled(**base, factor=factor, body=body)
     if isinstance(node, syntax.Div):
         num, den = node.numerator, node.denominator
         if not syntax.has_variable(den):
-            factor = 1 / syntax.to_sympy(den, variable)
-            return Scaled(**base, factor=factor, body=build(num, variable))
+            factor = 1 / sym(den)
+            return Scaled(**base, factor=factor, body=sub(num))
         if not syntax.has_variable(num):
-            reciprocal = _chain(Outer.power(sp.Integer(-1)), den, variable)
-            numerator = syntax.to_sympy(num, variable)
+            reciprocal = _chain(Outer.power(sp.Integer(-1)), sub(den), variable)
+            numerator = sym(num)
             if numerator == 1:
                 return Chain(**base, outer=reciprocal.outer, inner=reciprocal.inner)
             return Scaled(**base, factor=numerator, body=reciprocal)
-        return Quotient(**base, numerator=build(num, variable), denominator=build(den, variable))
+        return Quotient(**base, numerator=sub(num), denominator=sub(den))
     if isinstance(node, syntax.Pow):
         base_node, exp_node = node.base, node.exponent
         if not syntax.has_variable(exp_node):
-            n = syntax.to_sympy(exp_node, variable)
-            return Chain(**base, outer=Outer.power(n), inner=build(base_node, variable))
+            n = sym(exp_node)
+            return Chain(**base, outer=Outer.power(n), inner=sub(base_node))
         if not syntax.has_variable(base_node):
-            a = syntax.to_sympy(base_node, variable)
+            a = sym(base_node)
             if a.is_positive is False or a == 1:
                 raise InputError(
                     f"the base of a variable exponent must be a positive number other than 1, not {a}"
                 )
-            return Chain(**base, outer=Outer.exponential(a), inner=build(exp_node, variable))
+            return Chain(**base, outer=Outer.exponential(a), inner=sub(exp_node))
         return GeneralPower(
-            **base, base=build(base_node, variable), exponent=build(exp_node, variable)
+            **base, base=sub(base_node), exponent=sub(exp_node)
         )
     if isinstance(node, syntax.Call):
         if node.name == "log" and isinstance(node.arg, syntax.Call) and node.arg.name == "abs":
-            return Chain(**base, outer=Outer.function("ln_abs"), inner=build(node.arg.arg, variable))
-        return Chain(**base, outer=Outer.function(node.name), inner=build(node.arg, variable))
+            return Chain(**base, outer=Outer.function("ln_abs"), inner=sub(node.arg.arg))
+        return Chain(**base, outer=Outer.function(node.name), inner=sub(node.arg))
     raise TypeError(f"cannot decompose {node!r}")
 
 
-def _chain(outer: Outer, inner_node: syntax.Node, variable: sympy.Symbol) -> Chain:
-    inner = build(inner_node, variable)
+def _chain(outer: Outer, inner: Rule, variable: sympy.Symbol) -> Chain:
     return Chain(
         written=outer.of(inner.written, evaluate=False),
         expr=outer.of(inner.expr),

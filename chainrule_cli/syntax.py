@@ -10,7 +10,7 @@ caret at the right place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
     import sympy
@@ -150,14 +150,29 @@ def depth(node: Node) -> int:
     return 1 + max((depth(child) for child in children(node)), default=0)
 
 
-def to_sympy(node: Node, symbol: sympy.Symbol, evaluate: bool = True) -> sympy.Expr:
+def to_sympy(
+    node: Node,
+    symbol: sympy.Symbol,
+    evaluate: bool = True,
+    cache: dict[tuple[int, bool], Any] | None = None,
+) -> sympy.Expr:
     """Build the SymPy expression for ``node`` without ever calling ``eval``.
 
-    With ``evaluate=False`` the structure is kept as typed, for display.
+    With ``evaluate=False`` the structure is kept as typed, for display. A
+    ``cache`` shared across calls on the subtrees of one tree (as the rule-tree
+    builder makes them) keeps the total work linear in the size of the tree.
     """
     import sympy as sp
 
+    memo: dict[tuple[int, bool], Any] = {} if cache is None else cache
+
     def build(n: Node) -> sp.Expr:
+        key = (id(n), evaluate)
+        if key not in memo:
+            memo[key] = make(n)
+        return memo[key]
+
+    def make(n: Node) -> sp.Expr:
         if isinstance(n, Num):
             if "." in n.text:
                 return sp.Float(n.text)

@@ -1,7 +1,78 @@
-"""``chainrule bank``."""
+"""``chainrule bank``: validate and list problem banks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="Validate and list problem banks.", no_args_is_help=True)
+from chainrule_cli.cli.common import TYPES, check_type, guard
+from chainrule_cli.exitcodes import ExitCode
+
+app = typer.Typer(
+    help="Validate and list problem banks (the shipped one, or your own YAML files).\n\n"
+    "Example: chainrule bank validate my-homework.yaml",
+    no_args_is_help=True,
+)
+
+BankOption = Annotated[
+    list[Path] | None,
+    typer.Option("--bank", help="A bank file or folder to use instead of the shipped bank (repeatable)."),
+]
+
+
+@app.command("validate")
+@guard
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders (default: the shipped bank).", show_default=False)] = None,
+) -> None:
+    """Load and check every problem: the expression parses, the derivative
+    agrees with sympy.diff, the type fits and the point is in the domain.
+
+    Prints a summary table and every error (file:line: id: message).
+    Exit status: 0 when all problems are valid, 1 otherwise.
+
+    Example: chainrule bank validate problems/
+    """
+    from chainrule_cli import render
+    from chainrule_cli.bank import counts, load, validate
+
+    bank = load(paths or None)
+    issues = validate(bank)
+    console = render.make_console()
+    bad_ids = {i.problem_id for i in issues}
+    valid = [p for p in bank.problems if p.id not in bad_ids]
+    console.print(render.bank_summary(counts(valid), len(bank.files), console))
+    if issues:
+        err = render.make_console(stderr=True)
+        for issue in issues:
+            err.print(str(issue), markup=False, highlight=False, soft_wrap=True)
+        console.print(f"{len(issues)} problem(s) found in {len(bank.problems)} loaded; fix them and validate again.")
+        raise typer.Exit(int(ExitCode.WRONG))
+    console.print(f"All {len(bank.problems)} problems are valid.")
+
+
+@app.command("list")
+@guard
+def list_problems(
+    kind: Annotated[list[str] | None, typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable.")] = None,
+    difficulty: Annotated[int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")] = None,
+    bank: BankOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
+) -> None:
+    """List the problems in a bank, filtered by type and difficulty.
+
+    Example: chainrule bank list --type trig --difficulty 2
+    """
+    from chainrule_cli import render
+    from chainrule_cli.bank import load
+
+    types = check_type(kind)
+    loaded = load(bank or None)
+    chosen = loaded.select(types, difficulty)
+    if json_output:
+        render.print_json([{"at": None, **p.to_dict()} for p in chosen])
+        return
+    console = render.make_console()
+    console.print(render.problem_table(chosen, console))
