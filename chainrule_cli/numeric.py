@@ -25,7 +25,7 @@ def float_function(expr: sympy.Expr, variable: sympy.Symbol) -> Callable[[float]
     """A float function of one variable that raises ``Undefined`` off its domain."""
     import sympy as sp
 
-    compiled = sp.lambdify(variable, expr, modules=["math"])
+    compiled = sp.lambdify(variable, expr, modules=["math"], docstring_limit=0)
 
     def call(value: float) -> float:
         try:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from chainrule_cli.explain import Combination, Layer, Step
     from chainrule_cli.rules import Analysis, LayerValues, NumberCheck
+    from chainrule_cli.solution import Solution
 
 
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
@@ -257,6 +259,19 @@ def solve_view(
     return Group(*parts)
 
 
+def solution_view(solution: Solution, console: Console) -> RenderableType:
+    return solve_view(
+        solution.analysis,
+        solution.steps,
+        solution.pairs,
+        solution.at,
+        solution.slope,
+        solution.values,
+        solution.check,
+        console,
+    )
+
+
 def number_check_text(check: NumberCheck, variable: str, m: Math) -> Text:
     text = Text("Check with numbers: ", style="bold")
     dy = check.y1 - check.y0
@@ -295,6 +310,156 @@ def table(columns: Iterable[str], rows: Iterable[Sequence[Any]], title: str | No
     for row in rows:
         out.add_row(*(str(cell) if not isinstance(cell, Text) else cell for cell in row))
     return out
+
+
+# -- the quiz -----------------------------------------------------------------------------
+def problem_header(problem: Any, number: int, total: int | None, expression: Any, variable: str, console: Console) -> RenderableType:
+    """Problem 3/10 · trig · difficulty 2, the function, and the question."""
+    m = math_for(console)
+    of = f"/{total}" if total else ""
+    dot = "·" if m.unicode else "-"
+    head = Rule(
+        Text(f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}", style="bold"),
+        align="left",
+        characters="─" if m.unicode else "-",
+    )
+    body = Text("  y = ", style="bold") + Text(m(expression, written=True), style="bold cyan")
+    if problem.at is not None:
+        question = Text(f"  Find the slope dy/d{variable} at {variable} = {problem.at}.")
+    else:
+        question = Text(f"  Find dy/d{variable}.")
+    return Group(Text(""), head, body, question)
+
+
+def quiz_help(console: Console) -> Text:
+    return Text("  Type your answer, or h for a hint, g to be guided step by step, s to skip, q to quit.", style="dim")
+
+
+def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableType:
+    """One hint as a panel: what it reveals depends on its kind."""
+    from chainrule_cli.explain import Layer
+
+    m = math_for(console)
+    var = solution.analysis.variable.name
+    title = f"Hint {hint.number}/{hint.total}"
+    step = hint.step
+    if hint.kind == "solution":
+        return panel(f"{title}: the full solution", solution_view(solution, console), style="green")
+    if hint.kind == "rule":
+        _, name, body = combination_row(step, m)
+        return panel(f"{title}: {name.lower()}", body)
+    assert isinstance(step, Layer)
+    out, letter = step.output, step.letter
+    if hint.kind == "table":
+        body = Text(f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}   (straight from the table: {step.rule})")
+        return panel(f"{title}: a table derivative", body)
+    if hint.kind == "identify":
+        body = Text()
+        body.append("inner  ", style="bold")
+        body.append(f"{letter} = {m(step.inner, written=True)}\n", style="cyan")
+        body.append("outer  ", style="bold")
+        body.append(f"{out} = {m(step.outer_form)}", style="magenta")
+        return panel(f"{title}: the inner and the outer function", body)
+    if hint.kind == "outer":
+        body = Text()
+        body.append(f"{_d(out, letter)} = {m(step.outer_derivative_form)}", style="magenta")
+        body.append(f"   ({step.rule})\n", style="dim")
+        body.append(f"inner kept as it is: {m(step.outer_derivative, written=True)}", style="magenta")
+        return panel(f"{title}: the outer derivative", body, style="magenta")
+    if hint.kind == "inner":
+        body = Text(f"{_d(letter, var)} = ({m(step.inner, written=True)}){m.prime} = {m(step.inner_derivative)}", style="cyan")
+        return panel(f"{title}: the inner derivative", body)
+    # multiply: the two factors side by side
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(justify="center")
+    grid.add_column(justify="center")
+    grid.add_column(justify="center")
+    grid.add_row(Text("outer derivative", style="dim"), Text(""), Text("inner derivative", style="dim"))
+    grid.add_row(
+        Text(m(step.outer_derivative, written=True), style="magenta"),
+        Text(m.times, style="bold"),
+        Text(m(step.inner_derivative), style="cyan"),
+    )
+    return panel(f"{title}: multiply", grid, style="yellow")
+
+
+def tries_text(tries_left: int) -> Text:
+    if tries_left <= 0:
+        return Text("")
+    plural = "tries" if tries_left != 1 else "try"
+    return Text(f"  {tries_left} {plural} left: answer again, or h for a hint, g to be guided.", style="dim")
+
+
+def correct_text(round_: Any, console: Console) -> RenderableType:
+    m = math_for(console)
+    verdict_text = Text(f"{m.check} Correct", style="bold green")
+    why = round_.checker.analysis.clean if round_.problem.at is None else None
+    if why is not None:
+        verdict_text.append(" — " + m(why))
+        layers = [s for s in round_.solution.steps if hasattr(s, "letter") and not s.trivial]
+        if layers and layers[0].node is round_.solution.analysis.tree:
+            verdict_text.append(f": outer derivative {m(layers[0].outer_derivative, written=True)} {m.times} inner derivative {m(layers[0].inner_derivative)}", style="dim")
+    else:
+        verdict_text.append(f" — the slope is {m(round_.solution.slope)}")
+    parts: list[RenderableType] = [verdict_text]
+    if round_.problem.note:
+        parts.append(Text(f"  Note: {round_.problem.note}", style="italic"))
+    return Group(*parts)
+
+
+def guided_prompt(step: str, walk: Any, console: Console) -> str:
+    m = math_for(console)
+    layer = walk.layer
+    x = walk.x.name
+    outer_name = f"{layer.output} = {m(layer.outer_form)}"
+    prompts = {
+        "inner": f"Step 1 of 4. The inner function: {layer.letter} = ",
+        "outer": f"Step 2 of 4. The outer function is {outer_name}. Its derivative d{layer.output}/d{layer.letter} = ",
+        "inner_derivative": f"Step 3 of 4. The inner derivative d{layer.letter}/d{x} = ",
+        "product": f"Step 4 of 4. Multiply them: dy/d{x} = ",
+    }
+    return prompts[step]
+
+
+def guided_result(result: Any, step: str, console: Console) -> Text:
+    m = math_for(console)
+    names = {"inner": "the inner function", "outer": "the outer derivative", "inner_derivative": "the inner derivative", "product": "the product"}
+    if result.ok:
+        return Text(f"  {m.check} Right: that is {names[step]}.", style="green")
+    text = Text(f"  {m.cross} This step went wrong ({names[step]}): {result.message}", style="red")
+    if result.expected is not None and step != "product":
+        text.append(f" It is {m(result.expected)}.", style="bold")
+    return text
+
+
+def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> RenderableType:
+    m = math_for(console)
+    parts: list[RenderableType] = [Text("")]
+    if not summary.attempted:
+        parts.append(Text("No problems answered this time."))
+        return Group(*parts)
+    out = Table(title="Your quiz", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
+    for column in ("type", "right", "hints used", "score"):
+        out.add_column(column, justify="left" if column == "type" else "right")
+    for line in summary.lines:
+        out.add_row(line.type, f"{line.right}/{line.attempted}", str(line.hints), f"{line.credit:.2f}")
+    right = sum(line.right for line in summary.lines)
+    out.add_row(Text("all", style="bold"), Text(f"{right}/{summary.attempted}", style="bold"), str(sum(line.hints for line in summary.lines)), Text(f"{summary.score:.2f}", style="bold"))
+    parts.append(out)
+    if summary.missed:
+        missed = Table(title="To review", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
+        missed.add_column("problem")
+        missed.add_column("y")
+        missed.add_column("right answer", overflow="fold")
+        for r in summary.missed:
+            answer = m(r.solution.slope) if r.problem.at is not None else m(r.checker.analysis.clean)
+            if r.problem.at is not None:
+                answer = f"{answer} (slope at {r.problem.at})"
+            missed.add_row(r.problem.id, m(r.solution.analysis.tree.written, written=True), answer)
+        parts.append(missed)
+    if fill_note:
+        parts.append(Text(fill_note, style="dim"))
+    return Group(*parts)
 
 
 # -- banks ----------------------------------------------------------------------------------

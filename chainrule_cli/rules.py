@@ -15,7 +15,7 @@ inside each part with the right rule named.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -521,7 +521,11 @@ class Analysis:
     text: str
     tree: Rule
     variable: Any
-    clean: Any = field(default=None)  # the derivative in a clean, factored form
+
+    @cached_property
+    def clean(self) -> sympy.Expr:
+        """The derivative in a clean, factored form (computed when first shown)."""
+        return clean_form(self.tree.derivative)
 
     @property
     def expr(self) -> sympy.Expr:
@@ -551,10 +555,10 @@ def clean_form(expr: sympy.Expr) -> sympy.Expr:
 
 
 def analyse(text: str, variable: str = "x") -> Analysis:
-    """Parse ``text``, build its rule tree and the clean form of its derivative."""
+    """Parse ``text`` and build its rule tree."""
     x = symbol(variable)
     tree = build(parse(text, variable), x)
-    return Analysis(text=text, tree=tree, variable=x, clean=clean_form(tree.derivative))
+    return Analysis(text=text, tree=tree, variable=x)
 
 
 # -- values at a point ------------------------------------------------------------------

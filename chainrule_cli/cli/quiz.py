@@ -1,9 +1,216 @@
-"""``chainrule check`` (filled in by the checking issue)."""
+"""``chainrule quiz``: practice with answers checked symbolically and hints one step at a time.
+
+The session logic lives in ``session.QuizSession``; this module only reads
+lines, shows renderables and records rounds. It reads plain lines, so it
+works the same with a terminal, with answers piped in, with ``NO_COLOR`` and
+``TERM=dumb``. Ctrl-C and end of input end the quiz with the summary and exit 0.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from chainrule_cli.cli.common import TYPES, check_type, guard
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from chainrule_cli.session import QuizSession, Round
+
+HINT_WORDS = {"h", "hint", "?"}
+SKIP_WORDS = {"s", "skip"}
+QUIT_WORDS = {"q", "quit", "exit"}
+GUIDE_WORDS = {"g", "guide", "guided"}
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(quiz)
+
+
+@guard
+def quiz(
+    kind: Annotated[list[str] | None, typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable.")] = None,
+    count: Annotated[int | None, typer.Option("--count", min=1, help="How many problems (default 10, or the whole bank if smaller).")] = None,
+    difficulty: Annotated[int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="The same seed gives the same problems in the same order.")] = None,
+    bank: Annotated[list[Path] | None, typer.Option("--bank", help="Use this bank file or folder instead of the shipped one (repeatable).")] = None,
+    shuffle: Annotated[bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order.")] = True,
+    generated: Annotated[bool, typer.Option("--generated", help="Practise on generated problems: endless unless --count is given.")] = False,
+) -> None:
+    """Practise the chain rule: problems from the bank, answers checked
+    symbolically, hints that reveal the chain one step at a time.
+
+    At the prompt: an answer, h for a hint, g to be guided step by step,
+    s to skip, q to quit.
+
+    Example: chainrule quiz --type trig --count 5
+    """
+    from chainrule_cli import render
+    from chainrule_cli.bank import load
+    from chainrule_cli.deck import build_deck
+    from chainrule_cli.session import QuizSession
+
+    types = check_type(kind)
+    console = render.make_console()
+    loaded = load(bank or None)
+    for issue in loaded.issues:
+        render.make_console(stderr=True).print(f"skipping: {issue}", markup=False, soft_wrap=True)
+    deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated)
+    if deck.total == 0:
+        from chainrule_cli.cli.common import fail
+
+        raise fail("no problems match: try fewer filters, or --generated for endless practice")
+    note = ""
+    if deck.generated > 0 and deck.from_bank:
+        note = f"The bank had {deck.from_bank} matching problems; {deck.generated} generated ones fill up the quiz."
+        console.print(Text_(note))
+    elif deck.generated == -1:
+        console.print(Text_("Generated problems, as many as you like: q ends the quiz."))
+    session = QuizSession(deck.problems, deck.total, render.supports_unicode(console))
+    run(session, console, read_line(console))
+    console.print(render.quiz_summary(session.summary(), console, note))
+    for problem, why in session.skipped_broken:
+        render.make_console(stderr=True).print(f"skipped {problem.id}: {why}", markup=False, soft_wrap=True)
+
+
+def Text_(text: str) -> Any:  # noqa: N802 - a tiny helper to keep rich out of module scope
+    from rich.text import Text
+
+    return Text(text, style="dim")
+
+
+def read_line(console: Console) -> Callable[[str], str | None]:
+    """Read one line after a prompt; None at end of input.
+
+    When the answers are piped in, they are echoed after the prompt, so the
+    transcript reads as a conversation.
+    """
+    import sys
+
+    echo = not sys.stdin.isatty()
+
+    def ask(prompt: str) -> str | None:
+        try:
+            line = console.input(prompt)
+        except EOFError:
+            console.print()
+            return None
+        if echo:
+            console.print(line, markup=False, highlight=False)
+        return line
+
+    return ask
+
+
+def run(session: QuizSession, console: Console, ask: Callable[[str], str | None]) -> None:
+    """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C."""
+    from chainrule_cli import render
+
+    first = True
+    try:
+        while (round_ := session.next_problem()) is not None:
+            console.print(
+                render.problem_header(
+                    round_.problem,
+                    session.number,
+                    session.total,
+                    round_.solution.analysis.tree.written,
+                    round_.solution.analysis.variable.name,
+                    console,
+                )
+            )
+            if first:
+                console.print(render.quiz_help(console))
+                first = False
+            if not _play(session, round_, console, ask):
+                session.quit()
+                return
+    except KeyboardInterrupt:
+        console.print()
+        session.quit()
+
+
+def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[str], str | None]) -> bool:
+    """Work one problem; False when the learner wants to stop."""
+    from chainrule_cli import render
+    from chainrule_cli.errors import ChainruleError, InputError
+
+    var = round_.solution.analysis.variable.name
+    prompt = f"slope at {var} = {round_.problem.at}: " if round_.problem.at is not None else f"dy/d{var} = "
+    while round_.outcome is None:
+        line = ask(prompt)
+        if line is None:
+            return False
+        text = line.strip()
+        word = text.lower()
+        if not text:
+            continue
+        if word in QUIT_WORDS:
+            return False
+        if word in HINT_WORDS:
+            hint = session.hint()
+            if hint is not None:
+                console.print(render.hint_panel(hint, round_.solution, console))
+            continue
+        if word in SKIP_WORDS:
+            session.skip()
+            console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+            continue
+        if word in GUIDE_WORDS:
+            if not _guide(session, console, ask):
+                return False
+            continue
+        try:
+            result = session.answer(text)
+        except InputError as exc:
+            render.error(exc.message, exc.caret_lines())
+            continue
+        except ChainruleError as exc:
+            render.error(str(exc))
+            continue
+        if result.verdict.correct:
+            console.print(render.correct_text(round_, console))
+            continue
+        console.print(render.verdict(False, result.verdict.feedback, result.verdict.read_as, console))
+        if result.finished:
+            console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+        else:
+            console.print(render.tries_text(result.tries_left))
+    return True
+
+
+def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | None]) -> bool:
+    """Walk the top layer step by step; False when input ends."""
+    from chainrule_cli import render
+    from chainrule_cli.errors import InputError
+
+    try:
+        walk = session.guided()
+    except ValueError:
+        console.print(Text_("There is no chain to walk through here: use h for a hint."))
+        return True
+    console.print(Text_("Guided mode: one step at a time."))
+    while not walk.done:
+        step = walk.step
+        line = ask(render.guided_prompt(step, walk, console))
+        if line is None:
+            return False
+        if line.strip().lower() in QUIT_WORDS:
+            return False
+        try:
+            result = walk.submit(line.strip())
+        except InputError as exc:
+            render.error(exc.message, exc.caret_lines())
+            continue
+        console.print(render.guided_result(result, step, console))
+        if result.done:
+            session.finish_guided(result)
+            if result.verdict is not None and result.verdict.correct:
+                console.print(render.correct_text(session.rounds[-1], console))
+            else:
+                console.print(render.panel("The solution", render.solution_view(session.rounds[-1].solution, console), style="green"))
+    return True

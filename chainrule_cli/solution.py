@@ -1,0 +1,74 @@
+"""A worked solution: everything ``solve`` shows, computed once from the rule tree.
+
+``solve`` prints it, ``--json`` serialises it, and the quiz shows it as the last
+hint and after a miss: one computation, three views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chainrule_cli.explain import Layer, Step, chain_letters, explain, to_json
+from chainrule_cli.parsing import parse_number
+from chainrule_cli.rules import Analysis, LayerValues, NumberCheck, analyse, number_check, values_at
+
+if TYPE_CHECKING:
+    import sympy
+
+#: Where to try the "check with numbers" when no point is given.
+CHECK_POINTS = (1.0, 0.5, 2.0, 0.3, -1.0, 3.0)
+
+
+@dataclass
+class Solution:
+    analysis: Analysis
+    steps: list[Step]
+    pairs: list[tuple[str, Any]]
+    at: Any = None  # the point, exact
+    slope: Any = None  # the derivative there, exact
+    values: list[LayerValues] = field(default_factory=list)
+    check: NumberCheck | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``solve --json`` contract (README: 'solve --json')."""
+        data: dict[str, Any] = {
+            "expression": str(self.analysis.expr),
+            "variable": self.analysis.variable.name,
+            "type": self.analysis.type,
+            "derivative": str(self.analysis.clean),
+            "steps": to_json(self.steps),
+            "rules": [rule_name(s) for s in self.steps],
+        }
+        if self.at is not None and self.slope is not None:
+            data.update({"at": str(self.at), "value": str(self.slope), "numeric": float(self.slope)})
+        return data
+
+
+def rule_name(step: Step) -> str:
+    """chain, table (a derivative straight from the table), or the combination's rule."""
+    if isinstance(step, Layer):
+        return "table" if step.trivial else "chain"
+    return str(step.kind)
+
+
+def solve(expression: str, at: str | sympy.Expr | None = None, variable: str = "x", analysis: Analysis | None = None) -> Solution:
+    """Analyse ``expression`` (or reuse ``analysis``) and work out every step."""
+    analysis = analysis or analyse(expression, variable)
+    point = parse_number(at) if isinstance(at, str) else at
+    slope, values = values_at(analysis, point) if point is not None else (None, [])
+    candidates = [float(point)] if point is not None else list(CHECK_POINTS)
+    check = None
+    for x0 in candidates:
+        check = number_check(analysis, x0)
+        if check is not None:
+            break
+    return Solution(
+        analysis=analysis,
+        steps=explain(analysis.tree),
+        pairs=chain_letters(analysis.tree),
+        at=point,
+        slope=slope,
+        values=values,
+        check=check,
+    )
