@@ -44,11 +44,12 @@ def root(
 
 
 def _register() -> None:
-    from chainrule_cli.cli import bank, check, generate, quiz, solve
+    from chainrule_cli.cli import bank, check, generate, progress, quiz, solve
 
     solve.register(app)
     check.register(app)
     quiz.register(app)
+    progress.register(app)
     generate.register(app)
     app.add_typer(bank.app, name="bank")
 

@@ -8,18 +8,20 @@ works the same with a terminal, with answers piped in, with ``NO_COLOR`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chainrule_cli.cli.common import TYPES, check_type, guard
+from chainrule_cli.cli.common import TYPES, check_type, fail, guard
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from chainrule_cli.bank import Problem
     from chainrule_cli.session import QuizSession, Round
+    from chainrule_cli.store import Attempt, Store
 
 HINT_WORDS = {"h", "hint", "?"}
 SKIP_WORDS = {"s", "skip"}
@@ -51,18 +53,19 @@ def quiz(
     """
     from chainrule_cli import render
     from chainrule_cli.bank import load
+    from chainrule_cli.cli.progress import open_store
     from chainrule_cli.deck import build_deck
-    from chainrule_cli.session import QuizSession
+    from chainrule_cli.store import type_weights
 
     types = check_type(kind)
     console = render.make_console()
     loaded = load(bank or None)
     for issue in loaded.issues:
-        render.make_console(stderr=True).print(f"skipping: {issue}", markup=False, soft_wrap=True)
-    deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated)
+        render.warn(f"skipping: {issue}")
+    store = open_store(required=False)
+    weights = type_weights(store) if store is not None and not types else None
+    deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated, weights)
     if deck.total == 0:
-        from chainrule_cli.cli.common import fail
-
         raise fail("no problems match: try fewer filters, or --generated for endless practice")
     note = ""
     if deck.generated > 0 and deck.from_bank:
@@ -70,11 +73,65 @@ def quiz(
         console.print(Text_(note))
     elif deck.generated == -1:
         console.print(Text_("Generated problems, as many as you like: q ends the quiz."))
-    session = QuizSession(deck.problems, deck.total, render.supports_unicode(console))
+    try:
+        play(deck.problems, deck.total, console, store, note=note)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def play(
+    problems: Iterable[Problem],
+    total: int | None,
+    console: Console,
+    store: Store | None,
+    mode: str = "quiz",
+    note: str = "",
+) -> QuizSession:
+    """Run a quiz over ``problems``, recording each round as it ends, then show the summary."""
+    from chainrule_cli import render
+    from chainrule_cli.errors import StoreError
+    from chainrule_cli.session import QuizSession
+
+    def record(round_: Round) -> None:
+        if store is None:
+            return
+        try:
+            store.record(to_attempt(round_, mode))
+        except StoreError as exc:
+            render.warn(str(exc))
+
+    session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
     run(session, console, read_line(console))
     console.print(render.quiz_summary(session.summary(), console, note))
     for problem, why in session.skipped_broken:
-        render.make_console(stderr=True).print(f"skipped {problem.id}: {why}", markup=False, soft_wrap=True)
+        render.warn(f"skipped {problem.id}: {why}")
+    return session
+
+
+def to_attempt(round_: Round, mode: str) -> Attempt:
+    """A finished round as the progress store keeps it."""
+    from datetime import UTC, datetime
+
+    from chainrule_cli.store import Attempt
+
+    problem = round_.problem
+    return Attempt(
+        answered_at=datetime.now(UTC).isoformat(),
+        problem_id=problem.id,
+        expression=problem.expression,
+        type=problem.type,
+        difficulty=problem.difficulty,
+        answer=round_.answer_text,
+        correct=round_.outcome == "correct",
+        outcome=round_.outcome or "missed",
+        mistake=round_.mistake,
+        hints=round_.hints_used,
+        tries=round_.tries,
+        seconds=round(round_.seconds, 2),
+        at_point=problem.at,
+        mode="guided" if round_.guided else mode,
+    )
 
 
 def Text_(text: str) -> Any:  # noqa: N802 - a tiny helper to keep rich out of module scope
