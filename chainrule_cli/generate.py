@@ -44,8 +44,8 @@ def _term(coef: int, body: str, first: bool = False) -> str:
 
 
 def linear(rng: random.Random) -> str:
-    a = _coef(rng, 2, 9)
-    b = rng.choice([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 0])
+    a = _coef(rng, 2, 12)
+    b = rng.choice([-9, -7, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 7, 9])
     text = _term(a, "x", first=True)
     return text + (_term(b, "") if b else "")
 
@@ -66,9 +66,20 @@ def positive_quadratic(rng: random.Random) -> str:
         b = rng.choice([1, 2, -2, 3, -4])
         c = rng.choice([v for v in range(1, 10) if 4 * v > b * b])
         return f"x^2{_term(b, 'x')}{_term(c, '')}"
-    a = rng.choice([1, 1, 2, 3, 4, 5])
-    c = rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 25])
+    a = rng.choice([1, 1, 2, 3, 4, 5, 6])
+    c = rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 25])
     return _term(a, "x^2", first=True) + _term(c, "")
+
+
+def positive_linear(rng: random.Random) -> str:
+    """ax + b with a > 0 and b ≠ 0: an inner layer that reads cleanly inside others."""
+    return f"{rng.randint(2, 5)}x{_term(rng.choice([-3, -2, -1, 1, 2, 3]), '')}"
+
+
+def small_polynomial(rng: random.Random) -> str:
+    """x², x² ± 1, 2x², x³: the innermost layer of a nested chain, kept small so
+    that three layers still give readable numbers."""
+    return rng.choice(["x^2", "x^2+1", "x^2-1", "2x^2", "x^3", "x^2+x", "3x^2"])
 
 
 def nonlinear(rng: random.Random) -> str:
@@ -89,16 +100,18 @@ def nonlinear(rng: random.Random) -> str:
 
 def positive_nonlinear(rng: random.Random) -> str:
     """Inner functions that stay positive (for ln and even roots)."""
-    choice = rng.randrange(5)
+    choice = rng.randrange(6)
     if choice <= 1:
         return positive_quadratic(rng)
     if choice == 2:
-        return f"e^({rng.choice(['', '2', '3', '-'])}x){_term(rng.choice([1, 2, 3, 4]), '')}".replace("e^(x)", "e^x")
+        return f"e^({rng.choice(['', '2', '3', '-', '-2'])}x){_term(rng.choice([1, 2, 3, 4, 5]), '')}".replace("e^(x)", "e^x")
     if choice == 3:
-        return f"{rng.choice(['', '2', '3'])}x^4{_term(rng.choice([1, 2, 3, 4, 5]), '')}"
+        return f"{rng.choice(['', '2', '3'])}x^4{_term(rng.choice([1, 2, 3, 4, 5, 7, 9]), '')}"
+    if choice == 4:
+        return f"x^4{_term(rng.choice([1, 2, 3]), 'x^2')}{_term(rng.choice([1, 2, 4, 5]), '')}"
     trig = rng.choice(["sin", "cos"])
-    k = rng.choice(["", "2", "3"])
-    return f"{rng.choice([2, 3, 4])}+{trig}({k}x)"
+    k = rng.choice(["", "2", "3", "4"])
+    return f"{rng.choice([2, 3, 4, 5])}+{trig}({k}x)"
 
 
 # -- outer functions --------------------------------------------------------------------------
@@ -108,7 +121,8 @@ def wrap(kind: str, inner: str, rng: random.Random) -> str:
         n = rng.choice([2, 3, 4, 5, 6, -1, -2, 3, 2])
         return f"({inner})^{n}" if n > 0 else f"({inner})^({n})"
     if kind == "exponential":
-        base = rng.choice(["e", "e", "e", "2", "3", "10"])
+        nested = "^" in inner or "(" in inner
+        base = rng.choice(["e", "e", "e", "2"] if nested else ["e", "e", "e", "2", "3", "10"])
         return f"{base}^({inner})"
     if kind == "trig":
         return f"{rng.choice(['sin', 'cos', 'tan', 'sin', 'cos', 'sec', 'csc', 'cot', 'arctan'])}({inner})"
@@ -137,21 +151,25 @@ def make_expression(kind: str, difficulty: int, rng: random.Random) -> str:
         outer = rng.choice(["power", "exponential", "trig", "root", "log"])
         inner = positive_quadratic(rng) if outer in NEEDS_POSITIVE else quadratic(rng)
         if difficulty == 1:
-            inner = f"x^2{_term(rng.choice([1, 2, 3, 4, -1, -4]), '')}" if outer not in NEEDS_POSITIVE else f"x^2{_term(rng.choice([1, 2, 4, 9]), '')}"
+            a = rng.choice(["", "", "2", "3", "4"])
+            c = rng.choice([1, 2, 3, 4, 5, 7, 9] if outer in NEEDS_POSITIVE else [1, 2, 3, 4, 5, -1, -2, -3, -4, -9])
+            inner = f"{a}x^2{_term(c, '')}"
         if difficulty == 3:
             middle = rng.choice(["power", "exponential", "trig"])
-            return wrap(outer, _middle(middle, inner, outer, rng), rng)
+            small = f"x^2{_term(rng.choice([1, 2, -1, -2]), '')}"
+            return wrap(outer, _middle(middle, small, outer, rng), rng)
         return wrap(outer, inner, rng)
     if difficulty < 3:
         return wrap(kind, _inner_for(kind, difficulty, rng), rng)
     if rng.random() < NESTED_SHARE:
         middle = rng.choice(["power", "exponential", "trig", "log", "root"])
-        innermost = rng.choice([quadratic, positive_quadratic, linear])(rng)
+        innermost = rng.choice([small_polynomial, positive_linear])(rng)
         return wrap(kind, _middle(middle, innermost, kind, rng), rng)
     core = wrap(kind, _inner_for(kind, 2, rng), rng)
     form = rng.randrange(3)
     if form == 0:
-        return f"{rng.choice([2, 3, 4, 5])}{core}" if not core.startswith("(") else f"{rng.choice([2, 3, 5])}{core}"
+        factor = rng.choice([2, 3, 4, 5])
+        return f"{factor}*{core}" if core[0].isdigit() else f"{factor}{core}"
     if form == 1:
         return f"x {core}"
     return f"x^2 {core}"
@@ -166,8 +184,9 @@ def _middle(kind: str, inner: str, outer_kind: str, rng: random.Random) -> str:
     if (outer_kind, kind) in COLLAPSES:
         kind = "trig"
     if outer_kind in NEEDS_POSITIVE:
+        squared = "x^4" if inner == "x^2" else "x^6" if inner == "x^3" else f"({inner})^2"
         options = [
-            f"({inner})^2{_term(rng.choice([1, 2, 4]), '')}",
+            f"{squared}{_term(rng.choice([1, 2, 4]), '')}",
             f"{rng.choice([2, 3])}+{rng.choice(['sin', 'cos'])}({inner})",
         ]
         if outer_kind == "log":
