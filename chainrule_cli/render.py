@@ -56,7 +56,7 @@ class Math:
     def __init__(self, unicode: bool) -> None:
         self.unicode = unicode
         self.arrow = "→" if unicode else "->"
-        self.times = "×" if unicode else "x"
+        self.times = "×" if unicode else "*"
         self.check = "✓" if unicode else "ok"
         self.cross = "✗" if unicode else "x"
         self.approx = "≈" if unicode else "~"

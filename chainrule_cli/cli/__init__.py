@@ -44,10 +44,11 @@ def root(
 
 
 def _register() -> None:
-    from chainrule_cli.cli import bank, check, generate, progress, quiz, solve
+    from chainrule_cli.cli import bank, check, generate, plot, progress, quiz, solve
 
     solve.register(app)
     check.register(app)
+    plot.register(app)
     quiz.register(app)
     progress.register(app)
     generate.register(app)

@@ -42,6 +42,7 @@ def quiz(
     bank: Annotated[list[Path] | None, typer.Option("--bank", help="Use this bank file or folder instead of the shipped one (repeatable).")] = None,
     shuffle: Annotated[bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order.")] = True,
     generated: Annotated[bool, typer.Option("--generated", help="Practise on generated problems: endless unless --count is given.")] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss).")] = False,
 ) -> None:
     """Practise the chain rule: problems from the bank, answers checked
     symbolically, hints that reveal the chain one step at a time.
@@ -74,7 +75,7 @@ def quiz(
     elif deck.generated == -1:
         console.print(Text_("Generated problems, as many as you like: q ends the quiz."))
     try:
-        play(deck.problems, deck.total, console, store, note=note)
+        play(deck.problems, deck.total, console, store, note=note, plot=plot)
     finally:
         if store is not None:
             store.close()
@@ -87,6 +88,7 @@ def play(
     store: Store | None,
     mode: str = "quiz",
     note: str = "",
+    plot: bool = False,
 ) -> QuizSession:
     """Run a quiz over ``problems``, recording each round as it ends, then show the summary."""
     from chainrule_cli import render
@@ -102,7 +104,7 @@ def play(
             render.warn(str(exc))
 
     session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
-    run(session, console, read_line(console))
+    run(session, console, read_line(console), plot)
     console.print(render.quiz_summary(session.summary(), console, note))
     for problem, why in session.skipped_broken:
         render.warn(f"skipped {problem.id}: {why}")
@@ -163,7 +165,7 @@ def read_line(console: Console) -> Callable[[str], str | None]:
     return ask
 
 
-def run(session: QuizSession, console: Console, ask: Callable[[str], str | None]) -> None:
+def run(session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> None:
     """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C."""
     from chainrule_cli import render
 
@@ -183,7 +185,7 @@ def run(session: QuizSession, console: Console, ask: Callable[[str], str | None]
             if first:
                 console.print(render.quiz_help(console))
                 first = False
-            if not _play(session, round_, console, ask):
+            if not _play(session, round_, console, ask, plot):
                 session.quit()
                 return
     except KeyboardInterrupt:
@@ -191,7 +193,27 @@ def run(session: QuizSession, console: Console, ask: Callable[[str], str | None]
         session.quit()
 
 
-def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[str], str | None]) -> bool:
+def _show_solution(round_: Round, console: Console, plot: bool) -> None:
+    from chainrule_cli import render
+
+    console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+    if plot:
+        _draw(round_, console)
+
+
+def _draw(round_: Round, console: Console) -> None:
+    """The graphs for this problem (``--plot``); a problem that cannot be drawn just says so."""
+    from chainrule_cli import render
+    from chainrule_cli.cli.plot import draw_solution
+    from chainrule_cli.errors import ChainruleError
+
+    try:
+        draw_solution(round_.solution, None, console)
+    except ChainruleError as exc:
+        render.warn(f"no picture for this one: {exc}")
+
+
+def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> bool:
     """Work one problem; False when the learner wants to stop."""
     from chainrule_cli import render
     from chainrule_cli.errors import ChainruleError, InputError
@@ -212,13 +234,15 @@ def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[
             hint = session.hint()
             if hint is not None:
                 console.print(render.hint_panel(hint, round_.solution, console))
+                if hint.kind == "solution" and plot:
+                    _draw(round_, console)
             continue
         if word in SKIP_WORDS:
             session.skip()
-            console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+            _show_solution(round_, console, plot)
             continue
         if word in GUIDE_WORDS:
-            if not _guide(session, console, ask):
+            if not _guide(session, console, ask, plot):
                 return False
             continue
         try:
@@ -234,13 +258,13 @@ def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[
             continue
         console.print(render.verdict(False, result.verdict.feedback, result.verdict.read_as, console))
         if result.finished:
-            console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+            _show_solution(round_, console, plot)
         else:
             console.print(render.tries_text(result.tries_left))
     return True
 
 
-def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | None]) -> bool:
+def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> bool:
     """Walk the top layer step by step; False when input ends."""
     from chainrule_cli import render
     from chainrule_cli.errors import InputError
@@ -269,5 +293,5 @@ def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | No
             if result.verdict is not None and result.verdict.correct:
                 console.print(render.correct_text(session.rounds[-1], console))
             else:
-                console.print(render.panel("The solution", render.solution_view(session.rounds[-1].solution, console), style="green"))
+                _show_solution(session.rounds[-1], console, plot)
     return True

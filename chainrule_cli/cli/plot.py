@@ -1,0 +1,94 @@
+"""``chainrule plot``: the graphs of the inner and outer functions, and the chain of rates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from chainrule_cli.cli.common import MATH_ARGS, fail, guard, reject_option_like
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from chainrule_cli.solution import Solution
+
+
+def register(app: typer.Typer) -> None:
+    app.command(context_settings=MATH_ARGS)(plot)
+
+
+@guard
+def plot(
+    expression: Annotated[str, typer.Argument(help='The function, e.g. "sin(x^2)".', show_default=False)],
+    at: Annotated[str | None, typer.Option("--at", help="The point to follow along the chain (default: 1, or a nearby point in the domain).")] = None,
+    span: Annotated[str | None, typer.Option("--range", help="The x range to draw, as LO:HI (e.g. -2:3).")] = None,
+    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
+) -> None:
+    """Draw the chain: the inner function u = g(x) with its tangent, the outer
+    y = f(u) with its tangent, and the composite, whose slope is the product.
+
+    Example: chainrule plot "sin(x^2)" --at 1
+    """
+    reject_option_like(expression, "an expression")
+    from chainrule_cli import render
+    from chainrule_cli.limits import time_limit
+    from chainrule_cli.solution import solve
+
+    window = parse_range(span)
+    with time_limit(5.0, "Drawing this"):
+        solution = solve(expression, at, var)
+        console = render.make_console()
+        if solution.at is not None and solution.slope is not None:
+            rates = render.rates_diagram(
+                var,
+                solution.at,
+                solution.pairs,
+                solution.values,
+                solution.analysis.expr.xreplace({solution.analysis.variable: solution.at}),
+                solution.slope,
+                render.math_for(console),
+            )
+            if rates is not None:
+                console.print(rates)
+        draw_solution(solution, window, console)
+
+
+def parse_range(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    from chainrule_cli.errors import InputError
+    from chainrule_cli.parsing import parse_number
+
+    low_text, sep, high_text = text.partition(":")
+    if not sep:
+        raise fail(f"--range takes LO:HI, e.g. -2:3, not {text!r}")
+    try:
+        low, high = float(parse_number(low_text)), float(parse_number(high_text))
+    except InputError as exc:
+        raise fail(f"--range: {exc.message}") from None
+    if not low < high:
+        raise fail(f"--range: LO must be less than HI, not {text!r}")
+    return low, high
+
+
+def draw_solution(solution: Solution, window: tuple[float, float] | None, console: Console) -> None:
+    """Print the picture for a solution, at its point (or a nearby point in the domain)."""
+    from chainrule_cli.errors import DomainError
+    from chainrule_cli.picture import panels
+    from chainrule_cli.plots import picture
+
+    candidates = [float(solution.at)] if solution.at is not None else [1.0, 0.5, 2.0, 0.3, -1.0, 3.0]
+    if window is not None and solution.at is None:
+        middle = (window[0] + window[1]) / 2
+        candidates = [middle, *candidates]
+    last: DomainError | None = None
+    for point in candidates:
+        try:
+            drawn = panels(solution.analysis, point, window, unicode=console.encoding.lower().startswith("utf"))
+        except DomainError as exc:
+            last = exc
+            continue
+        console.print(picture(drawn, console))
+        return
+    raise last or DomainError("no point to draw at")
