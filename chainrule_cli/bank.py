@@ -140,7 +140,12 @@ def load(paths: Sequence[Path] | None = None) -> Bank:
             if problem.id in seen:
                 line = int(problem.source.rsplit(":", 1)[1]) if ":" in problem.source else None
                 bank.issues.append(
-                    Issue(str(path), line, problem.id, f"duplicate id: already used at {seen[problem.id]}")
+                    Issue(
+                        str(path),
+                        line,
+                        problem.id,
+                        f"duplicate id: already used at {seen[problem.id]}",
+                    )
                 )
                 continue
             seen[problem.id] = problem.source
@@ -166,9 +171,14 @@ def load_file(path: Path) -> tuple[list[Problem], list[Issue]]:
     if data is None:
         return [], [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")]
     if not isinstance(data, dict) or "problems" not in data:
-        return [], [Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")]
+        return [], [
+            Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")
+        ]
     extra = [k for k in data if k not in ("problems", "__line__")]
-    issues = [Issue(name, 1, None, f"unknown top-level key {k!r}: only 'problems' is allowed") for k in extra]
+    issues = [
+        Issue(name, 1, None, f"unknown top-level key {k!r}: only 'problems' is allowed")
+        for k in extra
+    ]
     entries = data["problems"]
     if not isinstance(entries, list):
         return [], [*issues, Issue(name, data.get("__line__"), None, "'problems' must be a list")]
@@ -183,7 +193,9 @@ def load_file(path: Path) -> tuple[list[Problem], list[Issue]]:
 
 def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Issue]]:
     if not isinstance(entry, dict):
-        return None, [Issue(path, None, None, f"problem {index} is not a mapping of keys to values")]
+        return None, [
+            Issue(path, None, None, f"problem {index} is not a mapping of keys to values")
+        ]
     line = entry.get("__line__")
     raw_id = entry.get("id")
     pid = raw_id if isinstance(raw_id, str) and raw_id else None
@@ -287,10 +299,14 @@ def check_problem(problem: Problem) -> list[str]:
                     continue
                 agreed += 1
                 if abs(a - b) > 1e-7 * max(1.0, abs(b)):
-                    messages.append("the rule tree's derivative disagrees with sympy.diff (a bug: please report it)")
+                    messages.append(
+                        "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
+                    )
                     break
             if agreed == 0:
-                messages.append("the derivative has no real value at any test point: check the expression")
+                messages.append(
+                    "the derivative has no real value at any test point: check the expression"
+                )
             kinds = admissible_types(analysis.tree)
             if not kinds:
                 messages.append(

@@ -184,7 +184,11 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
     chain_layers = real_chains(tree)
     for layer in chain_layers:
         step = steps.get(id(layer))
-        out.append(Mistake("forgot_inner_derivative", at_layer(layer, lambda n, d: n.outer_derivative), step))
+        out.append(
+            Mistake(
+                "forgot_inner_derivative", at_layer(layer, lambda n, d: n.outer_derivative), step
+            )
+        )
     if len(chain_layers) > 1:
         forgot_all = tree.derive(lambda n, d: n.outer_derivative if not n.trivial else None)
         out.append(Mistake("forgot_inner_derivative", forgot_all, steps.get(id(chain_layers[-1]))))
@@ -205,18 +209,23 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
     for layer in chain_layers:
         n = layer.o.exponent
         if n is not None:
-            step = steps.get(id(layer))
+
+            def not_reduced(node: Chain, d: Any, n: Any = n) -> Any:
+                return n * node.g.expr**n * d
+
             out.append(
-                Mistake(
-                    "power_not_reduced",
-                    at_layer(layer, lambda node, d, n=n: n * node.g.expr**n * d),
-                    step,
-                )
+                Mistake("power_not_reduced", at_layer(layer, not_reduced), steps.get(id(layer)))
             )
     return out
 
 
-def feedback_for(code: str | None, mistake: Mistake | None, analysis: Analysis, unicode: bool, ratio: float | None = None) -> str:
+def feedback_for(
+    code: str | None,
+    mistake: Mistake | None,
+    analysis: Analysis,
+    unicode: bool,
+    ratio: float | None = None,
+) -> str:
     """The sentence shown for a mistake, naming this problem's functions."""
     m: Callable[..., str] = lambda e, written=False: show(e, unicode=unicode, ordered=not written)  # noqa: E731
     prime = "′" if unicode else "'"
@@ -252,7 +261,11 @@ def feedback_for(code: str | None, mistake: Mistake | None, analysis: Analysis, 
         )
     if code == "sign_error":
         minus_rule = next(
-            (s.rule for s in layers(explain(analysis.tree)) if s.kind in ("cos", "cot", "csc", "acos")),
+            (
+                s.rule
+                for s in layers(explain(analysis.tree))
+                if s.kind in ("cos", "cot", "csc", "acos")
+            ),
             None,
         )
         hint = f" Check the table: {minus_rule}." if minus_rule else " Check each minus sign."
@@ -290,7 +303,9 @@ class Checker:
     the compiled derivative and the mistake candidates are computed once.
     """
 
-    def __init__(self, analysis: Analysis, at: sympy.Expr | None = None, unicode: bool = True) -> None:
+    def __init__(
+        self, analysis: Analysis, at: sympy.Expr | None = None, unicode: bool = True
+    ) -> None:
         self.analysis = analysis
         self.at = at
         self.unicode = unicode
@@ -306,7 +321,9 @@ class Checker:
         self._mistakes: list[tuple[Mistake, Callable[[float], float]]] | None = None
 
     @classmethod
-    def for_text(cls, expression: str, at: str | None = None, variable: str = "x", unicode: bool = True) -> Checker:
+    def for_text(
+        cls, expression: str, at: str | None = None, variable: str = "x", unicode: bool = True
+    ) -> Checker:
         from chainrule_cli.parsing import parse_number
 
         point = parse_number(at) if at is not None else None
@@ -332,7 +349,11 @@ class Checker:
     def check(self, text: str) -> Verdict:
         answer, written = self.read(text)
         read_as = show(written, unicode=self.unicode, ordered=False)
-        verdict = self._check_value(answer, read_as) if self.at is not None else self._check_derivative(answer, read_as)
+        verdict = (
+            self._check_value(answer, read_as)
+            if self.at is not None
+            else self._check_derivative(answer, read_as)
+        )
         verdict.answer = written
         return verdict
 
@@ -364,13 +385,23 @@ class Checker:
             why = f"{why} = {m(top.product_written, True)}"
         return Verdict(True, self.analysis.clean, answer, read_as, None, why, method)
 
-    def _diagnose(self, answer: sympy.Expr, answer_fn: Callable[[float], float], read_as: str) -> Verdict:
+    def _diagnose(
+        self, answer: sympy.Expr, answer_fn: Callable[[float], float], read_as: str
+    ) -> Verdict:
         points = self.sampler.points
         for mistake, fn in self._candidates():
             if points and numerically_equal(fn, answer_fn, points):
                 feedback = feedback_for(mistake.code, mistake, self.analysis, self.unicode)
                 return Verdict(False, self.analysis.clean, answer, read_as, mistake.code, feedback)
-        ratio = constant_ratio(self._expected_fn or float_function(self.analysis.derivative, self.x), answer_fn, points) if points else None
+        ratio = (
+            constant_ratio(
+                self._expected_fn or float_function(self.analysis.derivative, self.x),
+                answer_fn,
+                points,
+            )
+            if points
+            else None
+        )
         if ratio is not None and not _agree(ratio, 1.0) and not _agree(ratio, -1.0) and ratio != 0:
             feedback = feedback_for("constant_factor", None, self.analysis, self.unicode, ratio)
             return Verdict(False, self.analysis.clean, answer, read_as, "constant_factor", feedback)
@@ -401,7 +432,15 @@ class Checker:
         decimal = any(a.is_Float for a in answer.atoms())
         tolerance = VALUE_REL_TOL if decimal else REL_TOL
         if math.isclose(value, expected, rel_tol=tolerance, abs_tol=1e-6 if decimal else ABS_TOL):
-            return Verdict(True, self._expected_value, answer, read_as, None, show(self._expected_value, unicode=self.unicode), "exact" if not decimal else "numeric")
+            return Verdict(
+                True,
+                self._expected_value,
+                answer,
+                read_as,
+                None,
+                show(self._expected_value, unicode=self.unicode),
+                "exact" if not decimal else "numeric",
+            )
         for mistake in mistakes(self.analysis):
             candidate = real_value(mistake.derivative, self.x, self.at)
             wrong = _float(candidate) if candidate is not None else None
@@ -428,7 +467,9 @@ def _top_chain(analysis: Analysis) -> Chain | None:
     return main[0] if main and not main[0].trivial and main[0] is analysis.tree else None
 
 
-def check(expression: str, answer: str, at: str | None = None, variable: str = "x", unicode: bool = True) -> Verdict:
+def check(
+    expression: str, answer: str, at: str | None = None, variable: str = "x", unicode: bool = True
+) -> Verdict:
     """Check one answer to one problem (a convenience for scripts and tests)."""
     return Checker.for_text(expression, at, variable, unicode).check(answer)
 

@@ -53,7 +53,9 @@ def build_deck(
         return Deck(itertools.islice(stream, count), count, 0, count)
     pool = bank.select(types, difficulty)
     if shuffle:
-        pool = _weighted_order(pool, weights, rng) if weights and not types else _shuffled(pool, rng)
+        pool = (
+            _weighted_order(pool, weights, rng) if weights and not types else _shuffled(pool, rng)
+        )
     wanted = count if count is not None else min(DEFAULT_COUNT, len(pool))
     chosen = pool[:wanted]
     missing = max(0, wanted - len(chosen))
@@ -69,7 +71,9 @@ def _shuffled(pool: list[Problem], rng: random.Random) -> list[Problem]:
     return out
 
 
-def _weighted_order(pool: list[Problem], weights: dict[str, float], rng: random.Random) -> list[Problem]:
+def _weighted_order(
+    pool: list[Problem], weights: dict[str, float], rng: random.Random
+) -> list[Problem]:
     """A shuffle biased by type weight (Efraimidis–Spirakis keys: u^(1/w))."""
     keyed = [(rng.random() ** (1.0 / max(weights.get(p.type, 1.0), 1e-3)), p) for p in pool]
     keyed.sort(key=lambda item: item[0], reverse=True)

@@ -88,7 +88,9 @@ def nonlinear(rng: random.Random) -> str:
     if choice <= 1:
         return quadratic(rng)
     if choice == 2:
-        return f"x^3{_term(_coef(rng, 1, 5), 'x')}" + (_term(rng.choice([1, 2, -1]), "") if rng.random() < 0.3 else "")
+        return f"x^3{_term(_coef(rng, 1, 5), 'x')}" + (
+            _term(rng.choice([1, 2, -1]), "") if rng.random() < 0.3 else ""
+        )
     if choice == 3:
         return f"{rng.choice(['', '2', '3'])}x^{rng.choice([3, 4, 5])}{_term(rng.choice([1, 2, 3, -1, -2]), '')}"
     if choice == 4:
@@ -104,7 +106,9 @@ def positive_nonlinear(rng: random.Random) -> str:
     if choice <= 1:
         return positive_quadratic(rng)
     if choice == 2:
-        return f"e^({rng.choice(['', '2', '3', '-', '-2'])}x){_term(rng.choice([1, 2, 3, 4, 5]), '')}".replace("e^(x)", "e^x")
+        return f"e^({rng.choice(['', '2', '3', '-', '-2'])}x){_term(rng.choice([1, 2, 3, 4, 5]), '')}".replace(
+            "e^(x)", "e^x"
+        )
     if choice == 3:
         return f"{rng.choice(['', '2', '3'])}x^4{_term(rng.choice([1, 2, 3, 4, 5, 7, 9]), '')}"
     if choice == 4:
@@ -152,7 +156,11 @@ def make_expression(kind: str, difficulty: int, rng: random.Random) -> str:
         inner = positive_quadratic(rng) if outer in NEEDS_POSITIVE else quadratic(rng)
         if difficulty == 1:
             a = rng.choice(["", "", "2", "3", "4"])
-            c = rng.choice([1, 2, 3, 4, 5, 7, 9] if outer in NEEDS_POSITIVE else [1, 2, 3, 4, 5, -1, -2, -3, -4, -9])
+            c = rng.choice(
+                [1, 2, 3, 4, 5, 7, 9]
+                if outer in NEEDS_POSITIVE
+                else [1, 2, 3, 4, 5, -1, -2, -3, -4, -9]
+            )
             inner = f"{a}x^2{_term(c, '')}"
         if difficulty == 3:
             middle = rng.choice(["power", "exponential", "trig"])
@@ -176,7 +184,16 @@ def make_expression(kind: str, difficulty: int, rng: random.Random) -> str:
 
 
 #: Middle layers that would collapse into the outer one (ln(e^u) = u, (u²)³ = u⁶, √(eᵘ) = e^(u/2)).
-COLLAPSES = {("log", "exponential"), ("root", "exponential"), ("power", "power"), ("power", "exponential"), ("root", "power"), ("exponential", "log"), ("power", "root"), ("root", "root")}
+COLLAPSES = {
+    ("log", "exponential"),
+    ("root", "exponential"),
+    ("power", "power"),
+    ("power", "exponential"),
+    ("root", "power"),
+    ("exponential", "log"),
+    ("power", "root"),
+    ("root", "root"),
+}
 
 
 def _middle(kind: str, inner: str, outer_kind: str, rng: random.Random) -> str:

@@ -89,5 +89,12 @@ def attempt(seconds: float, fn: Callable[[], T], fallback: T) -> T:
             return fn()
     except TooComplex:
         return fallback
-    except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError, AttributeError):
+    except (
+        ValueError,
+        TypeError,
+        ArithmeticError,
+        RecursionError,
+        NotImplementedError,
+        AttributeError,
+    ):
         return fallback

@@ -146,7 +146,11 @@ class _Printer:
             return f"{self.minus}{self.wrap(magnitude, MUL)}", NEG
         negative, magnitude = self.split_sign(expr)
         if negative:
-            text = self.wrap(magnitude, MUL) if not isinstance(magnitude, sp.Add) else f"({self.text(magnitude)})"
+            text = (
+                self.wrap(magnitude, MUL)
+                if not isinstance(magnitude, sp.Add)
+                else f"({self.text(magnitude)})"
+            )
             return f"{self.minus}{text}", NEG
         numerator: list[sympy.Expr] = []
         denominator: list[sympy.Expr] = []
@@ -184,9 +188,9 @@ class _Printer:
                 text = f"({text})"
             if previous is None:
                 out = text
-            elif (isinstance(previous, sp.Number) and (text[0].isalpha() or text[0] in "(√∛π|")) or (
-                isinstance(previous, sp.Symbol) and text[0] == "("
-            ):
+            elif (
+                isinstance(previous, sp.Number) and (text[0].isalpha() or text[0] in "(√∛π|")
+            ) or (isinstance(previous, sp.Symbol) and text[0] == "("):
                 # 2x, 6(3x + 1), x(x + 1): juxtapose, as on paper.
                 out += text
             else:
@@ -207,7 +211,11 @@ class _Printer:
             flipped = base if exp == -1 else sp.Pow(base, -exp, evaluate=False)
             bottom = self.wrap(flipped, MUL + 1)
             return f"1/{bottom}", MUL
-        if isinstance(base, sp.Function) and not isinstance(base, sp.Abs | sp.exp) and _small_int(exp):
+        if (
+            isinstance(base, sp.Function)
+            and not isinstance(base, sp.Abs | sp.exp)
+            and _small_int(exp)
+        ):
             # sin²(x): the textbook way to write (sin x)².
             name, _ = self.render(base.func(sp.Symbol("·")))
             head = name.split("(")[0]

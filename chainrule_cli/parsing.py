@@ -23,6 +23,7 @@ tree before SymPy sees it, so ``9^9^9`` is refused at once instead of hanging.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,11 +103,13 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
                 while j < n and _digit(text[j]):
                     j += 1
             literal = text[i:j]
-            if literal.count(".") > 1 or literal.endswith(".") and j < n and text[j] == ".":
+            if literal.count(".") > 1 or (literal.endswith(".") and j < n and text[j] == "."):
                 raise InputError("malformed number", text, i)
             digits = sum(ch.isdigit() for ch in literal)
             if digits > MAX_DIGITS:
-                raise InputError(f"number too long ({digits} digits; at most {MAX_DIGITS})", text, i)
+                raise InputError(
+                    f"number too long ({digits} digits; at most {MAX_DIGITS})", text, i
+                )
             tokens.append(Token("num", literal, i, j))
             i = j
         elif c.isascii() and c.isalpha():
@@ -202,7 +205,7 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
             # 'xyz': report the first letter that is not known.
             unknown = unknown[0]
         message = f"unknown name {unknown!r}"
-        if len(unknown) == 1 or unknown.lower() == unknown and len(unknown) <= 2:
+        if len(unknown) == 1 or (unknown.lower() == unknown and len(unknown) <= 2):
             message += f": the variable is {variable}"
         raise InputError(message, text, start + pos)
     tokens: list[Token] = []
@@ -357,7 +360,9 @@ class _Parser:
         if tok.kind == "root":
             self.advance()
             if self.tok.kind == "end":
-                raise self.error(f"{'√' if tok.value == 'sqrt' else '∛'} needs something to take the root of")
+                raise self.error(
+                    f"{'√' if tok.value == 'sqrt' else '∛'} needs something to take the root of"
+                )
             arg = self.power()
             return Call(tok.value, arg, (tok.start, _end(arg)))
         if tok.kind == "op" and tok.value in OPENERS:
@@ -468,7 +473,7 @@ def _combine(left: Node, right: Node, op: str) -> Node:
 
 
 # -- limits on the tree -------------------------------------------------------
-_MATH = {
+_MATH: dict[str, Callable[[float], float]] = {
     "sin": math.sin,
     "cos": math.cos,
     "tan": math.tan,
@@ -518,6 +523,7 @@ def _estimate(node: Node, text: str) -> float | None:
                 result = -result
             return result
         if isinstance(node, Call):
+            assert values[0] is not None
             return float(_MATH[node.name](values[0]))
         if isinstance(node, Mul):
             product = 1.0
@@ -551,7 +557,12 @@ def check_limits(node: Node, text: str) -> None:
 
 def parse(text: str, variable: str = "x") -> Node:
     """Parse ``text`` into a syntax tree, or raise ``InputError`` with a position."""
-    if not variable.isascii() or not variable.isalpha() or variable in FUNCTION_ALIASES or variable in CONSTANTS:
+    if (
+        not variable.isascii()
+        or not variable.isalpha()
+        or variable in FUNCTION_ALIASES
+        or variable in CONSTANTS
+    ):
         raise InputError(f"the variable must be a plain letter name, not {variable!r}")
     if len(text) > MAX_LENGTH:
         raise InputError(

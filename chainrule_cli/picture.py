@@ -56,7 +56,9 @@ class Panel:
         return f"slope {self.slope:.4g} at {self.variable} = {self.t0:.4g}"
 
 
-def panels(analysis: Analysis, at: float, span: tuple[float, float] | None = None, unicode: bool = True) -> list[Panel]:
+def panels(
+    analysis: Analysis, at: float, span: tuple[float, float] | None = None, unicode: bool = True
+) -> list[Panel]:
     """Inner and outer of each layer of the main chain (innermost first), then the
     composite. For an expression that is not a chain, the function alone.
 
@@ -77,10 +79,22 @@ def panels(analysis: Analysis, at: float, span: tuple[float, float] | None = Non
         innermost = layers[-1]
         name = pairs[0][0]
         out.append(
-            _panel(f"{name} = {show(innermost.g.written, unicode, False)}", "x", name, innermost.g.expr, innermost.g.derivative, x, at, low, high)
+            _panel(
+                f"{name} = {show(innermost.g.written, unicode, False)}",
+                "x",
+                name,
+                innermost.g.expr,
+                innermost.g.derivative,
+                x,
+                at,
+                low,
+                high,
+            )
         )
         u = sp.Symbol("u", real=True)
-        scale = tree.factor if isinstance(tree, Scaled) and tree.body is layers[0] else sp.Integer(1)
+        scale = (
+            tree.factor if isinstance(tree, Scaled) and tree.body is layers[0] else sp.Integer(1)
+        )
         # Walk outward: layers[-1] is innermost, layers[0] the top.
         for index, layer in enumerate(reversed(layers)):
             previous, _ = pairs[index]
@@ -101,12 +115,32 @@ def panels(analysis: Analysis, at: float, span: tuple[float, float] | None = Non
                     t0 + width,
                 )
             )
-    out.append(_panel(f"y = {show(tree.written, unicode, False)}", "x", "y", tree.expr, tree.derivative, x, at, low, high))
+    out.append(
+        _panel(
+            f"y = {show(tree.written, unicode, False)}",
+            "x",
+            "y",
+            tree.expr,
+            tree.derivative,
+            x,
+            at,
+            low,
+            high,
+        )
+    )
     return out
 
 
 def _panel(
-    title: str, variable: str, output: str, expr: Any, derivative: Any, symbol: Any, t0: float, low: float, high: float
+    title: str,
+    variable: str,
+    output: str,
+    expr: Any,
+    derivative: Any,
+    symbol: Any,
+    t0: float,
+    low: float,
+    high: float,
 ) -> Panel:
     f = float_function(expr, symbol)
     df = float_function(derivative, symbol)

@@ -42,12 +42,16 @@ def draw(panel: Panel, width: int, unicode: bool) -> Text:
     plt.xlabel(panel.variable)
     text = Text.from_ansi(plt.build())
     text.append("\n")
-    text.append(f" {panel.output} = {panel.y0:.4g} at {panel.variable} = {panel.t0:.4g}; ", style="bold")
+    text.append(
+        f" {panel.output} = {panel.y0:.4g} at {panel.variable} = {panel.t0:.4g}; ", style="bold"
+    )
     text.append(f"slope {panel.slope:.4g}", style="bold red")
     return text
 
 
-def _clip(points: Sequence[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
+def _clip(
+    points: Sequence[tuple[float, float]], low: float, high: float
+) -> list[tuple[float, float]]:
     """The tangent line, cut where it leaves the panel's vertical range."""
     (t0, y0), (t1, y1) = points[0], points[-1]
     if t1 == t0:

@@ -24,8 +24,6 @@ from rich.text import Text
 from chainrule_cli.mathtext import show
 
 if TYPE_CHECKING:
-    import sympy
-
     from chainrule_cli.explain import Combination, Layer, Step
     from chainrule_cli.rules import Analysis, LayerValues, NumberCheck
     from chainrule_cli.solution import Solution
@@ -81,6 +79,11 @@ def error(message: str, caret_lines: Sequence[str] = ()) -> None:
     console.print(Text("error: ", style="bold red") + Text(message))
     for line in caret_lines:
         console.print(Text(line, style="red" if line.strip() == "^" else ""))
+
+
+def dim(text: str) -> Text:
+    """A quiet line of explanation."""
+    return Text(text, style="dim")
 
 
 def warn(message: str) -> None:
@@ -152,7 +155,9 @@ def combination_row(step: Combination, m: Math) -> tuple[str, str, Text]:
     names = ("f", "g", "h", "k")
     if step.kind in ("product", "quotient", "general power"):
         labels = ("u", "v") if step.kind == "general power" else names
-        parts = ", ".join(f"{n} = {m(p, written=True)}" for n, p in zip(labels, step.parts, strict=False))
+        parts = ", ".join(
+            f"{n} = {m(p, written=True)}" for n, p in zip(labels, step.parts, strict=False)
+        )
         text.append(f" with {parts}", style="dim")
     elif step.kind == "constant multiple":
         text.append(f" with f = {m(step.parts[0], written=True)}", style="dim")
@@ -164,7 +169,10 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
     from chainrule_cli.explain import Layer
 
     table = Table(
-        box=box.SIMPLE_HEAD if m.unicode else box.ASCII, expand=False, show_lines=False, show_edge=False
+        box=box.SIMPLE_HEAD if m.unicode else box.ASCII,
+        expand=False,
+        show_lines=False,
+        show_edge=False,
     )
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("Step", style="bold", no_wrap=True)
@@ -223,7 +231,9 @@ def solve_view(
     m = math_for(console)
     var = analysis.variable.name
     parts: list[RenderableType] = []
-    heading = Text("y = ", style="bold") + Text(m(analysis.tree.written, written=True), style="bold cyan")
+    heading = Text("y = ", style="bold") + Text(
+        m(analysis.tree.written, written=True), style="bold cyan"
+    )
     kind = analysis.type
     if kind:
         heading.append(f"   ({kind})", style="dim")
@@ -232,12 +242,16 @@ def solve_view(
         parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(pairs, var, m))
     parts.append(Text(""))
     parts.append(steps_table(steps, m, var))
-    derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(m(analysis.clean), style="bold green")
+    derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(
+        m(analysis.clean), style="bold green"
+    )
     parts.append(derivative)
     if at is not None and slope is not None:
         parts.append(Text(""))
         parts.append(Text(f"At {var} = {m(at)}", style="bold underline"))
-        names = {id(s.node): s for s in steps if hasattr(s, "letter")}
+        from chainrule_cli.explain import Layer
+
+        names = {id(s.node): s for s in steps if isinstance(s, Layer)}
         for v in values:
             step = names.get(id(v.layer))
             if step is None:
@@ -309,7 +323,12 @@ def panel(title: str, body: RenderableType, style: str = "cyan") -> Panel:
     return Panel(body, title=title, title_align="left", border_style=style, expand=False)
 
 
-def table(columns: Iterable[str], rows: Iterable[Sequence[Any]], title: str | None = None, unicode: bool = True) -> Table:
+def table(
+    columns: Iterable[str],
+    rows: Iterable[Sequence[Any]],
+    title: str | None = None,
+    unicode: bool = True,
+) -> Table:
     out = Table(title=title, box=box.SIMPLE_HEAD if unicode else box.ASCII, title_justify="left")
     for column in columns:
         out.add_column(column)
@@ -319,13 +338,18 @@ def table(columns: Iterable[str], rows: Iterable[Sequence[Any]], title: str | No
 
 
 # -- the quiz -----------------------------------------------------------------------------
-def problem_header(problem: Any, number: int, total: int | None, expression: Any, variable: str, console: Console) -> RenderableType:
+def problem_header(
+    problem: Any, number: int, total: int | None, expression: Any, variable: str, console: Console
+) -> RenderableType:
     """Problem 3/10 · trig · difficulty 2, the function, and the question."""
     m = math_for(console)
     of = f"/{total}" if total else ""
     dot = "·" if m.unicode else "-"
     head = Rule(
-        Text(f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}", style="bold"),
+        Text(
+            f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}",
+            style="bold",
+        ),
         align="left",
         characters="─" if m.unicode else "-",
     )
@@ -338,7 +362,10 @@ def problem_header(problem: Any, number: int, total: int | None, expression: Any
 
 
 def quiz_help(console: Console) -> Text:
-    return Text("  Type your answer, or h for a hint, g to be guided step by step, s to skip, q to quit.", style="dim")
+    return Text(
+        "  Type your answer, or h for a hint, g to be guided step by step, s to skip, q to quit.",
+        style="dim",
+    )
 
 
 def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableType:
@@ -357,7 +384,9 @@ def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableTyp
     assert isinstance(step, Layer)
     out, letter = step.output, step.letter
     if hint.kind == "table":
-        body = Text(f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}   (straight from the table: {step.rule})")
+        body = Text(
+            f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}   (straight from the table: {step.rule})"
+        )
         return panel(f"{title}: a table derivative", body)
     if hint.kind == "identify":
         body = Text()
@@ -370,17 +399,24 @@ def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableTyp
         body = Text()
         body.append(f"{_d(out, letter)} = {m(step.outer_derivative_form)}", style="magenta")
         body.append(f"   ({step.rule})\n", style="dim")
-        body.append(f"inner kept as it is: {m(step.outer_derivative, written=True)}", style="magenta")
+        body.append(
+            f"inner kept as it is: {m(step.outer_derivative, written=True)}", style="magenta"
+        )
         return panel(f"{title}: the outer derivative", body, style="magenta")
     if hint.kind == "inner":
-        body = Text(f"{_d(letter, var)} = ({m(step.inner, written=True)}){m.prime} = {m(step.inner_derivative)}", style="cyan")
+        body = Text(
+            f"{_d(letter, var)} = ({m(step.inner, written=True)}){m.prime} = {m(step.inner_derivative)}",
+            style="cyan",
+        )
         return panel(f"{title}: the inner derivative", body)
     # multiply: the two factors side by side
     grid = Table.grid(padding=(0, 2))
     grid.add_column(justify="center")
     grid.add_column(justify="center")
     grid.add_column(justify="center")
-    grid.add_row(Text("outer derivative", style="dim"), Text(""), Text("inner derivative", style="dim"))
+    grid.add_row(
+        Text("outer derivative", style="dim"), Text(""), Text("inner derivative", style="dim")
+    )
     grid.add_row(
         Text(m(step.outer_derivative, written=True), style="magenta"),
         Text(m.times, style="bold"),
@@ -393,7 +429,9 @@ def tries_text(tries_left: int) -> Text:
     if tries_left <= 0:
         return Text("")
     plural = "tries" if tries_left != 1 else "try"
-    return Text(f"  {tries_left} {plural} left: answer again, or h for a hint, g to be guided.", style="dim")
+    return Text(
+        f"  {tries_left} {plural} left: answer again, or h for a hint, g to be guided.", style="dim"
+    )
 
 
 def correct_text(round_: Any, console: Console) -> RenderableType:
@@ -404,7 +442,10 @@ def correct_text(round_: Any, console: Console) -> RenderableType:
         verdict_text.append(" — " + m(why))
         layers = [s for s in round_.solution.steps if hasattr(s, "letter") and not s.trivial]
         if layers and layers[0].node is round_.solution.analysis.tree:
-            verdict_text.append(f": outer derivative {m(layers[0].outer_derivative, written=True)} {m.times} inner derivative {m(layers[0].inner_derivative)}", style="dim")
+            verdict_text.append(
+                f": outer derivative {m(layers[0].outer_derivative, written=True)} {m.times} inner derivative {m(layers[0].inner_derivative)}",
+                style="dim",
+            )
     else:
         verdict_text.append(f" — the slope is {m(round_.solution.slope)}")
     parts: list[RenderableType] = [verdict_text]
@@ -429,7 +470,12 @@ def guided_prompt(step: str, walk: Any, console: Console) -> str:
 
 def guided_result(result: Any, step: str, console: Console) -> Text:
     m = math_for(console)
-    names = {"inner": "the inner function", "outer": "the outer derivative", "inner_derivative": "the inner derivative", "product": "the product"}
+    names = {
+        "inner": "the inner function",
+        "outer": "the outer derivative",
+        "inner_derivative": "the inner derivative",
+        "product": "the product",
+    }
     if result.ok:
         return Text(f"  {m.check} Right: that is {names[step]}.", style="green")
     text = Text(f"  {m.cross} This step went wrong ({names[step]}): {result.message}", style="red")
@@ -444,21 +490,34 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
     if not summary.attempted:
         parts.append(Text("No problems answered this time."))
         return Group(*parts)
-    out = Table(title="Your quiz", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
+    out = Table(
+        title="Your quiz", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
+    )
     for column in ("type", "right", "hints used", "score"):
         out.add_column(column, justify="left" if column == "type" else "right")
     for line in summary.lines:
-        out.add_row(line.type, f"{line.right}/{line.attempted}", str(line.hints), f"{line.credit:.2f}")
+        out.add_row(
+            line.type, f"{line.right}/{line.attempted}", str(line.hints), f"{line.credit:.2f}"
+        )
     right = sum(line.right for line in summary.lines)
-    out.add_row(Text("all", style="bold"), Text(f"{right}/{summary.attempted}", style="bold"), str(sum(line.hints for line in summary.lines)), Text(f"{summary.score:.2f}", style="bold"))
+    out.add_row(
+        Text("all", style="bold"),
+        Text(f"{right}/{summary.attempted}", style="bold"),
+        str(sum(line.hints for line in summary.lines)),
+        Text(f"{summary.score:.2f}", style="bold"),
+    )
     parts.append(out)
     if summary.missed:
-        missed = Table(title="To review", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
+        missed = Table(
+            title="To review", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
+        )
         missed.add_column("problem")
         missed.add_column("y")
         missed.add_column("right answer", overflow="fold")
         for r in summary.missed:
-            answer = m(r.solution.slope) if r.problem.at is not None else m(r.checker.analysis.clean)
+            answer = (
+                m(r.solution.slope) if r.problem.at is not None else m(r.checker.analysis.clean)
+            )
             if r.problem.at is not None:
                 answer = f"{answer} (slope at {r.problem.at})"
             missed.add_row(r.problem.id, m(r.solution.analysis.tree.written, written=True), answer)
@@ -501,22 +560,39 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
     )
     out = Table(box=box.SIMPLE_HEAD if m.unicode else box.ASCII)
     for column in ("type", "tries", "right", "hints", "mastery", "last"):
-        out.add_column(column, justify="left" if column in ("type", "mastery", "last") else "right", no_wrap=True)
+        out.add_column(
+            column,
+            justify="left" if column in ("type", "mastery", "last") else "right",
+            no_wrap=True,
+        )
     for kind, line in data["by_type"].items():
         last = line["last_practised"][:10] if line["last_practised"] else ""
         acc = f"{line['accuracy']:.0%}" if line["attempts"] else ""
         hints = f"{line['hints_per_problem']:.1f}" if line["attempts"] else ""
-        out.add_row(kind, str(line["attempts"]), acc, hints, Text(line["mastery"], style=MASTERY_STYLE[line["mastery"]]), last)
+        out.add_row(
+            kind,
+            str(line["attempts"]),
+            acc,
+            hints,
+            Text(line["mastery"], style=MASTERY_STYLE[line["mastery"]]),
+            last,
+        )
     parts.append(out)
     chart = Text("Accuracy by week\n", style="bold")
     for week in data["weekly"]:
         if week["attempts"]:
-            chart.append(f"  {week['week']}  {_bar(week['accuracy'], 20, m.unicode)} {week['accuracy']:.0%} of {week['attempts']}\n")
+            chart.append(
+                f"  {week['week']}  {_bar(week['accuracy'], 20, m.unicode)} {week['accuracy']:.0%} of {week['attempts']}\n"
+            )
         else:
             chart.append(f"  {week['week']}  {'':20} -\n", style="dim")
     parts.append(chart)
     if data["flagged"]:
-        parts.append(flagged_view([(f["id"], f["expression"], f["misses"]) for f in data["flagged"]], console))
+        parts.append(
+            flagged_view(
+                [(f["id"], f["expression"], f["misses"]) for f in data["flagged"]], console
+            )
+        )
     return Group(*parts)
 
 
@@ -549,7 +625,9 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
 
     for a in attempts:
         label = MISTAKE_LABELS.get(a.mistake or "", a.outcome)
-        result = Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
+        result = (
+            Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
+        )
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
         out.add_row(when, a.expression, a.type, a.answer, result, str(a.hints), str(a.tries))
     return out
@@ -588,7 +666,9 @@ def bank_summary(table_counts: dict[str, dict[int, int]], files: int, console: C
         row = [by_level.get(d, 0) for d in (1, 2, 3)]
         totals = [a + b for a, b in zip(totals, row, strict=True)]
         out.add_row(kind, *(str(v) for v in row), str(sum(row)))
-    out.add_row(Text("all", style="bold"), *(str(v) for v in totals), Text(str(sum(totals)), style="bold"))
+    out.add_row(
+        Text("all", style="bold"), *(str(v) for v in totals), Text(str(sum(totals)), style="bold")
+    )
     return out
 
 

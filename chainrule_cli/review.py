@@ -14,7 +14,9 @@ from chainrule_cli.bank import Bank, Problem
 from chainrule_cli.store import Store, skill_of
 
 
-def review_deck(store: Store, bank: Bank, count: int, seed: int | None = None, now: datetime | None = None) -> list[Problem]:
+def review_deck(
+    store: Store, bank: Bank, count: int, seed: int | None = None, now: datetime | None = None
+) -> list[Problem]:
     """Up to ``count`` problems: missed-and-due problems first, then one problem per due skill."""
     rng = random.Random(seed)
     due = [skill for skill, _ in store.due_skills(now or datetime.now(UTC))]
@@ -25,7 +27,11 @@ def review_deck(store: Store, bank: Bank, count: int, seed: int | None = None, n
     taken: set[str] = set()
     for pid in store.recently_missed():
         problem = by_id.get(pid) or _from_history(store, pid)
-        if problem is not None and skill_of(problem.type, problem.difficulty) in due and pid not in taken:
+        if (
+            problem is not None
+            and skill_of(problem.type, problem.difficulty) in due
+            and pid not in taken
+        ):
             chosen.append(problem)
             taken.add(pid)
     rounds = 0
@@ -52,5 +58,12 @@ def _from_history(store: Store, pid: str) -> Problem | None:
     """A problem no longer in the bank (generated, or from another bank), rebuilt from its attempt."""
     for attempt in store.attempts(limit=500):
         if attempt.problem_id == pid:
-            return Problem(pid, attempt.type, attempt.expression, attempt.difficulty, attempt.at_point, generated=True)
+            return Problem(
+                pid,
+                attempt.type,
+                attempt.expression,
+                attempt.difficulty,
+                attempt.at_point,
+                generated=True,
+            )
     return None

@@ -50,7 +50,7 @@ def _table() -> dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], str]
         "tan": (sp.tan, lambda u: sp.sec(u) ** 2, "(tan u)′ = sec²u"),
         "sec": (sp.sec, lambda u: sp.sec(u) * sp.tan(u), "(sec u)′ = sec u·tan u"),
         "csc": (sp.csc, lambda u: -sp.csc(u) * sp.cot(u), "(csc u)′ = −csc u·cot u"),
-        "cot": (sp.cot, lambda u: -sp.csc(u) ** 2, "(cot u)′ = −csc²u"),
+        "cot": (sp.cot, lambda u: -(sp.csc(u) ** 2), "(cot u)′ = −csc²u"),
         "asin": (sp.asin, lambda u: 1 / sp.sqrt(1 - u**2), "(arcsin u)′ = 1/√(1 − u²)"),
         "acos": (sp.acos, lambda u: -1 / sp.sqrt(1 - u**2), "(arccos u)′ = −1/√(1 − u²)"),
         "atan": (sp.atan, lambda u: 1 / (1 + u**2), "(arctan u)′ = 1/(1 + u²)"),
@@ -101,7 +101,9 @@ class Outer:
         u = _u()
         if base == sp.E:
             return Outer.function("exp")
-        return Outer("exponential", sp.Pow(base, u), sp.Pow(base, u) * sp.log(base), "(aᵘ)′ = aᵘ·ln a")
+        return Outer(
+            "exponential", sp.Pow(base, u), sp.Pow(base, u) * sp.log(base), "(aᵘ)′ = aᵘ·ln a"
+        )
 
     def at(self, inner: sympy.Expr, evaluate: bool = True) -> sympy.Expr:
         """f′(inner): the outer derivative with the inner function kept as it is."""
@@ -418,9 +420,7 @@ def build(node: syntax.Node, variable: sympy.Symbol, cache: dict[Any, Any] | Non
                     f"the base of a variable exponent must be a positive number other than 1, not {a}"
                 )
             return Chain(**base, outer=Outer.exponential(a), inner=sub(exp_node))
-        return GeneralPower(
-            **base, base=sub(base_node), exponent=sub(exp_node)
-        )
+        return GeneralPower(**base, base=sub(base_node), exponent=sub(exp_node))
     if isinstance(node, syntax.Call):
         if node.name == "log" and isinstance(node.arg, syntax.Call) and node.arg.name == "abs":
             return Chain(**base, outer=Outer.function("ln_abs"), inner=sub(node.arg.arg))
@@ -462,7 +462,9 @@ def letters(tree: Rule) -> dict[int, str]:
             if node.trivial:
                 names[id(node)] = variable
             else:
-                names[id(node)] = pool[len([v for v in names.values() if v != variable]) % len(pool)]
+                names[id(node)] = pool[
+                    len([v for v in names.values() if v != variable]) % len(pool)
+                ]
     return names
 
 

@@ -75,7 +75,11 @@ class Round:
 
     @property
     def solution_shown(self) -> bool:
-        return self.hints_used >= len(self.plan) or self.outcome in ("missed", "skipped", "revealed")
+        return self.hints_used >= len(self.plan) or self.outcome in (
+            "missed",
+            "skipped",
+            "revealed",
+        )
 
     @property
     def credit(self) -> float:
@@ -151,7 +155,9 @@ class GuidedWalk:
         if step == "product":
             verdict = self.round.checker.check(text)
             self.index += 1
-            return GuidedResult(verdict.correct, verdict.feedback, self.analysis.clean, True, verdict)
+            return GuidedResult(
+                verdict.correct, verdict.feedback, self.analysis.clean, True, verdict
+            )
         if step == "inner":
             answer = to_sympy(parse(text, self.x.name), self.x)
             expected = layer.node.g.expr
@@ -174,7 +180,9 @@ class GuidedWalk:
                 # Written with the inner function substituted, in x: compare f′(g(x)).
                 answer = to_sympy(parse(text, self.x.name), self.x)
                 ok = self._same(layer.node.outer_derivative, answer, self.x, self._points())
-            message = "" if ok else "differentiate the outer function, with the inner kept as it is."
+            message = (
+                "" if ok else "differentiate the outer function, with the inner kept as it is."
+            )
         else:
             answer = to_sympy(parse(text, self.x.name), self.x)
             expected = layer.node.inner_derivative

@@ -41,7 +41,9 @@ class Solution:
             "rules": [rule_name(s) for s in self.steps],
         }
         if self.at is not None and self.slope is not None:
-            data.update({"at": str(self.at), "value": str(self.slope), "numeric": float(self.slope)})
+            data.update(
+                {"at": str(self.at), "value": str(self.slope), "numeric": float(self.slope)}
+            )
         return data
 
 
@@ -52,7 +54,12 @@ def rule_name(step: Step) -> str:
     return str(step.kind)
 
 
-def solve(expression: str, at: str | sympy.Expr | None = None, variable: str = "x", analysis: Analysis | None = None) -> Solution:
+def solve(
+    expression: str,
+    at: str | sympy.Expr | None = None,
+    variable: str = "x",
+    analysis: Analysis | None = None,
+) -> Solution:
     """Analyse ``expression`` (or reuse ``analysis``) and work out every step."""
     analysis = analysis or analyse(expression, variable)
     point = parse_number(at) if isinstance(at, str) else at

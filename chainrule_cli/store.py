@@ -132,7 +132,9 @@ def rating_for(attempt: Attempt) -> str:
 class Store:
     """The progress database. Open it with ``Store.open()``; every write commits at once."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, warning: str | None = None) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, warning: str | None = None
+    ) -> None:
         self.path = path
         self.db = connection
         #: Set when a bad database file was moved aside on opening.
@@ -202,7 +204,8 @@ class Store:
                     )
                     if card_row is not None:
                         self.db.execute(
-                            "INSERT OR REPLACE INTO cards (skill, card, due) VALUES (?, ?, ?)", card_row
+                            "INSERT OR REPLACE INTO cards (skill, card, due) VALUES (?, ?, ?)",
+                            card_row,
                         )
                 return
             except sqlite3.OperationalError as exc:
@@ -260,7 +263,9 @@ class Store:
     def due_skills(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
         """Skills whose review is due, most overdue first."""
         when = (now or datetime.now(UTC)).isoformat()
-        rows = self.db.execute("SELECT skill, due FROM cards WHERE due <= ? ORDER BY due", (when,)).fetchall()
+        rows = self.db.execute(
+            "SELECT skill, due FROM cards WHERE due <= ? ORDER BY due", (when,)
+        ).fetchall()
         return [(skill, datetime.fromisoformat(due)) for skill, due in rows]
 
     def next_due(self) -> datetime | None:
@@ -291,7 +296,9 @@ class Store:
         ).fetchall()
         out = []
         for pid, expression, misses, last in rows:
-            latest = self.db.execute("SELECT correct FROM attempts WHERE id = ?", (last,)).fetchone()
+            latest = self.db.execute(
+                "SELECT correct FROM attempts WHERE id = ?", (last,)
+            ).fetchone()
             if latest and not latest[0]:
                 out.append((pid, expression, int(misses)))
         return out
@@ -453,7 +460,9 @@ def streak(days_practised: Iterable[date], today: date) -> int:
     return count
 
 
-def weekly_accuracy(attempts: Sequence[Attempt], today: date, weeks: int = 8) -> list[tuple[str, int, float]]:
+def weekly_accuracy(
+    attempts: Sequence[Attempt], today: date, weeks: int = 8
+) -> list[tuple[str, int, float]]:
     """(week starting, attempts, accuracy) for the last ``weeks`` weeks, oldest first."""
     start_this_week = today - timedelta(days=today.weekday())
     out = []
@@ -491,9 +500,12 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
             for t in by_type
         },
         "weekly": [
-            {"week": week, "attempts": n, "accuracy": round(acc, 3)} for week, n, acc in weekly_accuracy(everything, day)
+            {"week": week, "attempts": n, "accuracy": round(acc, 3)}
+            for week, n, acc in weekly_accuracy(everything, day)
         ],
-        "flagged": [{"id": pid, "expression": expr, "misses": n} for pid, expr, n in store.flagged()],
+        "flagged": [
+            {"id": pid, "expression": expr, "misses": n} for pid, expr, n in store.flagged()
+        ],
     }
 
 

@@ -10,7 +10,7 @@ caret at the right place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sympy
@@ -118,7 +118,7 @@ class Neg:
     span: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
-Node = Union[Num, Var, Const, Call, Pow, Mul, Div, Add, Neg]
+Node = Num | Var | Const | Call | Pow | Mul | Div | Add | Neg
 
 
 def children(node: Node) -> tuple[Node, ...]:

@@ -13,7 +13,9 @@ from chainrule_cli.numeric import Undefined, float_function
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _isolated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """Every test gets its own data directory and an 80-column, colourless terminal."""
     monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("COLUMNS", "80")

@@ -120,7 +120,9 @@ GOOD = """problems:
         ),
         pytest.param("problems: [\n", "bank.yaml:", id="bad-yaml"),
         pytest.param("", "bank.yaml: the file is empty", id="empty-file"),
-        pytest.param("- 1\n- 2\n", "bank.yaml:1: expected a top-level 'problems:' key", id="no-problems-key"),
+        pytest.param(
+            "- 1\n- 2\n", "bank.yaml:1: expected a top-level 'problems:' key", id="no-problems-key"
+        ),
         pytest.param(
             "problems:\n  - !!python/object/apply:os.system ['true']\n",
             "bank.yaml:",
@@ -137,7 +139,9 @@ def test_broken_banks_get_located_messages(tmp_path: Path, text: str, expected: 
 
 def test_validate_command_exit_codes(tmp_path: Path) -> None:
     good = _write(tmp_path, GOOD, "good.yaml")
-    bad = _write(tmp_path, "problems:\n  - id: b\n    type: log\n    expression: 'sin(3x)'\n", "bad.yaml")
+    bad = _write(
+        tmp_path, "problems:\n  - id: b\n    type: log\n    expression: 'sin(3x)'\n", "bad.yaml"
+    )
     ok = runner.invoke(app, ["bank", "validate", str(good)])
     assert ok.exit_code == 0
     assert "All 1 problems are valid." in ok.stdout
@@ -189,13 +193,30 @@ def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
     """A plain (non-editable) install carries problems/ inside the package."""
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
     code = "from chainrule_cli.bank import shipped_bank, load; print(shipped_bank()); print(len(load().problems))"
     env = {**os.environ, "PYTHONPATH": str(target)}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     where, count = proc.stdout.split()
     assert Path(where).is_relative_to(target)
     assert int(count) == len(SHIPPED.problems)

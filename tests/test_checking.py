@@ -56,10 +56,16 @@ def test_equal_forms_are_accepted(problem: str, answer: str) -> None:
     [
         pytest.param("sin(x^2)", "cos(x^2)", "forgot_inner_derivative", id="forgot-inner"),
         pytest.param("(3x+1)^2", "2(3x+1)", "forgot_inner_derivative", id="forgot-inner-power"),
-        pytest.param("sin(e^(x^2))", "cos(e^(x^2)) e^(x^2)", "forgot_inner_derivative", id="forgot-innermost"),
-        pytest.param("sin(e^(x^2))", "cos(e^(x^2))", "forgot_inner_derivative", id="forgot-all-inner"),
+        pytest.param(
+            "sin(e^(x^2))", "cos(e^(x^2)) e^(x^2)", "forgot_inner_derivative", id="forgot-innermost"
+        ),
+        pytest.param(
+            "sin(e^(x^2))", "cos(e^(x^2))", "forgot_inner_derivative", id="forgot-all-inner"
+        ),
         pytest.param("(2x+1)^2", "2x*2", "inner_not_substituted", id="inner-not-substituted"),
-        pytest.param("sin(x^2)", "cos(x)*2x", "inner_not_substituted", id="inner-not-substituted-trig"),
+        pytest.param(
+            "sin(x^2)", "cos(x)*2x", "inner_not_substituted", id="inner-not-substituted-trig"
+        ),
         pytest.param("sin(x^2)", "2x", "only_inner_derivative", id="only-inner"),
         pytest.param("sin(x^2)", "cos(x^2)+2x", "added_instead_of_multiplied", id="added"),
         pytest.param("cos(3x)", "3sin(3x)", "sign_error", id="sign"),
@@ -99,7 +105,9 @@ def test_feedback_names_this_problems_functions() -> None:
         ("sin(x^2)", "2sqrt(pi/4)cos(pi/4)", "sqrt(pi/4)", True, None),
     ],
 )
-def test_values_at_a_point(problem: str, answer: str, at: str, correct: bool, mistake: str | None) -> None:
+def test_values_at_a_point(
+    problem: str, answer: str, at: str, correct: bool, mistake: str | None
+) -> None:
     """With --at, exact forms and 3-significant-digit decimals are both accepted."""
     verdict = check(problem, answer, at)
     assert verdict.correct is correct
@@ -118,7 +126,11 @@ def test_malformed_answer_raises_with_position() -> None:
     ("args", "code", "text"),
     [
         (["check", "(3x+1)^2", "6(3x+1)"], 0, "✓ Correct — 6(3x + 1) = 2(3x + 1)·3"),
-        (["check", "sin(x^2)", "cos(x^2)"], 1, "✗ Not quite: you differentiated the outer function"),
+        (
+            ["check", "sin(x^2)", "cos(x^2)"],
+            1,
+            "✗ Not quite: you differentiated the outer function",
+        ),
         (["check", "(2x+1)^2", "12", "--at", "1"], 0, "✓ Correct"),
         (["check", "cos(3x)", "-3sin(3x)"], 0, "Correct"),
         (["check", "sin(x^2)", "2xcos(x^2)"], 0, "read as 2x·cos(x²)"),
@@ -166,7 +178,16 @@ def test_check_json() -> None:
 
 
 # -- properties -----------------------------------------------------------------------------
-PROBLEMS = ["(3x+1)^2", "sin(x^2)", "e^(sin(2x))", "ln(x^2+1)", "sqrt(x^2+4)", "tan(3x)", "cos^2(2x)", "(x^2+1)^3"]
+PROBLEMS = [
+    "(3x+1)^2",
+    "sin(x^2)",
+    "e^(sin(2x))",
+    "ln(x^2+1)",
+    "sqrt(x^2+4)",
+    "tan(3x)",
+    "cos^2(2x)",
+    "(x^2+1)^3",
+]
 
 
 def _rewrites(expr: sp.Expr) -> list[sp.Expr]:

@@ -36,7 +36,9 @@ def bank(tmp_path: Path) -> Path:
 
 
 def quiz(bank: Path, answers: str, *extra: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["quiz", "--bank", str(bank), "--no-shuffle", *extra], input=answers)
+    result = runner.invoke(
+        app, ["quiz", "--bank", str(bank), "--no-shuffle", *extra], input=answers
+    )
     return result.exit_code, result.stdout
 
 
@@ -98,7 +100,11 @@ def test_wrong_answers_never_say_correct(bank: Path) -> None:
 
 
 def test_malformed_answer_keeps_the_try(bank: Path) -> None:
-    result = runner.invoke(app, ["quiz", "--bank", str(bank), "--no-shuffle", "--count", "1"], input="6(3x+1\n6(3x+1)\n")
+    result = runner.invoke(
+        app,
+        ["quiz", "--bank", str(bank), "--no-shuffle", "--count", "1"],
+        input="6(3x+1\n6(3x+1)\n",
+    )
     assert result.exit_code == 0
     assert "never closed" in result.stderr
     assert "Correct" in result.stdout
@@ -118,26 +124,40 @@ def test_unknown_type(bank: Path) -> None:
 
 
 def test_seeded_quiz_is_reproducible() -> None:
-    a = runner.invoke(app, ["quiz", "--type", "trig", "--count", "3", "--seed", "9"], input="q\n").stdout
-    b = runner.invoke(app, ["quiz", "--type", "trig", "--count", "3", "--seed", "9"], input="q\n").stdout
+    a = runner.invoke(
+        app, ["quiz", "--type", "trig", "--count", "3", "--seed", "9"], input="q\n"
+    ).stdout
+    b = runner.invoke(
+        app, ["quiz", "--type", "trig", "--count", "3", "--seed", "9"], input="q\n"
+    ).stdout
     assert a == b and "Problem 1/3" in a
 
 
 def test_generated_quiz_with_count() -> None:
-    result = runner.invoke(app, ["quiz", "--generated", "--type", "root", "--count", "2", "--seed", "3"], input="s\ns\n")
+    result = runner.invoke(
+        app,
+        ["quiz", "--generated", "--type", "root", "--count", "2", "--seed", "3"],
+        input="s\ns\n",
+    )
     assert result.exit_code == 0
     assert "Problem 2/2" in result.stdout
     assert "root" in result.stdout
 
 
 def test_endless_generated_quiz_stops_on_q() -> None:
-    result = runner.invoke(app, ["quiz", "--generated", "--type", "log", "--seed", "3"], input="s\ns\ns\nq\n")
+    result = runner.invoke(
+        app, ["quiz", "--generated", "--type", "log", "--seed", "3"], input="s\ns\ns\nq\n"
+    )
     assert result.exit_code == 0
     assert "Problem 4" in result.stdout and "Problem 5" not in result.stdout
 
 
 def test_count_beyond_the_bank_fills_with_generated(bank: Path) -> None:
-    result = runner.invoke(app, ["quiz", "--bank", str(bank), "--type", "trig", "--count", "3", "--seed", "1"], input="q\n")
+    result = runner.invoke(
+        app,
+        ["quiz", "--bank", str(bank), "--type", "trig", "--count", "3", "--seed", "1"],
+        input="q\n",
+    )
     assert result.exit_code == 0
     assert "generated ones fill up the quiz" in " ".join(result.stdout.split())
 

@@ -42,7 +42,11 @@ def test_difficulty_one_is_one_linear_layer(kind: str) -> None:
         layers = real_chains(analyse(problem.expression).tree)
         assert len(layers) == 1, problem.expression
         inner = layers[0].g.expr
-        degree = inner.as_poly(layers[0].variable).degree() if inner.is_polynomial(layers[0].variable) else None
+        degree = (
+            inner.as_poly(layers[0].variable).degree()
+            if inner.is_polynomial(layers[0].variable)
+            else None
+        )
         assert degree == (2 if kind == "quadratic-inside" else 1), problem.expression
 
 
@@ -90,7 +94,9 @@ def test_generated_files_load_with_the_shipped_bank(tmp_path: Path) -> None:
 
 def test_generated_bank_works_with_quiz(tmp_path: Path) -> None:
     path = tmp_path / "more.yaml"
-    path.write_text(runner.invoke(app, ["generate", "--type", "root", "--count", "2", "--seed", "4"]).stdout)
+    path.write_text(
+        runner.invoke(app, ["generate", "--type", "root", "--count", "2", "--seed", "4"]).stdout
+    )
     result = runner.invoke(app, ["quiz", "--bank", str(path), "--no-shuffle"], input="s\ns\n")
     assert result.exit_code == 0
     assert "Problem 2/2" in result.stdout

@@ -74,7 +74,9 @@ def test_other_variable() -> None:
         pytest.param("", "empty expression", 0, id="empty"),
         pytest.param("   ", "empty expression", 3, id="blank"),
         pytest.param("(x+1", "unbalanced brackets: this '(' is never closed", 0, id="open-bracket"),
-        pytest.param("x+1)", "unbalanced brackets: this ')' has no opening bracket", 3, id="close-bracket"),
+        pytest.param(
+            "x+1)", "unbalanced brackets: this ')' has no opening bracket", 3, id="close-bracket"
+        ),
         pytest.param("x+", "the expression ends after '+'", 2, id="dangling-plus"),
         pytest.param("*x", "unexpected '*'", 0, id="leading-times"),
         pytest.param("x+*2", "expected something after '+', found '*'", 2, id="double-operator"),
@@ -83,7 +85,7 @@ def test_other_variable() -> None:
         pytest.param("factorial(10^9)", "unknown name 'factorial'", 0, id="unknown-function"),
         pytest.param("sinn(x)", "unknown name 'sinn'", 0, id="misspelt-function"),
         pytest.param("x.diff(x)", "unexpected character '.'", 1, id="attribute-access"),
-        pytest.param("'a'", "unexpected character \"'\"", 0, id="string"),
+        pytest.param("'a'", 'unexpected character "\'"', 0, id="string"),
         pytest.param("__import__('os')", "unexpected character '_'", 0, id="dunder"),
         pytest.param("lambda", "unknown name 'lambda'", 0, id="python-keyword"),
         pytest.param("sin^-1(x)", "ambiguous: write arcsin(x)", 3, id="inverse-ambiguous"),

@@ -4,6 +4,7 @@ shipped problem can be drawn."""
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from pathlib import Path
 
@@ -29,7 +30,14 @@ x = sp.Symbol("x", real=True)
 
 @pytest.mark.parametrize(
     ("text", "at"),
-    [("(2x+1)^2", 1.0), ("sin(x^2)", 1.0), ("sin(e^(x^2))", 0.5), ("ln(x^2+1)", 2.0), ("2sin(3x)", 0.3), ("sqrt(x^2+9)", 4.0)],
+    [
+        ("(2x+1)^2", 1.0),
+        ("sin(x^2)", 1.0),
+        ("sin(e^(x^2))", 0.5),
+        ("ln(x^2+1)", 2.0),
+        ("2sin(3x)", 0.3),
+        ("sqrt(x^2+9)", 4.0),
+    ],
 )
 def test_tangent_slopes_multiply(text: str, at: float) -> None:
     """Inner slope g′(a), outer slope f′(g(a)), and the composite's slope is their product."""
@@ -43,10 +51,12 @@ def test_tangent_slopes_multiply(text: str, at: float) -> None:
     inner = drawn[0]
     innermost = [layer for layer in analysis.tree.walk() if hasattr(layer, "inner")]
     assert innermost
-    g_prime = sp.diff(sp.sympify(str(_innermost_inner(analysis))), sp.Symbol("x")).subs(sp.Symbol("x"), point)
+    g_prime = sp.diff(sp.sympify(str(_innermost_inner(analysis))), sp.Symbol("x")).subs(
+        sp.Symbol("x"), point
+    )
     assert math.isclose(inner.slope, float(g_prime), rel_tol=1e-9, abs_tol=1e-12)
     # each outer panel starts where the previous one ends: u0 = g(a), and so on
-    for previous, current in zip(drawn[:-2], drawn[1:-1], strict=True):
+    for previous, current in itertools.pairwise(drawn[:-1]):
         assert math.isclose(current.t0, previous.y0, rel_tol=1e-12, abs_tol=1e-12)
 
 
@@ -57,7 +67,9 @@ def _innermost_inner(analysis):  # type: ignore[no-untyped-def]
     return layers[-1].g.expr
 
 
-@pytest.mark.parametrize(("text", "at"), [("ln(x)", 0.2), ("tan(x)", 1.0), ("sqrt(x)", 0.5), ("1/(x-1)", 1.5)])
+@pytest.mark.parametrize(
+    ("text", "at"), [("ln(x)", 0.2), ("tan(x)", 1.0), ("sqrt(x)", 0.5), ("1/(x-1)", 1.5)]
+)
 def test_ranges_avoid_undefined_regions(text: str, at: float) -> None:
     """Samples exist only where the function is defined, and stay inside the panel's range."""
     analysis = analyse(text)
@@ -136,7 +148,9 @@ def test_every_shipped_problem_can_be_drawn() -> None:
 
 
 def test_plot_command_and_plain_output() -> None:
-    result = runner.invoke(app, ["plot", "sin(x^2)", "--at", "1"], env={"NO_COLOR": "1", "COLUMNS": "80"})
+    result = runner.invoke(
+        app, ["plot", "sin(x^2)", "--at", "1"], env={"NO_COLOR": "1", "COLUMNS": "80"}
+    )
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
     assert "u = x²" in result.stdout and "y = sin(u)" in result.stdout

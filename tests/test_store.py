@@ -106,7 +106,9 @@ def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
     assert kept[0].read_bytes().startswith(b"this is not a database")
 
 
-def test_corrupt_database_message_in_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_database_message_in_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path))
     (tmp_path / DB_NAME).write_bytes(b"garbage" * 1000)
     result = runner.invoke(app, ["stats"])
@@ -120,12 +122,16 @@ def test_wrong_answer_is_due_sooner_than_right() -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
     import tempfile
 
-    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        with Store.open(Path(a)) as wrong, Store.open(Path(b)) as right:
-            wrong.record(attempt(correct=False, when=base), now=base)
-            right.record(attempt(correct=True, when=base, seconds=5), now=base)
-            due_wrong = wrong.card_due("trig:1")
-            due_right = right.card_due("trig:1")
+    with (
+        tempfile.TemporaryDirectory() as a,
+        tempfile.TemporaryDirectory() as b,
+        Store.open(Path(a)) as wrong,
+        Store.open(Path(b)) as right,
+    ):
+        wrong.record(attempt(correct=False, when=base), now=base)
+        right.record(attempt(correct=True, when=base, seconds=5), now=base)
+        due_wrong = wrong.card_due("trig:1")
+        due_right = right.card_due("trig:1")
     assert due_wrong is not None and due_right is not None
     assert due_wrong < due_right
 
@@ -203,7 +209,9 @@ def test_flagged_after_many_misses(tmp_path: Path) -> None:
 
 def test_quiz_records_each_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path))
-    result = runner.invoke(app, ["quiz", "--type", "trig", "--count", "2", "--seed", "4"], input="999\n999\n999\ns\n")
+    result = runner.invoke(
+        app, ["quiz", "--type", "trig", "--count", "2", "--seed", "4"], input="999\n999\n999\ns\n"
+    )
     assert result.exit_code == 0
     with Store.open(tmp_path) as store:
         got = store.attempts()
@@ -214,7 +222,18 @@ def test_killed_quiz_keeps_what_was_answered(tmp_path: Path) -> None:
     """The first problem is saved the moment it is answered, before the quiz ends."""
     env = {**os.environ, "CHAINRULE_HOME": str(tmp_path)}
     with subprocess.Popen(
-        [sys.executable, "-m", "chainrule_cli", "quiz", "--type", "trig", "--count", "3", "--seed", "2"],
+        [
+            sys.executable,
+            "-m",
+            "chainrule_cli",
+            "quiz",
+            "--type",
+            "trig",
+            "--count",
+            "3",
+            "--seed",
+            "2",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -262,7 +281,11 @@ def test_stats_json_and_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     done = runner.invoke(app, ["stats", "--reset", "--yes"])
     assert done.exit_code == 0 and "kept in" in done.stdout
     assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["attempts"] == 0
-    backups = [p for p in tmp_path.iterdir() if ".reset-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    backups = [
+        p
+        for p in tmp_path.iterdir()
+        if ".reset-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
     with Store.open(tmp_path) as fresh:
         assert fresh.count() == 0
     assert backups

@@ -18,14 +18,21 @@ app = typer.Typer(
 
 BankOption = Annotated[
     list[Path] | None,
-    typer.Option("--bank", help="A bank file or folder to use instead of the shipped bank (repeatable)."),
+    typer.Option(
+        "--bank", help="A bank file or folder to use instead of the shipped bank (repeatable)."
+    ),
 ]
 
 
 @app.command("validate")
 @guard
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders (default: the shipped bank).", show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Bank files or folders (default: the shipped bank).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Load and check every problem: the expression parses, the derivative
     agrees with sympy.diff, the type fits and the point is in the domain.
@@ -48,7 +55,9 @@ def validate(
         err = render.make_console(stderr=True)
         for issue in issues:
             err.print(str(issue), markup=False, highlight=False, soft_wrap=True)
-        console.print(f"{len(issues)} problem(s) found in {len(bank.problems)} loaded; fix them and validate again.")
+        console.print(
+            f"{len(issues)} problem(s) found in {len(bank.problems)} loaded; fix them and validate again."
+        )
         raise typer.Exit(int(ExitCode.WRONG))
     console.print(f"All {len(bank.problems)} problems are valid.")
 
@@ -56,10 +65,17 @@ def validate(
 @app.command("list")
 @guard
 def list_problems(
-    kind: Annotated[list[str] | None, typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable.")] = None,
-    difficulty: Annotated[int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable."),
+    ] = None,
+    difficulty: Annotated[
+        int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")
+    ] = None,
     bank: BankOption = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list instead of a table.")
+    ] = False,
 ) -> None:
     """List the problems in a bank, filtered by type and difficulty.
 

@@ -18,9 +18,19 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def check(
-    expression: Annotated[str, typer.Argument(help="The function, e.g. \"(3x+1)^2\".", show_default=False)],
-    answer: Annotated[str, typer.Argument(help="Your derivative, e.g. \"6(3x+1)\" (or a number with --at).", show_default=False)],
-    at: Annotated[str | None, typer.Option("--at", help="Check the value of the derivative at this point instead.")] = None,
+    expression: Annotated[
+        str, typer.Argument(help='The function, e.g. "(3x+1)^2".', show_default=False)
+    ],
+    answer: Annotated[
+        str,
+        typer.Argument(
+            help='Your derivative, e.g. "6(3x+1)" (or a number with --at).', show_default=False
+        ),
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Check the value of the derivative at this point instead."),
+    ] = None,
     var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

@@ -23,7 +23,9 @@ MATH_ARGS = {"ignore_unknown_options": True}
 TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 
 
-def fail(message: str, code: ExitCode = ExitCode.USAGE, caret: list[str] | None = None) -> typer.Exit:
+def fail(
+    message: str, code: ExitCode = ExitCode.USAGE, caret: list[str] | None = None
+) -> typer.Exit:
     from chainrule_cli import render
 
     render.error(message, caret or [])
@@ -50,7 +52,9 @@ def guard(fn: F) -> F:
 def reject_option_like(text: str, what: str) -> None:
     """An argument such as ``--fast`` is a mistyped option, not math."""
     if text.startswith("--") and text[2:].replace("-", "").isalpha():
-        raise fail(f"no such option: {text} (to pass {what} that starts with '-', write it in quotes)")
+        raise fail(
+            f"no such option: {text} (to pass {what} that starts with '-', write it in quotes)"
+        )
 
 
 def check_type(values: list[str] | None) -> list[str]:

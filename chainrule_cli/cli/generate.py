@@ -17,10 +17,21 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def generate(
-    kind: Annotated[list[str] | None, typer.Option("--type", help=f"The type ({', '.join(TYPES)}); repeatable. Default: all.")] = None,
-    count: Annotated[int, typer.Option("--count", min=1, max=2000, help="How many problems (per type).")] = 20,
-    difficulty: Annotated[int | None, typer.Option("--difficulty", min=1, max=3, help="1, 2 or 3. Default: an even spread.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="The same seed prints the same file, byte for byte.")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--type", help=f"The type ({', '.join(TYPES)}); repeatable. Default: all."),
+    ] = None,
+    count: Annotated[
+        int, typer.Option("--count", min=1, max=2000, help="How many problems (per type).")
+    ] = 20,
+    difficulty: Annotated[
+        int | None,
+        typer.Option("--difficulty", min=1, max=3, help="1, 2 or 3. Default: an even spread."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="The same seed prints the same file, byte for byte."),
+    ] = None,
 ) -> None:
     """Print new problems as a bank file (YAML on stdout).
 

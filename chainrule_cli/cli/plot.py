@@ -9,8 +9,7 @@ import typer
 from chainrule_cli.cli.common import MATH_ARGS, fail, guard, reject_option_like
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
+    from chainrule_cli.render import Console
     from chainrule_cli.solution import Solution
 
 
@@ -20,9 +19,19 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def plot(
-    expression: Annotated[str, typer.Argument(help='The function, e.g. "sin(x^2)".', show_default=False)],
-    at: Annotated[str | None, typer.Option("--at", help="The point to follow along the chain (default: 1, or a nearby point in the domain).")] = None,
-    span: Annotated[str | None, typer.Option("--range", help="The x range to draw, as LO:HI (e.g. -2:3).")] = None,
+    expression: Annotated[
+        str, typer.Argument(help='The function, e.g. "sin(x^2)".', show_default=False)
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="The point to follow along the chain (default: 1, or a nearby point in the domain).",
+        ),
+    ] = None,
+    span: Annotated[
+        str | None, typer.Option("--range", help="The x range to draw, as LO:HI (e.g. -2:3).")
+    ] = None,
     var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
 ) -> None:
     """Draw the chain: the inner function u = g(x) with its tangent, the outer
@@ -78,14 +87,18 @@ def draw_solution(solution: Solution, window: tuple[float, float] | None, consol
     from chainrule_cli.picture import panels
     from chainrule_cli.plots import picture
 
-    candidates = [float(solution.at)] if solution.at is not None else [1.0, 0.5, 2.0, 0.3, -1.0, 3.0]
+    candidates = (
+        [float(solution.at)] if solution.at is not None else [1.0, 0.5, 2.0, 0.3, -1.0, 3.0]
+    )
     if window is not None and solution.at is None:
         middle = (window[0] + window[1]) / 2
         candidates = [middle, *candidates]
     last: DomainError | None = None
     for point in candidates:
         try:
-            drawn = panels(solution.analysis, point, window, unicode=console.encoding.lower().startswith("utf"))
+            drawn = panels(
+                solution.analysis, point, window, unicode=console.encoding.lower().startswith("utf")
+            )
         except DomainError as exc:
             last = exc
             continue

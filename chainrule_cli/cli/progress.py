@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainrule_cli.cli.common import fail, guard
+from chainrule_cli.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from chainrule_cli.store import Store
@@ -41,8 +42,12 @@ def open_store(required: bool = True) -> Store | None:
 @guard
 def stats(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    reset: Annotated[bool, typer.Option("--reset", help="Start over (the old data is kept as a backup file).")] = False,
-    yes: Annotated[bool, typer.Option("--yes", help="With --reset: do not ask for confirmation.")] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Start over (the old data is kept as a backup file).")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="With --reset: do not ask for confirmation.")
+    ] = False,
 ) -> None:
     """Your progress: attempts, accuracy, hints and mastery per type, your daily
     streak and accuracy over the last weeks.
@@ -56,8 +61,10 @@ def stats(
     assert store is not None
     with store:
         if reset:
-            if not yes and not typer.confirm(f"Reset all progress ({store.count()} attempts)?", default=False):
-                raise fail("nothing was reset", code=_wrong())
+            if not yes and not typer.confirm(
+                f"Reset all progress ({store.count()} attempts)?", default=False
+            ):
+                raise fail("nothing was reset", code=ExitCode.WRONG)
             backup = store.reset()
             typer.echo(f"Progress reset. The old data is kept in {backup}.")
             return
@@ -69,15 +76,11 @@ def stats(
     console.print(render.stats_view(data, console))
 
 
-def _wrong() -> int:
-    from chainrule_cli.exitcodes import ExitCode
-
-    return ExitCode.WRONG
-
-
 @guard
 def history(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the latest attempts.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="How many of the latest attempts.")
+    ] = 20,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
     """The latest answered problems, newest first.
@@ -99,7 +102,12 @@ def history(
 
 @guard
 def export(
-    file: Annotated[Path, typer.Argument(help="Where to write: a .csv file, or JSON for any other name.", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Where to write: a .csv file, or JSON for any other name.", show_default=False
+        ),
+    ],
 ) -> None:
     """Export every attempt, as JSON or CSV (by the file's extension).
 
@@ -118,7 +126,10 @@ def export(
 @guard
 def review(
     count: Annotated[int, typer.Option("--count", min=1, help="How many problems at most.")] = 10,
-    bank: Annotated[list[Path] | None, typer.Option("--bank", help="Draw problems from this bank file or folder (repeatable).")] = None,
+    bank: Annotated[
+        list[Path] | None,
+        typer.Option("--bank", help="Draw problems from this bank file or folder (repeatable)."),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing problems.")] = None,
 ) -> None:
     """A quiz of what is due: spaced repetition (FSRS) per skill, with the

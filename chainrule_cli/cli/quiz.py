@@ -17,9 +17,8 @@ import typer
 from chainrule_cli.cli.common import TYPES, check_type, fail, guard
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from chainrule_cli.bank import Problem
+    from chainrule_cli.render import Console
     from chainrule_cli.session import QuizSession, Round
     from chainrule_cli.store import Attempt, Store
 
@@ -35,14 +34,47 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def quiz(
-    kind: Annotated[list[str] | None, typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable.")] = None,
-    count: Annotated[int | None, typer.Option("--count", min=1, help="How many problems (default 10, or the whole bank if smaller).")] = None,
-    difficulty: Annotated[int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="The same seed gives the same problems in the same order.")] = None,
-    bank: Annotated[list[Path] | None, typer.Option("--bank", help="Use this bank file or folder instead of the shipped one (repeatable).")] = None,
-    shuffle: Annotated[bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order.")] = True,
-    generated: Annotated[bool, typer.Option("--generated", help="Practise on generated problems: endless unless --count is given.")] = False,
-    plot: Annotated[bool, typer.Option("--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss).")] = False,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable."),
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option(
+            "--count", min=1, help="How many problems (default 10, or the whole bank if smaller)."
+        ),
+    ] = None,
+    difficulty: Annotated[
+        int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="The same seed gives the same problems in the same order."),
+    ] = None,
+    bank: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bank", help="Use this bank file or folder instead of the shipped one (repeatable)."
+        ),
+    ] = None,
+    shuffle: Annotated[
+        bool,
+        typer.Option(
+            "--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order."
+        ),
+    ] = True,
+    generated: Annotated[
+        bool,
+        typer.Option(
+            "--generated", help="Practise on generated problems: endless unless --count is given."
+        ),
+    ] = False,
+    plot: Annotated[
+        bool,
+        typer.Option(
+            "--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss)."
+        ),
+    ] = False,
 ) -> None:
     """Practise the chain rule: problems from the bank, answers checked
     symbolically, hints that reveal the chain one step at a time.
@@ -71,9 +103,9 @@ def quiz(
     note = ""
     if deck.generated > 0 and deck.from_bank:
         note = f"The bank had {deck.from_bank} matching problems; {deck.generated} generated ones fill up the quiz."
-        console.print(Text_(note))
+        console.print(render_dim(note))
     elif deck.generated == -1:
-        console.print(Text_("Generated problems, as many as you like: q ends the quiz."))
+        console.print(render_dim("Generated problems, as many as you like: q ends the quiz."))
     try:
         play(deck.problems, deck.total, console, store, note=note, plot=plot)
     finally:
@@ -136,10 +168,10 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
     )
 
 
-def Text_(text: str) -> Any:  # noqa: N802 - a tiny helper to keep rich out of module scope
-    from rich.text import Text
+def render_dim(text: str) -> Any:
+    from chainrule_cli import render
 
-    return Text(text, style="dim")
+    return render.dim(text)
 
 
 def read_line(console: Console) -> Callable[[str], str | None]:
@@ -165,7 +197,9 @@ def read_line(console: Console) -> Callable[[str], str | None]:
     return ask
 
 
-def run(session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> None:
+def run(
+    session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False
+) -> None:
     """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C."""
     from chainrule_cli import render
 
@@ -196,7 +230,9 @@ def run(session: QuizSession, console: Console, ask: Callable[[str], str | None]
 def _show_solution(round_: Round, console: Console, plot: bool) -> None:
     from chainrule_cli import render
 
-    console.print(render.panel("The solution", render.solution_view(round_.solution, console), style="green"))
+    console.print(
+        render.panel("The solution", render.solution_view(round_.solution, console), style="green")
+    )
     if plot:
         _draw(round_, console)
 
@@ -213,13 +249,23 @@ def _draw(round_: Round, console: Console) -> None:
         render.warn(f"no picture for this one: {exc}")
 
 
-def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> bool:
+def _play(
+    session: QuizSession,
+    round_: Round,
+    console: Console,
+    ask: Callable[[str], str | None],
+    plot: bool = False,
+) -> bool:
     """Work one problem; False when the learner wants to stop."""
     from chainrule_cli import render
     from chainrule_cli.errors import ChainruleError, InputError
 
     var = round_.solution.analysis.variable.name
-    prompt = f"slope at {var} = {round_.problem.at}: " if round_.problem.at is not None else f"dy/d{var} = "
+    prompt = (
+        f"slope at {var} = {round_.problem.at}: "
+        if round_.problem.at is not None
+        else f"dy/d{var} = "
+    )
     while round_.outcome is None:
         line = ask(prompt)
         if line is None:
@@ -256,7 +302,9 @@ def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[
         if result.verdict.correct:
             console.print(render.correct_text(round_, console))
             continue
-        console.print(render.verdict(False, result.verdict.feedback, result.verdict.read_as, console))
+        console.print(
+            render.verdict(False, result.verdict.feedback, result.verdict.read_as, console)
+        )
         if result.finished:
             _show_solution(round_, console, plot)
         else:
@@ -264,7 +312,9 @@ def _play(session: QuizSession, round_: Round, console: Console, ask: Callable[[
     return True
 
 
-def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False) -> bool:
+def _guide(
+    session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False
+) -> bool:
     """Walk the top layer step by step; False when input ends."""
     from chainrule_cli import render
     from chainrule_cli.errors import InputError
@@ -272,9 +322,9 @@ def _guide(session: QuizSession, console: Console, ask: Callable[[str], str | No
     try:
         walk = session.guided()
     except ValueError:
-        console.print(Text_("There is no chain to walk through here: use h for a hint."))
+        console.print(render_dim("There is no chain to walk through here: use h for a hint."))
         return True
-    console.print(Text_("Guided mode: one step at a time."))
+    console.print(render_dim("Guided mode: one step at a time."))
     while not walk.done:
         step = walk.step
         line = ask(render.guided_prompt(step, walk, console))

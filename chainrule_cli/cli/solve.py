@@ -17,11 +17,24 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def solve(
-    expression: Annotated[str, typer.Argument(help='The function to differentiate, e.g. "(3x+1)^2".', show_default=False)],
-    at: Annotated[str | None, typer.Option("--at", help="Also find the slope at this point (e.g. 1, -0.5, pi/4).")] = None,
+    expression: Annotated[
+        str,
+        typer.Argument(help='The function to differentiate, e.g. "(3x+1)^2".', show_default=False),
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Also find the slope at this point (e.g. 1, -0.5, pi/4)."),
+    ] = None,
     var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the steps.")] = False,
-    plot: Annotated[bool, typer.Option("--plot", help="Also draw the inner, outer and composite graphs with their tangents.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of the steps.")
+    ] = False,
+    plot: Annotated[
+        bool,
+        typer.Option(
+            "--plot", help="Also draw the inner, outer and composite graphs with their tangents."
+        ),
+    ] = False,
 ) -> None:
     """Differentiate with the chain rule and show every step.
 
