@@ -22,6 +22,12 @@ MATH_ARGS = {"ignore_unknown_options": True}
 
 TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 
+#: The values an option accepts, for help texts and the static shell completions.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "--type": TYPES,
+    "--difficulty": ("1", "2", "3"),
+}
+
 
 def fail(
     message: str, code: ExitCode = ExitCode.USAGE, caret: list[str] | None = None
