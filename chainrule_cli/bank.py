@@ -29,9 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from chainrule_cli.errors import BankError, ChainruleError, InputError
+from chainrule_cli.kinds import TYPES
 
-TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
-KEYS = ("id", "type", "expression", "difficulty", "at", "note")
+KEYS = (
+    "id",
+    "type",
+    "expression",
+    "difficulty",
+    "at",
+    "note",
+    "question",
+    "variable",
+    "rate",
+    "unit",
+    "chain",
+)
+APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
 REQUIRED = ("id", "type", "expression")
 
 
@@ -45,8 +58,18 @@ class Problem:
     difficulty: int = 1
     at: str | None = None
     note: str | None = None
+    # Applied problems only: y = expression in ``variable``, whose own rate is ``rate``.
+    question: str | None = None
+    variable: str = "x"
+    rate: str | None = None
+    unit: str | None = None
+    chain: tuple[str, ...] | None = None
     source: str = field(default="", compare=False)  # "file:line", for messages
     generated: bool = field(default=False, compare=False)
+
+    @property
+    def applied(self) -> bool:
+        return self.type == "applied"
 
     def to_dict(self) -> dict[str, Any]:
         """The problem in the bank schema (``at`` omitted when absent)."""
@@ -58,6 +81,14 @@ class Problem:
         }
         if self.at is not None:
             data["at"] = _yaml_number(self.at)
+        if self.applied:
+            data["question"] = self.question
+            data["variable"] = self.variable
+            data["rate"] = _yaml_number(self.rate or "")
+            if self.unit:
+                data["unit"] = self.unit
+            if self.chain:
+                data["chain"] = list(self.chain)
         if self.note:
             data["note"] = self.note
         return data
@@ -233,9 +264,29 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         issue("'note' must be text")
+    if kind == "applied":
+        for key in ("question", "rate", "at"):
+            if key not in entry:
+                issue(f"missing key {key!r} (an applied problem needs question, rate and at)")
+        for key in ("question", "unit", "variable"):
+            if key in entry and not isinstance(entry[key], str):
+                issue(f"{key!r} must be text")
+        rate = entry.get("rate")
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float | str)):
+            issue(f"'rate' must be a number, not {rate!r}")
+        chain = entry.get("chain")
+        if chain is not None and (
+            not isinstance(chain, list) or not all(isinstance(c, str) for c in chain)
+        ):
+            issue("'chain' must be a list of quantity names, e.g. [volume, radius, time]")
+    else:
+        for key in APPLIED_KEYS:
+            if key in entry:
+                issue(f"{key!r} is only for applied problems (type: applied)")
     if issues:
         return None, issues
     assert isinstance(expression, str) and isinstance(kind, str) and pid is not None
+    chain_value = entry.get("chain")
     return (
         Problem(
             id=pid,
@@ -244,6 +295,11 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
             difficulty=int(difficulty),
             at=None if at is None else str(at),
             note=note,
+            question=entry.get("question"),
+            variable=entry.get("variable", "x"),
+            rate=None if entry.get("rate") is None else str(entry.get("rate")),
+            unit=entry.get("unit"),
+            chain=tuple(chain_value) if chain_value else None,
             source=f"{path}:{line}",
         ),
         [],
@@ -280,6 +336,8 @@ def check_problem(problem: Problem) -> list[str]:
     from chainrule_cli.parsing import parse_number
     from chainrule_cli.rules import admissible_types, analyse, real_value
 
+    if problem.applied:
+        return _check_applied(problem)
     try:
         with time_limit(5.0, "Checking this problem"):
             try:
@@ -331,6 +389,20 @@ def check_problem(problem: Problem) -> list[str]:
             return messages
     except ChainruleError as exc:
         return [str(exc)]
+
+
+def _check_applied(problem: Problem) -> list[str]:
+    """An applied problem: the quantity parses in its variable, the point is in the
+    domain, the rate is a number, and the answer can be worked out."""
+    from chainrule_cli.checking import AppliedChecker
+
+    try:
+        AppliedChecker(problem)
+    except InputError as exc:
+        return [f"cannot read the problem: {exc.message}"]
+    except ChainruleError as exc:
+        return [str(exc)]
+    return []
 
 
 def validate(bank: Bank) -> list[Issue]:

@@ -475,3 +475,128 @@ def check(
 
 
 __all__ = ["MISTAKES", "Checker", "Verdict", "check", "mistakes", "symbol"]
+
+
+# -- applied problems ------------------------------------------------------------------------
+class AppliedChecker:
+    """Checks a rates problem: the answer is (outer rate at the point) × (given rate).
+
+    The quantity y = f(u) (say V = (4/3)πr³) is differentiated by the same rule
+    tree; the given rate du/dt is data. The answer is a number with an optional
+    unit; a wrong number is compared with the typical slips (only one of the two
+    rates, or their sum) and the feedback names both rates.
+    """
+
+    def __init__(self, problem: Any, unicode: bool = True) -> None:
+        from chainrule_cli.parsing import parse_number
+        from chainrule_cli.rules import nice_value
+
+        self.problem = problem
+        self.unicode = unicode
+        self.analysis = analyse(problem.expression, problem.variable)
+        self.x = self.analysis.variable
+        if problem.at is None or problem.rate is None:
+            raise DomainError("an applied problem needs 'at' and 'rate'")
+        self.at = parse_number(problem.at)
+        self.rate = parse_number(problem.rate)
+        outer = real_value(self.analysis.derivative, self.x, self.at)
+        if real_value(self.analysis.expr, self.x, self.at) is None or outer is None:
+            raise DomainError(
+                f"{self.x} = {problem.at} is outside the domain of {problem.expression}"
+            )
+        self.outer_rate = nice_value(outer)
+        self.expected = nice_value(self.outer_rate * self.rate)
+        names = list(problem.chain or ("y", self.x.name, "t"))
+        self.names = [*names, "y", self.x.name, "t"][:3]
+
+    def read(self, text: str) -> sympy.Expr:
+        """The number in an answer, with the problem's unit (if any) taken off the end."""
+        from chainrule_cli.parsing import parse_number
+
+        try:
+            return parse_number(text)
+        except InputError as first:
+            unit = self.problem.unit
+            stripped = _strip_unit(text, unit) if unit else None
+            if stripped is None:
+                if unit and any(c.isalpha() for c in text):
+                    raise InputError(
+                        f"give a number, optionally followed by the unit {unit}",
+                        text,
+                        first.position,
+                    ) from None
+                raise
+            return parse_number(stripped)
+
+    def check(self, text: str) -> Verdict:
+        value = self.read(text)
+        shown = show(value, unicode=self.unicode)
+        got = _float(value)
+        expected = _float(self.expected)
+        if got is None or expected is None:
+            raise InputError("the answer is not a real number", text, 0)
+        decimal = any(a.is_Float for a in value.atoms())
+        tolerance = VALUE_REL_TOL if decimal else REL_TOL
+        if math.isclose(got, expected, rel_tol=tolerance, abs_tol=1e-9):
+            return Verdict(True, self.expected, value, shown, None, self.answer_text(), "exact")
+        slips = [
+            ("forgot_inner_derivative", self.outer_rate),
+            ("only_inner_derivative", self.rate),
+            ("added_instead_of_multiplied", self.outer_rate + self.rate),
+            ("sign_error", -self.expected),
+        ]
+        for code, wrong in slips:
+            w = _float(wrong)
+            if w is not None and math.isclose(got, w, rel_tol=tolerance, abs_tol=1e-9):
+                return Verdict(False, self.expected, value, shown, code, self.feedback(code))
+        return Verdict(False, self.expected, value, shown, None, self.feedback(None))
+
+    def rates_text(self) -> tuple[str, str]:
+        """("dV/dr = 4πr² = 100π at r = 5", "dr/dt = 2")"""
+        m = lambda e: show(e, unicode=self.unicode)  # noqa: E731
+        y, u, t = self.names
+        formula = m(self.analysis.clean)
+        outer = f"d{y}/d{u} = {formula} = {m(self.outer_rate)} at {self.x.name} = {m(self.at)}"
+        if formula == m(self.outer_rate):
+            outer = f"d{y}/d{u} = {formula}"
+        return outer, f"d{u}/d{t} = {m(self.rate)}"
+
+    def answer_text(self) -> str:
+        m = lambda e: show(e, unicode=self.unicode)  # noqa: E731
+        approx = "≈" if self.unicode else "~"
+        times = "×" if self.unicode else "*"
+        unit = f" {self.problem.unit}" if self.problem.unit else ""
+        numeric = _float(self.expected)
+        tail = (
+            f" {approx} {numeric:.6g}"
+            if numeric is not None and m(self.expected) != f"{numeric:.6g}"
+            else ""
+        )
+        return f"{m(self.outer_rate)} {times} {m(self.rate)} = {m(self.expected)}{tail}{unit}"
+
+    def feedback(self, code: str | None) -> str:
+        outer, inner = self.rates_text()
+        if code == "forgot_inner_derivative":
+            return f"that is only {outer}; multiply it by the given rate {inner}."
+        if code == "only_inner_derivative":
+            return f"that is only the given rate {inner}; multiply it by {outer}."
+        if code == "added_instead_of_multiplied":
+            return f"rates along a chain multiply, they do not add: ({outer}) times ({inner})."
+        if code == "sign_error":
+            return "right size, wrong sign: check whether each quantity grows or shrinks."
+        return f"multiply the two rates: {outer}, and {inner}."
+
+
+def _strip_unit(text: str, unit: str) -> str | None:
+    """``text`` without a trailing ``unit`` (spaces, ^ and superscripts ignored)."""
+
+    def norm(s: str) -> str:
+        return s.replace(" ", "").replace("**", "^").replace("^2", "²").replace("^3", "³").lower()
+
+    target = norm(unit)
+    compact = text.rstrip()
+    for cut in range(len(compact), 0, -1):
+        if norm(compact[cut:]) == target:
+            number = compact[:cut].strip()
+            return number or None
+    return None

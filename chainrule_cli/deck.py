@@ -12,7 +12,8 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from chainrule_cli.bank import TYPES, Bank, Problem
+from chainrule_cli.bank import Bank, Problem
+from chainrule_cli.kinds import CHAIN_TYPES
 
 DEFAULT_COUNT = 10
 
@@ -45,22 +46,21 @@ def build_deck(
     * ``weights`` (type → weight), when no type is chosen: weaker types come up more often.
     """
     rng = random.Random(seed)
-    kinds = list(types) or list(TYPES)
+    # Applied problems come when asked for (--type applied); a plain quiz drills the six types.
+    types = list(types) or list(CHAIN_TYPES)
     if generated:
-        stream = _generated(kinds, difficulty, rng)
+        stream = _generated(types, difficulty, rng)
         if count is None:
             return Deck(stream, None, 0, -1)
         return Deck(itertools.islice(stream, count), count, 0, count)
     pool = bank.select(types, difficulty)
     if shuffle:
-        pool = (
-            _weighted_order(pool, weights, rng) if weights and not types else _shuffled(pool, rng)
-        )
+        pool = _weighted_order(pool, weights, rng) if weights else _shuffled(pool, rng)
     wanted = count if count is not None else min(DEFAULT_COUNT, len(pool))
     chosen = pool[:wanted]
     missing = max(0, wanted - len(chosen))
     if missing:
-        filler = itertools.islice(_generated(kinds, difficulty, rng), missing)
+        filler = itertools.islice(_generated(types, difficulty, rng), missing)
         return Deck(itertools.chain(chosen, filler), wanted, len(chosen), missing)
     return Deck(iter(chosen), wanted, len(chosen), 0)
 

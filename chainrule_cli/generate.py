@@ -216,6 +216,103 @@ def _middle(kind: str, inner: str, outer_kind: str, rng: random.Random) -> str:
     return wrap(kind, inner, rng)
 
 
+# -- applied problems ------------------------------------------------------------------------
+def make_applied(difficulty: int, rng: random.Random) -> dict[str, object]:
+    """A rates problem from the chapter's situations, with small whole numbers."""
+    r = rng.randint(2, 12)
+    k = rng.choice([1, 2, 3, 4, 5])
+    shrink = rng.random() < 0.25
+    rate = -k if shrink else k
+    grows = "shrinks" if shrink else "grows"
+    templates = [
+        lambda: {
+            "question": f"A spherical balloon's radius {grows} at {k} cm/s. How fast does its volume V = (4/3)πr³ change when r = {r} cm?",
+            "expression": "4/3 pi r^3",
+            "variable": "r",
+            "unit": "cm^3/s",
+            "chain": ["V", "r", "t"],
+        },
+        lambda: {
+            "question": f"A circular ripple's radius {grows} at {k} cm/s. How fast does its area A = πr² change when r = {r} cm?",
+            "expression": "pi r^2",
+            "variable": "r",
+            "unit": "cm^2/s",
+            "chain": ["A", "r", "t"],
+        },
+        lambda: {
+            "question": f"A cube's edge {grows} at {k} mm/s. How fast does its volume V = s³ change when s = {r} mm?",
+            "expression": "s^3",
+            "variable": "s",
+            "unit": "mm^3/s",
+            "chain": ["V", "s", "t"],
+        },
+    ]
+    if difficulty >= 2:
+        a, b = rng.randint(1, 5), rng.randint(5, 40)
+        target = rng.randint(1, 5)
+        templates += [
+            lambda: {
+                "question": f"Producing q units costs C = {a}q² + {b}q dollars, and output rises by {k} units per hour. How fast does the cost rise when q = {r * 10}?",
+                "expression": f"{a}q^2 + {b}q",
+                "variable": "q",
+                "unit": "$/h",
+                "chain": ["C", "q", "t"],
+                "at": str(r * 10),
+                "rate": str(k),
+            },
+            lambda: {
+                "question": f"An error E = (y − {target})² depends on an output y = w·x with x = {k}, so dy/dw = {k}. How fast does E change with w when y = {r}?",
+                "expression": f"(y-{target})^2",
+                "variable": "y",
+                "chain": ["E", "y", "w"],
+                "at": str(r),
+                "rate": str(k),
+            },
+        ]
+    if difficulty >= 3:
+        templates += [
+            lambda: {
+                "question": f"A neuron outputs a = tanh(z), and z = w·x with x = {k}, so dz/dw = {k}. How fast does a change with w when z = 0?",
+                "expression": "tanh(z)",
+                "variable": "z",
+                "chain": ["a", "z", "w"],
+                "at": "0",
+                "rate": str(k),
+            },
+            lambda: {
+                "question": f"A quantity Q = {a}e^(2u) depends on u, which {grows} at {k} per second. How fast does Q change when u = 0?",
+                "expression": f"{a}e^(2u)",
+                "variable": "u",
+                "unit": "per s",
+                "chain": ["Q", "u", "t"],
+                "at": "0",
+                "rate": str(rate),
+            },
+        ]
+    data: dict[str, object] = dict(rng.choice(templates)())
+    data.setdefault("at", str(r))
+    data.setdefault("rate", str(rate))
+    return data
+
+
+def _applied_problem(pid: str, difficulty: int, rng: random.Random) -> Problem:
+    data = make_applied(difficulty, rng)
+    chain = data.get("chain")
+    return Problem(
+        id=pid,
+        type="applied",
+        expression=str(data["expression"]),
+        difficulty=difficulty,
+        at=str(data["at"]),
+        question=str(data["question"]),
+        variable=str(data["variable"]),
+        rate=str(data["rate"]),
+        unit=str(data["unit"]) if data.get("unit") else None,
+        chain=tuple(str(c) for c in chain) if isinstance(chain, list) else None,
+        generated=True,
+    )
+
+
 AT_CHOICES = ("0", "1", "-1", "2", "1/2")
 
 
@@ -238,6 +335,13 @@ def _point(expression: str, rng: random.Random) -> str | None:
         ):
             return at
     return None
+
+
+def _candidate(kind: str, difficulty: int, rng: random.Random, pid: str) -> Problem:
+    if kind == "applied":
+        return _applied_problem(pid, difficulty, rng)
+    expression = make_expression(kind, difficulty, rng)
+    return Problem(pid, kind, expression, difficulty, _point(expression, rng), generated=True)
 
 
 def generate(
@@ -263,18 +367,12 @@ def _unique(
     attempts = 0
     while made < count and attempts < count * 30 + 100:
         attempts += 1
-        expression = make_expression(kind, difficulty, rng)
-        if expression in seen:
+        pid = f"gen{tag}-{PREFIX.get(kind, kind)}{difficulty}-{made + 1:03d}"
+        problem = _candidate(kind, difficulty, rng, pid)
+        key = problem.question or problem.expression
+        if key in seen:
             continue
-        seen.add(expression)
-        problem = Problem(
-            id=f"gen{tag}-{PREFIX.get(kind, kind)}{difficulty}-{made + 1:03d}",
-            type=kind,
-            expression=expression,
-            difficulty=difficulty,
-            at=_point(expression, rng),
-            generated=True,
-        )
+        seen.add(key)
         if validate and check_problem(problem):
             continue
         made += 1
@@ -290,19 +388,14 @@ def stream(kinds: Sequence[str], difficulty: int | None, rng: random.Random) -> 
         kind = rng.choice(list(kinds))
         level = difficulty or rng.choice([1, 2, 3])
         for _ in range(50):
-            expression = make_expression(kind, level, rng)
-            if expression in seen:
-                continue
-            seen.add(expression)
-            number += 1
-            problem = Problem(
-                id=f"gen{tag}-{PREFIX.get(kind, kind)}{level}-{number:03d}",
-                type=kind,
-                expression=expression,
-                difficulty=level,
-                at=_point(expression, rng),
-                generated=True,
+            problem = _candidate(
+                kind, level, rng, f"gen{tag}-{PREFIX.get(kind, kind)}{level}-{number + 1:03d}"
             )
+            key = problem.question or problem.expression
+            if key in seen:
+                continue
+            seen.add(key)
+            number += 1
             if not check_problem(problem):
                 yield problem
                 break

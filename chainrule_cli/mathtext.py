@@ -189,8 +189,10 @@ class _Printer:
             if previous is None:
                 out = text
             elif (
-                isinstance(previous, sp.Number) and (text[0].isalpha() or text[0] in "(√∛π|")
-            ) or (isinstance(previous, sp.Symbol) and text[0] == "("):
+                (isinstance(previous, sp.Number) and (text[0].isalpha() or text[0] in "(√∛π|"))
+                or (isinstance(previous, sp.Symbol) and text[0] == "(")
+                or (previous is sp.pi and self.unicode and text[0].isalpha() and text[0] != "e")
+            ):
                 # 2x, 6(3x + 1), x(x + 1): juxtapose, as on paper.
                 out += text
             else:

@@ -81,7 +81,7 @@ def panels(
         out.append(
             _panel(
                 f"{name} = {show(innermost.g.written, unicode, False)}",
-                "x",
+                x.name,
                 name,
                 innermost.g.expr,
                 innermost.g.derivative,
@@ -118,7 +118,7 @@ def panels(
     out.append(
         _panel(
             f"y = {show(tree.written, unicode, False)}",
-            "x",
+            x.name,
             "y",
             tree.expr,
             tree.derivative,

@@ -76,9 +76,9 @@ def math_for(console: Console) -> Math:
 def error(message: str, caret_lines: Sequence[str] = ()) -> None:
     """One clear line on stderr, and the input with a caret for math input."""
     console = make_console(stderr=True)
-    console.print(Text("error: ", style="bold red") + Text(message))
+    console.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
     for line in caret_lines:
-        console.print(Text(line, style="red" if line.strip() == "^" else ""))
+        console.print(Text(line, style="red" if line.strip() == "^" else ""), soft_wrap=True)
 
 
 def dim(text: str) -> Text:
@@ -353,6 +353,11 @@ def problem_header(
         align="left",
         characters="─" if m.unicode else "-",
     )
+    if problem.applied:
+        question = Text("  " + (problem.question or ""), style="bold")
+        if problem.unit:
+            question.append(f"  (answer in {problem.unit})", style="dim")
+        return Group(Text(""), head, question)
     body = Text("  y = ", style="bold") + Text(m(expression, written=True), style="bold cyan")
     if problem.at is not None:
         question = Text(f"  Find the slope dy/d{variable} at {variable} = {problem.at}.")
@@ -368,7 +373,40 @@ def quiz_help(console: Console) -> Text:
     )
 
 
-def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableType:
+def applied_hint(
+    hint: Any, title: str, checker: Any, solution: Solution, console: Console
+) -> RenderableType:
+    """The hints of a rates problem name the two rates being multiplied."""
+    m = math_for(console)
+    y, u, t = checker.names
+    outer, inner = checker.rates_text()
+    if hint.kind == "applied-chain":
+        arrow = f" {m.arrow} "
+        body = Text(f"{y}{arrow}{u}{arrow}{t}: d{y}/d{t} = d{y}/d{u} {m.times} d{u}/d{t}")
+        return panel(f"{title}: the chain of quantities", body)
+    if hint.kind == "applied-outer":
+        return panel(f"{title}: the first rate", Text(outer, style="magenta"), style="magenta")
+    if hint.kind == "applied-inner":
+        return panel(f"{title}: the second rate (given)", Text(inner, style="cyan"))
+    if hint.kind == "applied-multiply":
+        return panel(f"{title}: multiply", Text(f"({outer}) {m.times} ({inner})"), style="yellow")
+    return panel(
+        f"{title}: the full solution", applied_solution(checker, solution, console), style="green"
+    )
+
+
+def applied_solution(checker: Any, solution: Solution, console: Console) -> RenderableType:
+    y, _, t = checker.names
+    outer, inner = checker.rates_text()
+    lines = Text()
+    lines.append(f"{outer}\n{inner}\n", style="bold")
+    lines.append(f"d{y}/d{t} = {checker.answer_text()}", style="bold green")
+    return Group(solution_view(solution, console), Text(""), lines)
+
+
+def hint_panel(
+    hint: Any, solution: Solution, console: Console, applied: Any = None
+) -> RenderableType:
     """One hint as a panel: what it reveals depends on its kind."""
     from chainrule_cli.explain import Layer
 
@@ -376,6 +414,9 @@ def hint_panel(hint: Any, solution: Solution, console: Console) -> RenderableTyp
     var = solution.analysis.variable.name
     title = f"Hint {hint.number}/{hint.total}"
     step = hint.step
+    if hint.kind.startswith("applied") or (hint.kind == "solution" and applied is not None):
+        assert applied is not None
+        return applied_hint(hint, title, applied, solution, console)
     if hint.kind == "solution":
         return panel(f"{title}: the full solution", solution_view(solution, console), style="green")
     if hint.kind == "rule":
@@ -434,9 +475,22 @@ def tries_text(tries_left: int) -> Text:
     )
 
 
+def right_answer(round_: Any, console: Console) -> str:
+    """The right answer of a round, for the summary: derivative, slope or applied rate."""
+    m = math_for(console)
+    if round_.problem.applied:
+        return str(round_.checker.answer_text())
+    if round_.problem.at is not None:
+        return f"{m(round_.solution.slope)} (slope at {round_.problem.at})"
+    return m(round_.checker.analysis.clean)
+
+
 def correct_text(round_: Any, console: Console) -> RenderableType:
     m = math_for(console)
     verdict_text = Text(f"{m.check} Correct", style="bold green")
+    if round_.problem.applied:
+        verdict_text.append(" — " + round_.checker.answer_text())
+        return verdict_text
     why = round_.checker.analysis.clean if round_.problem.at is None else None
     if why is not None:
         verdict_text.append(" — " + m(why))
@@ -515,12 +569,11 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
         missed.add_column("y")
         missed.add_column("right answer", overflow="fold")
         for r in summary.missed:
-            answer = (
-                m(r.solution.slope) if r.problem.at is not None else m(r.checker.analysis.clean)
+            missed.add_row(
+                r.problem.id,
+                m(r.solution.analysis.tree.written, written=True),
+                right_answer(r, console),
             )
-            if r.problem.at is not None:
-                answer = f"{answer} (slope at {r.problem.at})"
-            missed.add_row(r.problem.id, m(r.solution.analysis.tree.written, written=True), answer)
         parts.append(missed)
     if fill_note:
         parts.append(Text(fill_note, style="dim"))
@@ -649,6 +702,125 @@ def nothing_due(next_due: Any, attempts: int, console: Console) -> Text:
     else:
         when = f"{minutes // 1440} days"
     return Text(f"Nothing is due now. The next review is due in about {when}.")
+
+
+# -- learn ----------------------------------------------------------------------------------
+def lesson_screen(
+    section: Any, screen: Any, index: int, total: int, number: int, console: Console
+) -> RenderableType:
+    """One screen of the lesson: the text, and a live example or backprop table."""
+    from rich.markdown import Markdown
+
+    m = math_for(console)
+    dot = "·" if m.unicode else "-"
+    parts: list[RenderableType] = [
+        Text(""),
+        Rule(
+            Text(f"{index + 1}/{total} {dot} {section.title}", style="bold"),
+            align="left",
+            characters="─" if m.unicode else "-",
+        ),
+        Markdown(screen.text),
+    ]
+    if screen.example:
+        from chainrule_cli.solution import solve
+
+        solution = solve(screen.example, screen.example_at)
+        parts.append(panel(f'chainrule solve "{screen.example}"', solution_view(solution, console)))
+    if screen.backprop:
+        from chainrule_cli.backprop import backprop, make_network
+
+        layers, activation = screen.backprop
+        parts.append(backprop_view(backprop(make_network(layers, activation, 0)), console))
+    return Group(*parts)
+
+
+def checkpoint_question(checkpoint: Any, console: Console) -> RenderableType:
+    return Group(Text(""), Text("Checkpoint: ", style="bold yellow") + Text(checkpoint.prompt))
+
+
+def checkpoint_result(right: bool, feedback: str, console: Console) -> Text:
+    m = math_for(console)
+    if right:
+        return Text(f"{m.check} Correct", style="bold green")
+    return Text(f"{m.cross} Not quite", style="bold red") + Text(
+        f": {feedback}" if feedback else ""
+    )
+
+
+def checkpoint_answer(answer: str, console: Console) -> Text:
+    return Text(f"The answer: {answer}. On to the next section.", style="bold")
+
+
+def lesson_end(console: Console) -> Text:
+    return Text(
+        "That is the whole chapter. Practise with: chainrule quiz, or chainrule review tomorrow.",
+        style="bold green",
+    )
+
+
+def backprop_view(report: Any, console: Console) -> RenderableType:
+    """Layer by layer: the local derivative and the running product, with a log-scale bar."""
+    import math
+
+    m = math_for(console)
+    net = report.network
+    title = f"{len(report.layers)} layers, {net.activation}" + (
+        " with skip connections" if net.skip else ""
+    )
+    out = Table(title=title, box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
+    for column in (
+        "layer",
+        "z",
+        "act′(z)" if m.unicode else "act'(z)",
+        "w",
+        "local",
+        "running product",
+        "log scale",
+    ):
+        out.add_column(
+            column, justify="right" if column not in ("log scale",) else "left", no_wrap=True
+        )
+    values = [abs(layer.running) for layer in report.layers]
+    logs = [math.log10(v) for v in values if v > 0]
+    low = min([*logs, -1.0])
+    width = 16
+    for layer in report.layers:
+        value = abs(layer.running)
+        frac = (
+            0.0 if value <= 0 else (math.log10(value) - low) / max(1e-9, (max([*logs, 0.0]) - low))
+        )
+        bar = _bar(frac, width, m.unicode)
+        out.add_row(
+            str(layer.index),
+            f"{layer.z:.3f}",
+            f"{layer.slope:.3f}",
+            f"{layer.weight:.3f}",
+            f"{layer.local:.3g}",
+            f"{layer.running:.3e}",
+            Text(bar, style="green" if value > 1e-3 else "red"),
+        )
+    check = Text()
+    check.append(
+        f"∂y/∂w₁ = {report.gradient:.6e}" if m.unicode else f"dy/dw1 = {report.gradient:.6e}",
+        style="bold",
+    )
+    check.append(f"   finite difference: {report.finite_difference:.6e} ")
+    check.append(
+        m.check if report.agrees else m.cross, style="bold green" if report.agrees else "bold red"
+    )
+    note = Text(
+        f"local derivative: {report.rule}"
+        + ("; a skip connection adds 1" if net.skip else "")
+        + ". Running product: the local derivatives multiplied from the output back to this layer.",
+        style="dim",
+    )
+    verdict = "vanishes" if abs(report.gradient) < 1e-4 else "survives"
+    summary = Text(
+        f"The product of {len(report.layers)} factors {verdict}: the gradient at the first weight is {abs(report.gradient):.2e}.",
+        style="bold red" if verdict == "vanishes" else "bold green",
+    )
+    return Group(out, check, note, summary)
 
 
 # -- banks ----------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from chainrule_cli.parsing import parse, symbol
 if TYPE_CHECKING:
     import sympy
 
-TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 TRIG = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan")
 #: Letters for the layers, innermost first (x → u → v → w …).
 LETTERS = ("u", "v", "w", "s", "r", "q", "p", "m", "k", "h")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule_cli.bank import Problem
-from chainrule_cli.checking import Checker, Verdict, numerically_equal
+from chainrule_cli.checking import AppliedChecker, Checker, Verdict, numerically_equal
 from chainrule_cli.errors import InputError
 from chainrule_cli.explain import Combination, Layer, Step, layers
 from chainrule_cli.numeric import Undefined, float_function
@@ -56,13 +56,23 @@ def hint_plan(steps: list[Step]) -> list[tuple[str, Step | None]]:
     return plan
 
 
+#: An applied problem's hints: the chain of quantities, each rate, then the product.
+APPLIED_PLAN: list[tuple[str, Step | None]] = [
+    ("applied-chain", None),
+    ("applied-outer", None),
+    ("applied-inner", None),
+    ("applied-multiply", None),
+    ("solution", None),
+]
+
+
 @dataclass
 class Round:
     """One problem as it is being worked, and how it ended."""
 
     problem: Problem
     started: float
-    checker: Checker
+    checker: Checker | AppliedChecker
     solution: Solution
     plan: list[tuple[str, Step | None]]
     hints_used: int = 0
@@ -122,8 +132,9 @@ class GuidedWalk:
     def __init__(self, round_: Round) -> None:
         self.round = round_
         real = [s for s in layers(round_.solution.steps) if not s.trivial]
-        if not real:
+        if not real or not isinstance(round_.checker, Checker):
             raise ValueError("no chain layer to guide through")
+        self.checker: Checker = round_.checker
         self.layer: Layer = real[0]
         self.index = 0
         self.analysis = round_.solution.analysis
@@ -138,7 +149,7 @@ class GuidedWalk:
         return self.index >= len(self.STEPS)
 
     def _points(self) -> list[float]:
-        return self.round.checker.sampler.points
+        return self.checker.sampler.points
 
     def _same(self, expected: Any, answer: Any, variable: Any, points: list[float]) -> bool:
         try:
@@ -153,7 +164,7 @@ class GuidedWalk:
         layer = self.layer
         step = self.step
         if step == "product":
-            verdict = self.round.checker.check(text)
+            verdict = self.checker.check(text)
             self.index += 1
             return GuidedResult(
                 verdict.correct, verdict.feedback, self.analysis.clean, True, verdict
@@ -224,10 +235,16 @@ class QuizSession:
         self.current = None
         for problem in self._problems:
             try:
-                analysis = analyse(problem.expression)
-                point = parse_number(problem.at) if problem.at is not None else None
-                checker = Checker(analysis, point, self.unicode)
-                solution = solve(problem.expression, point, analysis=analysis)
+                checker: Checker | AppliedChecker
+                if problem.applied:
+                    checker = AppliedChecker(problem, self.unicode)
+                    analysis = checker.analysis
+                    point = checker.at
+                else:
+                    analysis = analyse(problem.expression)
+                    point = parse_number(problem.at) if problem.at is not None else None
+                    checker = Checker(analysis, point, self.unicode)
+                solution = solve(problem.expression, point, problem.variable, analysis=analysis)
             except Exception as exc:  # a broken user problem must not end the quiz
                 self.skipped_broken.append((problem, str(exc)))
                 continue
@@ -236,7 +253,7 @@ class QuizSession:
                 started=self.clock(),
                 checker=checker,
                 solution=solution,
-                plan=hint_plan(solution.steps),
+                plan=list(APPLIED_PLAN) if problem.applied else hint_plan(solution.steps),
             )
             return self.current
         return None

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from chainrule_cli.errors import StoreError
+from chainrule_cli.kinds import CHAIN_TYPES, TYPES
 
 DB_NAME = "progress.db"
 BUSY_TIMEOUT_MS = 10_000
-TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 MASTERY_LEVELS = ("not started", "attempted", "familiar", "proficient", "mastered")
 #: Mastery looks at this many recent attempts per type, not at a streak.
 WINDOW = 10
@@ -512,7 +512,7 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
 def type_weights(store: Store) -> dict[str, float]:
     """For an adaptive quiz: weaker types (lower recent accuracy, fewer tries) weigh more."""
     weights = {}
-    for kind in TYPES:
+    for kind in CHAIN_TYPES:
         recent = store.attempts(limit=WINDOW, kind=kind)
         if not recent:
             weights[kind] = 2.0

@@ -8,24 +8,28 @@ _chainrule() {
         case "$w" in
             -*) ;;
             *) case "$path" in
-                   "") case "$w" in bank|check|export|generate|history|plot|quiz|review|solve|stats) path="$w" ;; esac ;;
+                   "") case "$w" in backprop|bank|check|export|generate|history|learn|plot|quiz|review|solve|stats) path="$w" ;; esac ;;
                    bank) case "$w" in list|validate) path="$path $w" ;; esac ;;
                esac ;;
         esac
     done
     case "$prev" in
+        --activation) COMPREPLY=($(compgen -W "sigmoid tanh relu" -- "$cur")); return ;;
         --at) COMPREPLY=(); return ;;
         --bank) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --count) COMPREPLY=(); return ;;
         --difficulty) COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
+        --layers) COMPREPLY=(); return ;;
         --limit) COMPREPLY=(); return ;;
         --range) COMPREPLY=(); return ;;
+        --section) COMPREPLY=($(compgen -W "intuition four-steps why-multiply check-with-numbers nested types applications backprop" -- "$cur")); return ;;
         --seed) COMPREPLY=(); return ;;
-        --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside" -- "$cur")); return ;;
+        --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied" -- "$cur")); return ;;
         --var) COMPREPLY=(); return ;;
     esac
     case "$path" in
-        "") COMPREPLY=($(compgen -W "bank check export generate history plot quiz review solve stats --version --help" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "backprop bank check export generate history learn plot quiz review solve stats --version --help" -- "$cur")) ;;
+        "backprop") COMPREPLY=($(compgen -W "--layers --activation --seed --skip --help" -- "$cur")) ;;
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
         "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
@@ -33,6 +37,7 @@ _chainrule() {
         "export") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "generate") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --help" -- "$cur")) ;;
         "history") COMPREPLY=($(compgen -W "--limit --json --help" -- "$cur")) ;;
+        "learn") COMPREPLY=($(compgen -W "--section --help" -- "$cur")) ;;
         "plot") COMPREPLY=($(compgen -W "--at --range --var --help" -- "$cur")) ;;
         "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --help" -- "$cur")) ;;
         "review") COMPREPLY=($(compgen -W "--count --bank --seed --help" -- "$cur")) ;;

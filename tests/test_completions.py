@@ -32,7 +32,9 @@ def tab(words: str) -> list[str]:
         "_chainrule\n"
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
-    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True, timeout=10)
+    proc = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True, timeout=10
+    )
     return [line for line in proc.stdout.splitlines() if line]
 
 
@@ -42,7 +44,15 @@ def test_tab_completes_commands() -> None:
 
 
 def test_tab_completes_type_choices() -> None:
-    assert tab("chainrule quiz --type ") == ["power", "exponential", "trig", "root", "log", "quadratic-inside"]
+    assert tab("chainrule quiz --type ") == [
+        "power",
+        "exponential",
+        "trig",
+        "root",
+        "log",
+        "quadratic-inside",
+        "applied",
+    ]
     assert tab("chainrule quiz --type t") == ["trig"]
 
 
@@ -61,7 +71,18 @@ def test_tab_completes_files_for_bank(tmp_path: Path) -> None:
 
 def test_every_command_is_in_the_tree() -> None:
     names = {c.name for c in command_tree().subcommands}
-    assert {"solve", "check", "quiz", "bank", "stats", "history", "review", "export", "generate", "plot"} <= names
+    assert {
+        "solve",
+        "check",
+        "quiz",
+        "bank",
+        "stats",
+        "history",
+        "review",
+        "export",
+        "generate",
+        "plot",
+    } <= names
 
 
 @pytest.mark.parametrize(("shell", "name"), [("zsh", "_chainrule"), ("fish", "chainrule.fish")])

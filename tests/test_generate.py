@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import TYPES, check_problem, load
+from chainrule_cli.bank import check_problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.generate import generate
+from chainrule_cli.kinds import CHAIN_TYPES, TYPES
 from chainrule_cli.rules import analyse, real_chains
 
 runner = CliRunner()
@@ -22,13 +23,13 @@ def test_two_hundred_problems_validate(kind: str, level: int) -> None:
     """200 seeded problems: each validates, ≥ 95 % are distinct, type and difficulty as asked."""
     problems = generate(kind, level, 200, seed=2026)
     assert len(problems) == 200
-    assert len({p.expression for p in problems}) >= 190
+    assert len({p.question or p.expression for p in problems}) >= 190
     assert all(p.type == kind and p.difficulty == level for p in problems)
     for problem in problems:
         assert check_problem(problem) == [], problem
 
 
-@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("kind", CHAIN_TYPES)
 def test_difficulty_three_has_nested_chains(kind: str) -> None:
     """At least a fifth of difficulty-3 problems are chains of three or more layers."""
     problems = generate(kind, 3, 40, seed=5)
@@ -36,7 +37,7 @@ def test_difficulty_three_has_nested_chains(kind: str) -> None:
     assert len(nested) >= len(problems) / 5
 
 
-@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("kind", CHAIN_TYPES)
 def test_difficulty_one_is_one_linear_layer(kind: str) -> None:
     for problem in generate(kind, 1, 20, seed=8):
         layers = real_chains(analyse(problem.expression).tree)
@@ -52,7 +53,9 @@ def test_difficulty_one_is_one_linear_layer(kind: str) -> None:
 
 def test_points_are_clean() -> None:
     """An `at` is a small, clean number, never a long decimal."""
-    points = {p.at for kind in TYPES for p in generate(kind, 2, 30, seed=3) if p.at is not None}
+    points = {
+        p.at for kind in CHAIN_TYPES for p in generate(kind, 2, 30, seed=3) if p.at is not None
+    }
     assert points and points <= {"0", "1", "-1", "2", "1/2"}
 
 
@@ -105,3 +108,9 @@ def test_generated_bank_works_with_quiz(tmp_path: Path) -> None:
 def test_unknown_type() -> None:
     result = runner.invoke(app, ["generate", "--type", "calculus"])
     assert result.exit_code == 2
+
+
+def test_applied_problems_have_a_question_rate_and_unit() -> None:
+    for problem in generate("applied", 2, 20, seed=6):
+        assert problem.question and problem.rate is not None and problem.at is not None
+        assert check_problem(problem) == []

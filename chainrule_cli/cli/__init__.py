@@ -46,13 +46,14 @@ def root(
 
 
 def _register() -> None:
-    from chainrule_cli.cli import bank, check, generate, plot, progress, quiz, solve
+    from chainrule_cli.cli import bank, check, generate, learn, plot, progress, quiz, solve
 
     solve.register(app)
     check.register(app)
     plot.register(app)
     quiz.register(app)
     progress.register(app)
+    learn.register(app)
     generate.register(app)
     app.add_typer(bank.app, name="bank")
 

@@ -14,18 +14,29 @@ import typer
 
 from chainrule_cli.errors import ChainruleError, InputError
 from chainrule_cli.exitcodes import ExitCode
+from chainrule_cli.kinds import TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Arguments may start with a minus sign ("-x^2+1", "-3sin(3x)") without "--".
 MATH_ARGS = {"ignore_unknown_options": True}
 
-TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 
 #: The values an option accepts, for help texts and the static shell completions.
 CHOICES: dict[str, tuple[str, ...]] = {
     "--type": TYPES,
     "--difficulty": ("1", "2", "3"),
+    "--activation": ("sigmoid", "tanh", "relu"),
+    "--section": (
+        "intuition",
+        "four-steps",
+        "why-multiply",
+        "check-with-numbers",
+        "nested",
+        "types",
+        "applications",
+        "backprop",
+    ),
 }
 
 

@@ -230,9 +230,11 @@ def run(
 def _show_solution(round_: Round, console: Console, plot: bool) -> None:
     from chainrule_cli import render
 
-    console.print(
-        render.panel("The solution", render.solution_view(round_.solution, console), style="green")
-    )
+    if round_.problem.applied:
+        body = render.applied_solution(round_.checker, round_.solution, console)
+    else:
+        body = render.solution_view(round_.solution, console)
+    console.print(render.panel("The solution", body, style="green"))
     if plot:
         _draw(round_, console)
 
@@ -261,11 +263,12 @@ def _play(
     from chainrule_cli.errors import ChainruleError, InputError
 
     var = round_.solution.analysis.variable.name
-    prompt = (
-        f"slope at {var} = {round_.problem.at}: "
-        if round_.problem.at is not None
-        else f"dy/d{var} = "
-    )
+    if round_.problem.applied:
+        prompt = "answer: "
+    elif round_.problem.at is not None:
+        prompt = f"slope at {var} = {round_.problem.at}: "
+    else:
+        prompt = f"dy/d{var} = "
     while round_.outcome is None:
         line = ask(prompt)
         if line is None:
@@ -279,7 +282,8 @@ def _play(
         if word in HINT_WORDS:
             hint = session.hint()
             if hint is not None:
-                console.print(render.hint_panel(hint, round_.solution, console))
+                applied = round_.checker if round_.problem.applied else None
+                console.print(render.hint_panel(hint, round_.solution, console, applied))
                 if hint.kind == "solution" and plot:
                     _draw(round_, console)
             continue

@@ -1,0 +1,153 @@
+"""``chainrule learn`` and ``chainrule backprop``: the chapter in the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from chainrule_cli.cli.common import fail, guard
+
+if TYPE_CHECKING:
+    from chainrule_cli.lessons import Checkpoint, Section
+    from chainrule_cli.render import Console
+    from chainrule_cli.store import Store
+
+QUIT = {"q", "quit", "exit"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(learn)
+    app.command()(backprop)
+
+
+@guard
+def learn(
+    section: Annotated[
+        str | None, typer.Option("--section", help="Jump to a section by name.")
+    ] = None,
+) -> None:
+    """A short interactive lesson (about ten minutes): why rates multiply, the
+    four steps, checking with numbers, nested chains, the six problem types,
+    rates in the real world, and backpropagation. Each section ends with a
+    checkpoint question; your progress through the sections is remembered.
+
+    Example: chainrule learn --section backprop
+    """
+    from chainrule_cli import render
+    from chainrule_cli.cli.progress import open_store
+    from chainrule_cli.lessons import NAMES, SECTIONS
+
+    if section is not None and section not in NAMES:
+        raise fail(f"unknown section {section!r}: choose from {', '.join(NAMES)}")
+    console = render.make_console()
+    ask = _reader(console)
+    store = open_store(required=False)
+    try:
+        done = store.lessons() if store is not None else {}
+        if section is not None:
+            start = NAMES.index(section)
+        else:
+            start = next((i for i, name in enumerate(NAMES) if name not in done), 0)
+            if done and len(done) >= len(NAMES):
+                console.print(
+                    render.dim("You have finished every section; starting again from the top.")
+                )
+            elif start:
+                console.print(
+                    render.dim(
+                        f"Welcome back: continuing at '{NAMES[start]}' (use --section to jump)."
+                    )
+                )
+        for index in range(start, len(SECTIONS)):
+            if not _teach(SECTIONS[index], index, console, ask, store):
+                console.print(
+                    render.dim("See you next time: chainrule learn continues where you left off.")
+                )
+                return
+        console.print(render.lesson_end(console))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _reader(console: Console):
+    from chainrule_cli.cli.quiz import read_line
+
+    return read_line(console)
+
+
+def _teach(section: Section, index: int, console: Console, ask, store: Store | None) -> bool:
+    """One section: its screens, then its checkpoint. False when the learner leaves."""
+    from chainrule_cli import render
+    from chainrule_cli.lessons import SECTIONS
+
+    for number, screen in enumerate(section.screens, start=1):
+        console.print(render.lesson_screen(section, screen, index, len(SECTIONS), number, console))
+        line = ask("Enter to continue, q to leave: ")
+        if line is None or line.strip().lower() in QUIT:
+            return False
+    outcome = _checkpoint(section.checkpoint, console, ask)
+    if outcome is None:
+        return False
+    if store is not None:
+        store.complete_lesson(section.name)
+    return True
+
+
+def _checkpoint(checkpoint: Checkpoint, console: Console, ask) -> bool | None:
+    """Ask the checkpoint question, up to three tries. None when the learner leaves."""
+    from chainrule_cli import render
+    from chainrule_cli.errors import InputError
+    from chainrule_cli.lessons import CheckpointJudge
+
+    judge = CheckpointJudge(checkpoint, render.supports_unicode(console))
+    console.print(render.checkpoint_question(checkpoint, console))
+    for _ in range(3):
+        line = ask(judge.prompt)
+        if line is None or line.strip().lower() in QUIT:
+            return None
+        if not line.strip():
+            continue
+        try:
+            right, feedback = judge.check(line.strip())
+        except InputError as exc:
+            render.error(exc.message, exc.caret_lines())
+            continue
+        console.print(render.checkpoint_result(right, feedback, console))
+        if right:
+            return True
+    console.print(render.checkpoint_answer(judge.answer_text(), console))
+    return False
+
+
+@guard
+def backprop(
+    layers: Annotated[
+        int, typer.Option("--layers", min=1, max=60, help="How many one-neuron layers.")
+    ] = 10,
+    activation: Annotated[
+        str, typer.Option("--activation", help="sigmoid, tanh or relu.")
+    ] = "sigmoid",
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for the weights and biases.")
+    ] = 0,
+    skip: Annotated[
+        bool, typer.Option("--skip", help="Add skip (residual) connections: h = x + act(w·x + b).")
+    ] = False,
+) -> None:
+    """Backpropagation is the chain rule: follow the gradient of a chain of
+    one-neuron layers back to the first weight, layer by layer, and watch
+    sigmoid's product vanish while ReLU's and skip connections' do not.
+
+    Example: chainrule backprop --layers 10 --activation sigmoid
+    """
+    from chainrule_cli import render
+    from chainrule_cli.backprop import ACTIVATIONS, make_network
+    from chainrule_cli.backprop import backprop as run
+
+    if activation not in ACTIVATIONS:
+        raise fail(f"unknown activation {activation!r}: choose from {', '.join(ACTIVATIONS)}")
+    report = run(make_network(layers, activation, seed, skip))
+    console = render.make_console()
+    console.print(render.backprop_view(report, console))

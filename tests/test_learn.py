@@ -1,0 +1,147 @@
+"""Learn mode: every section renders and accepts its checkpoint; applied problems; backprop."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from chainrule_cli.backprop import ACTIVATIONS, backprop, finite_difference, make_network
+from chainrule_cli.bank import load
+from chainrule_cli.checking import AppliedChecker
+from chainrule_cli.cli import app
+from chainrule_cli.errors import InputError
+from chainrule_cli.lessons import SECTIONS, CheckpointJudge
+from chainrule_cli.render import lesson_screen
+from chainrule_cli.store import Store
+
+runner = CliRunner()
+
+RIGHT = {
+    "intuition": "12",
+    "four-steps": "4(2x+1)",
+    "why-multiply": "2x cos(x^2)",
+    "check-with-numbers": "3",
+    "nested": "3cos(3x) e^(sin(3x))",
+    "types": "2x/(x^2+1)",
+    "applications": "24pi",
+    "backprop": "0.000000954",
+}
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=[s.name for s in SECTIONS])
+def test_each_section_renders_and_accepts_its_checkpoint(section) -> None:  # type: ignore[no-untyped-def]
+    console = Console(width=80, file=io.StringIO(), no_color=True)
+    for number, screen in enumerate(section.screens, start=1):
+        console.print(lesson_screen(section, screen, 0, len(SECTIONS), number, console))
+    assert section.title in console.file.getvalue()  # type: ignore[attr-defined]
+    judge = CheckpointJudge(section.checkpoint)
+    assert judge.check(RIGHT[section.name])[0]
+    assert not judge.check("7")[0]
+
+
+def test_learn_remembers_progress() -> None:
+    first = runner.invoke(app, ["learn"], input="\n12\nq\n")
+    assert first.exit_code == 0
+    assert "Correct" in first.stdout
+    with Store.open() as store:
+        assert set(store.lessons()) == {"intuition"}
+    again = runner.invoke(app, ["learn"], input="q\n")
+    assert "continuing at 'four-steps'" in again.stdout
+
+
+def test_learn_section_jump_and_errors() -> None:
+    result = runner.invoke(app, ["learn", "--section", "backprop"], input="q\n")
+    assert result.exit_code == 0
+    assert "Backpropagation is the chain rule" in result.stdout
+    bad = runner.invoke(app, ["learn", "--section", "nope"])
+    assert bad.exit_code == 2 and "unknown section 'nope'" in bad.stderr
+
+
+def test_learn_end_of_input_is_clean() -> None:
+    result = runner.invoke(app, ["learn"], input="")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.stdout
+
+
+# -- applied problems --------------------------------------------------------------------------
+APPLIED = [p for p in load().problems if p.applied]
+
+
+def test_applied_bank_is_valid() -> None:
+    assert len(APPLIED) >= 10
+    from chainrule_cli.bank import check_problem
+
+    assert all(check_problem(p) == [] for p in APPLIED)
+
+
+@pytest.mark.parametrize(
+    ("answer", "correct", "mistake"),
+    [
+        ("200pi", True, None),
+        ("628.3", True, None),
+        ("200pi cm^3/s", True, None),
+        ("628.3 cm³/s", True, None),
+        ("100pi", False, "forgot_inner_derivative"),
+        ("2", False, "only_inner_derivative"),
+        ("100pi + 2", False, "added_instead_of_multiplied"),
+        ("-200pi", False, "sign_error"),
+    ],
+)
+def test_applied_answers_with_units(answer: str, correct: bool, mistake: str | None) -> None:
+    balloon = next(p for p in APPLIED if p.id == "applied-001")
+    verdict = AppliedChecker(balloon).check(answer)
+    assert verdict.correct is correct
+    assert verdict.mistake == mistake
+
+
+def test_applied_feedback_names_both_rates() -> None:
+    balloon = next(p for p in APPLIED if p.id == "applied-001")
+    feedback = AppliedChecker(balloon).check("100pi").feedback
+    assert "dV/dr" in feedback and "dr/dt = 2" in feedback
+
+
+def test_applied_wrong_unit_is_an_input_error() -> None:
+    balloon = next(p for p in APPLIED if p.id == "applied-001")
+    with pytest.raises(InputError, match="unit cm"):
+        AppliedChecker(balloon).check("628 kg")
+
+
+def test_quiz_type_applied_names_the_rates_in_hints() -> None:
+    result = runner.invoke(
+        app, ["quiz", "--type", "applied", "--no-shuffle", "--count", "1"], input="h\nh\nh\n200pi\n"
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "V → r → t" in out and "dV/dr" in out and "dr/dt = 2" in out
+    assert "Correct" in out
+
+
+# -- backprop ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("skip", [False, True])
+@pytest.mark.parametrize("layers", [1, 3, 10])
+def test_backprop_matches_finite_difference(activation: str, skip: bool, layers: int) -> None:
+    report = backprop(make_network(layers, activation, seed=layers, skip=skip))
+    assert report.agrees
+    assert math.isclose(report.gradient, finite_difference(report.network), rel_tol=1e-4)
+
+
+def test_sigmoid_vanishes_relu_and_skip_do_not() -> None:
+    sigmoid = abs(backprop(make_network(20, "sigmoid", seed=1)).gradient)
+    relu = abs(backprop(make_network(20, "relu", seed=1)).gradient)
+    skip = abs(backprop(make_network(20, "sigmoid", seed=1, skip=True)).gradient)
+    assert sigmoid < 1e-10
+    assert relu > 1e-2
+    assert skip > 1e-2
+
+
+def test_backprop_command() -> None:
+    result = runner.invoke(app, ["backprop", "--layers", "10", "--activation", "sigmoid"])
+    assert result.exit_code == 0
+    assert "vanishes" in result.stdout and "finite difference" in result.stdout
+    bad = runner.invoke(app, ["backprop", "--activation", "swish"])
+    assert bad.exit_code == 2 and "unknown activation 'swish'" in bad.stderr
