@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import DomainError, InputError
-from chainrule_cli.explain import Layer, explain, layers
+from chainrule_cli.explain import Step, explain, layers
 from chainrule_cli.limits import attempt
 from chainrule_cli.mathtext import show
 from chainrule_cli.numeric import Undefined, float_function
@@ -164,7 +164,7 @@ def symbolically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
 class Mistake:
     code: str
     derivative: Any  # the whole derivative with this one mistake
-    layer: Layer | None
+    node: Chain | None  # the layer where the mistake was made (None: the whole answer)
 
 
 def mistakes(analysis: Analysis) -> list[Mistake]:
@@ -175,7 +175,6 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
     tree = analysis.tree
     correct = tree.derivative
     x = analysis.variable
-    steps = {id(layer.node): layer for layer in layers(explain(tree))}
     out: list[Mistake] = []
 
     def at_layer(target: Chain, change: Callable[[Chain, Any], Any]) -> Any:
@@ -183,26 +182,24 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
 
     chain_layers = real_chains(tree)
     for layer in chain_layers:
-        step = steps.get(id(layer))
         out.append(
             Mistake(
-                "forgot_inner_derivative", at_layer(layer, lambda n, d: n.outer_derivative), step
+                "forgot_inner_derivative", at_layer(layer, lambda n, d: n.outer_derivative), layer
             )
         )
     if len(chain_layers) > 1:
         forgot_all = tree.derive(lambda n, d: n.outer_derivative if not n.trivial else None)
-        out.append(Mistake("forgot_inner_derivative", forgot_all, steps.get(id(chain_layers[-1]))))
+        out.append(Mistake("forgot_inner_derivative", forgot_all, chain_layers[-1]))
     for layer in chain_layers:
-        step = steps.get(id(layer))
         out.append(
-            Mistake("inner_not_substituted", at_layer(layer, lambda n, d: n.o.at(x) * d), step)
+            Mistake("inner_not_substituted", at_layer(layer, lambda n, d: n.o.at(x) * d), layer)
         )
-        out.append(Mistake("only_inner_derivative", at_layer(layer, lambda n, d: d), step))
+        out.append(Mistake("only_inner_derivative", at_layer(layer, lambda n, d: d), layer))
         out.append(
             Mistake(
                 "added_instead_of_multiplied",
                 at_layer(layer, lambda n, d: n.outer_derivative + d),
-                step,
+                layer,
             )
         )
     out.append(Mistake("sign_error", -correct, None))
@@ -213,9 +210,7 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
             def not_reduced(node: Chain, d: Any, n: Any = n) -> Any:
                 return n * node.g.expr**n * d
 
-            out.append(
-                Mistake("power_not_reduced", at_layer(layer, not_reduced), steps.get(id(layer)))
-            )
+            out.append(Mistake("power_not_reduced", at_layer(layer, not_reduced), layer))
     return out
 
 
@@ -224,14 +219,22 @@ def feedback_for(
     mistake: Mistake | None,
     analysis: Analysis,
     unicode: bool,
+    steps: list[Step],
     ratio: float | None = None,
 ) -> str:
-    """The sentence shown for a mistake, naming this problem's functions."""
+    """The sentence shown for a mistake, naming this problem's functions.
+
+    ``steps`` is the problem's explanation (``explain``), shared with the solution
+    shown to the learner, so the feedback quotes the very same forms.
+    """
     m: Callable[..., str] = lambda e, written=False: show(e, unicode=unicode, ordered=not written)  # noqa: E731
     prime = "′" if unicode else "'"
-    layer = mistake.layer if mistake is not None else None
+    found = layers(steps)
+    by_node = {id(s.node): s for s in found}
+    layer = (
+        by_node.get(id(mistake.node)) if mistake is not None and mistake.node is not None else None
+    )
     if layer is None:
-        found = layers(explain(analysis.tree))
         real = [s for s in found if not s.trivial]
         layer = real[0] if real else None
     inner = m(layer.inner, written=True) if layer else ""
@@ -261,11 +264,7 @@ def feedback_for(
         )
     if code == "sign_error":
         minus_rule = next(
-            (
-                s.rule
-                for s in layers(explain(analysis.tree))
-                if s.kind in ("cos", "cot", "csc", "acos")
-            ),
+            (s.rule for s in found if s.kind in ("cos", "cot", "csc", "acos")),
             None,
         )
         hint = f" Check the table: {minus_rule}." if minus_rule else " Check each minus sign."
@@ -304,9 +303,14 @@ class Checker:
     """
 
     def __init__(
-        self, analysis: Analysis, at: sympy.Expr | None = None, unicode: bool = True
+        self,
+        analysis: Analysis,
+        at: sympy.Expr | None = None,
+        unicode: bool = True,
+        steps: list[Step] | None = None,
     ) -> None:
         self.analysis = analysis
+        self._steps = steps
         self.at = at
         self.unicode = unicode
         self.x = analysis.variable
@@ -334,6 +338,13 @@ class Checker:
         if self._expected_value is not None:
             return self._expected_value
         return self.analysis.clean
+
+    @property
+    def steps(self) -> list[Step]:
+        """The explanation of the problem (shared with its solution when given)."""
+        if self._steps is None:
+            self._steps = explain(self.analysis.tree)
+        return self._steps
 
     @property
     def sampler(self) -> Sampler:
@@ -378,7 +389,7 @@ class Checker:
 
     def _correct(self, answer: sympy.Expr, read_as: str, method: str) -> Verdict:
         m = lambda e, written=False: show(e, unicode=self.unicode, ordered=not written)  # noqa: E731
-        found = [s for s in layers(explain(self.analysis.tree)) if not s.trivial]
+        found = [s for s in layers(self.steps) if not s.trivial]
         why = m(self.analysis.clean)
         top = found[0] if found and found[0].node is _top_chain(self.analysis) else None
         if top is not None and m(top.product_written, True) != why:
@@ -391,7 +402,9 @@ class Checker:
         points = self.sampler.points
         for mistake, fn in self._candidates():
             if points and numerically_equal(fn, answer_fn, points):
-                feedback = feedback_for(mistake.code, mistake, self.analysis, self.unicode)
+                feedback = feedback_for(
+                    mistake.code, mistake, self.analysis, self.unicode, self.steps
+                )
                 return Verdict(False, self.analysis.clean, answer, read_as, mistake.code, feedback)
         ratio = (
             constant_ratio(
@@ -403,9 +416,11 @@ class Checker:
             else None
         )
         if ratio is not None and not _agree(ratio, 1.0) and not _agree(ratio, -1.0) and ratio != 0:
-            feedback = feedback_for("constant_factor", None, self.analysis, self.unicode, ratio)
+            feedback = feedback_for(
+                "constant_factor", None, self.analysis, self.unicode, self.steps, ratio
+            )
             return Verdict(False, self.analysis.clean, answer, read_as, "constant_factor", feedback)
-        feedback = feedback_for(None, None, self.analysis, self.unicode)
+        feedback = feedback_for(None, None, self.analysis, self.unicode, self.steps)
         return Verdict(False, self.analysis.clean, answer, read_as, None, feedback)
 
     def _candidates(self) -> list[tuple[Mistake, Callable[[float], float]]]:
@@ -445,9 +460,11 @@ class Checker:
             candidate = real_value(mistake.derivative, self.x, self.at)
             wrong = _float(candidate) if candidate is not None else None
             if wrong is not None and math.isclose(value, wrong, rel_tol=tolerance, abs_tol=1e-6):
-                feedback = feedback_for(mistake.code, mistake, self.analysis, self.unicode)
+                feedback = feedback_for(
+                    mistake.code, mistake, self.analysis, self.unicode, self.steps
+                )
                 return Verdict(False, self._expected_value, answer, read_as, mistake.code, feedback)
-        feedback = feedback_for(None, None, self.analysis, self.unicode)
+        feedback = feedback_for(None, None, self.analysis, self.unicode, self.steps)
         return Verdict(False, self._expected_value, answer, read_as, None, feedback)
 
 

@@ -240,11 +240,12 @@ class QuizSession:
                     checker = AppliedChecker(problem, self.unicode)
                     analysis = checker.analysis
                     point = checker.at
+                    solution = solve(problem.expression, point, problem.variable, analysis=analysis)
                 else:
                     analysis = analyse(problem.expression)
                     point = parse_number(problem.at) if problem.at is not None else None
-                    checker = Checker(analysis, point, self.unicode)
-                solution = solve(problem.expression, point, problem.variable, analysis=analysis)
+                    solution = solve(problem.expression, point, problem.variable, analysis=analysis)
+                    checker = Checker(analysis, point, self.unicode, solution.steps)
             except Exception as exc:  # a broken user problem must not end the quiz
                 self.skipped_broken.append((problem, str(exc)))
                 continue

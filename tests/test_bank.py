@@ -32,7 +32,15 @@ def test_shipped_bank_has_no_schema_issues() -> None:
 def test_shipped_bank_size_and_spread() -> None:
     """At least 40 problems of each type, spread over the three difficulties."""
     table = counts(SHIPPED.problems)
-    assert set(table) == {"power", "exponential", "trig", "root", "log", "quadratic-inside", "applied"}
+    assert set(table) == {
+        "power",
+        "exponential",
+        "trig",
+        "root",
+        "log",
+        "quadratic-inside",
+        "applied",
+    }
     for kind, by_level in table.items():
         if kind == "applied":
             assert sum(by_level.values()) >= 10

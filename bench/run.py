@@ -1,0 +1,289 @@
+"""chainrule's benchmarks: ratios measured side by side, in one run.
+
+    python bench/run.py            # prints a table and writes bench/results.json
+    python bench/run.py --quick    # fewer repetitions
+
+Machines here are shared and noisy, so absolute times drift: every comparison
+interleaves the two commands (A, B, A, B, …) and reports medians and their
+ratio. Nothing here is a pass/fail test; the README quotes the latest figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MINIMAL_TYPER_APP = '''
+import typer
+app = typer.Typer()
+@app.command()
+def first(name: str) -> None:
+    """The first command."""
+@app.command()
+def second(count: int = 1) -> None:
+    """The second command."""
+app()
+'''
+
+HOSTILE = [
+    "9^9^9",
+    "factorial(10^9)",
+    "10^10^10^10",
+    "x" * 5000,
+    "sin(" * 12 + "x" + ")" * 12,
+    "(" * 200 + "x" + ")" * 200,
+    "e^(e^(e^(e^(e^x))))",
+    "(x^2+1)^999 * sin(x)^999",
+    "+".join(f"sin({i}x)^{i}" for i in range(1, 60)),
+]
+
+
+def run(cmd: list[str], stdin: str | None = None) -> float:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    start = time.perf_counter()
+    subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, check=False)
+    return time.perf_counter() - start
+
+
+def side_by_side(
+    a: Callable[[], float], b: Callable[[], float], repeats: int
+) -> tuple[float, float]:
+    """Medians of a and b, measured alternately so drift hits both alike."""
+    a(), b()  # warm the file cache
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        times_a.append(a())
+        times_b.append(b())
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bench_startup(repeats: int) -> dict[str, float]:
+    chainrule = [sys.executable, "-m", "chainrule_cli", "--help"]
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(MINIMAL_TYPER_APP)
+        minimal = [sys.executable, handle.name, "--help"]
+    ours, theirs = side_by_side(lambda: run(chainrule), lambda: run(minimal), repeats)
+    tab_script = (
+        f"source {ROOT / 'completions' / 'chainrule.bash'}; "
+        "COMP_WORDS=(chainrule quiz --type ''); COMP_CWORD=3; _chainrule"
+    )
+    tab, bare = side_by_side(
+        lambda: run(["bash", "-c", tab_script]), lambda: run(["bash", "-c", "true"]), repeats
+    )
+    os.unlink(handle.name)
+    return {
+        "help_s": ours,
+        "minimal_typer_help_s": theirs,
+        "help_ratio": ours / theirs,
+        "static_tab_ms": (tab - bare) * 1000,
+        "static_tab_total_ms": tab * 1000,
+    }
+
+
+def bench_solve(repeats: int) -> dict[str, float]:
+    solve = [sys.executable, "-m", "chainrule_cli", "solve", "(3x+1)^2", "--at", "1"]
+    bare = [
+        sys.executable,
+        "-c",
+        "import sympy; x = sympy.Symbol('x'); print(sympy.diff((3*x+1)**2, x).subs(x, 1))",
+    ]
+    ours, theirs = side_by_side(lambda: run(solve), lambda: run(bare), repeats)
+    return {"solve_s": ours, "bare_sympy_diff_s": theirs, "solve_ratio": ours / theirs}
+
+
+def answer_pairs() -> list[tuple[str, str | None, str]]:
+    """(problem, at, answer): a right and a wrong answer for bank problems."""
+    from chainrule_cli.bank import load
+    from chainrule_cli.rules import analyse, real_chains
+
+    pairs = []
+    for problem in [p for p in load().problems if not p.applied][::4]:
+        analysis = analyse(problem.expression)
+        right = str(analysis.derivative)
+        layers = real_chains(analysis.tree)
+        wrong = str(layers[0].outer_derivative) if layers else "0"
+        pairs.append((problem.expression, None, right))
+        pairs.append((problem.expression, None, wrong))
+    return pairs
+
+
+def bench_check() -> dict[str, float]:
+    """Enter to verdict: the checker is built when the problem is shown; time check() alone."""
+    from chainrule_cli.checking import Checker
+
+    warm: list[float] = []
+    cold: list[float] = []
+    pairs = answer_pairs()
+    Checker.for_text("sin(x^2)").check("2x cos(x^2)")  # import and cache warm-up
+    for expression, at, answer in pairs:
+        start = time.perf_counter()
+        checker = Checker.for_text(expression, at)
+        built = time.perf_counter()
+        checker.check(answer)
+        done = time.perf_counter()
+        warm.append(done - built)
+        cold.append(done - start)
+    return {
+        "pairs": len(pairs),
+        "check_median_ms": statistics.median(warm) * 1000,
+        "check_p95_ms": percentile(warm, 0.95) * 1000,
+        "check_worst_ms": max(warm) * 1000,
+        "check_with_setup_median_ms": statistics.median(cold) * 1000,
+        "check_with_setup_p95_ms": percentile(cold, 0.95) * 1000,
+    }
+
+
+def bench_quiz(repeats: int) -> dict[str, float]:
+    """A scripted 20-problem quiz against a 1-problem quiz: the difference per problem."""
+    from chainrule_cli.bank import load
+    from chainrule_cli.deck import build_deck
+    from chainrule_cli.rules import analyse
+
+    problems = list(
+        build_deck(load(), ["power", "trig", "log"], None, 20, seed=1, shuffle=True).problems
+    )
+    answers = []
+    for p in problems:
+        a = analyse(p.expression)
+        if p.at is None:
+            answers.append(str(a.derivative))
+        else:
+            from chainrule_cli.parsing import parse_number
+            from chainrule_cli.rules import values_at
+
+            answers.append(str(values_at(a, parse_number(p.at))[0]))
+    home = tempfile.mkdtemp()
+    base = [
+        sys.executable,
+        "-m",
+        "chainrule_cli",
+        "quiz",
+        "--type",
+        "power",
+        "--type",
+        "trig",
+        "--type",
+        "log",
+        "--seed",
+        "1",
+    ]
+    env_home = {"CHAINRULE_HOME": home}
+    os.environ.update(env_home)
+    one, twenty = side_by_side(
+        lambda: run([*base, "--count", "1"], answers[0] + "\n"),
+        lambda: run([*base, "--count", "20"], "\n".join(answers) + "\n"),
+        repeats,
+    )
+    return {"quiz_1_s": one, "quiz_20_s": twenty, "quiz_per_problem_ms": (twenty - one) / 19 * 1000}
+
+
+def bench_bank() -> dict[str, float]:
+    from chainrule_cli.bank import load, validate
+
+    start = time.perf_counter()
+    bank = load()
+    issues = validate(bank)
+    elapsed = time.perf_counter() - start
+    return {
+        "bank_problems": len(bank.problems),
+        "bank_issues": len(issues),
+        "bank_validate_s": elapsed,
+        "bank_problems_per_s": len(bank.problems) / elapsed,
+    }
+
+
+def bench_hostile() -> dict[str, float | str]:
+    worst, which = 0.0, ""
+    for text in HOSTILE:
+        elapsed = run([sys.executable, "-m", "chainrule_cli", "solve", text])
+        if elapsed > worst:
+            worst, which = elapsed, text[:40]
+    return {"hostile_worst_s": worst, "hostile_worst_input": which}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    repeats = 5 if args.quick else 15
+    results: dict[str, object] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "python": sys.version.split()[0],
+        "repeats": repeats,
+    }
+    for name, step in (
+        ("startup", lambda: bench_startup(repeats)),
+        ("solve", lambda: bench_solve(max(3, repeats // 2))),
+        ("check", bench_check),
+        ("quiz", lambda: bench_quiz(max(3, repeats // 3))),
+        ("bank", bench_bank),
+        ("hostile", bench_hostile),
+    ):
+        print(f"running {name} …", file=sys.stderr)
+        results.update(step())
+    rows = [
+        (
+            "chainrule --help / minimal typer app --help",
+            f"{results['help_ratio']:.2f}×",
+            f"{results['help_s'] * 1000:.0f} ms vs {results['minimal_typer_help_s'] * 1000:.0f} ms",
+        ),
+        (
+            "static TAB completion (bash, beyond starting bash)",
+            f"{results['static_tab_ms']:.1f} ms",
+            "no Python started",
+        ),
+        (
+            "solve (3x+1)^2 --at 1 / bare sympy diff",
+            f"{results['solve_ratio']:.2f}×",
+            f"{results['solve_s'] * 1000:.0f} ms vs {results['bare_sympy_diff_s'] * 1000:.0f} ms",
+        ),
+        (
+            f"answer check, {results['pairs']} pairs (median / p95 / worst)",
+            f"{results['check_median_ms']:.1f} / {results['check_p95_ms']:.1f} / {results['check_worst_ms']:.1f} ms",
+            f"with checker set-up: {results['check_with_setup_median_ms']:.1f} / {results['check_with_setup_p95_ms']:.1f} ms",
+        ),
+        (
+            "quiz: time per answered problem (20 vs 1)",
+            f"{results['quiz_per_problem_ms']:.0f} ms",
+            f"{results['quiz_20_s']:.2f} s vs {results['quiz_1_s']:.2f} s",
+        ),
+        (
+            "bank validate (shipped bank)",
+            f"{results['bank_problems_per_s']:.0f} problems/s",
+            f"{results['bank_problems']} problems in {results['bank_validate_s']:.2f} s",
+        ),
+        (
+            "slowest hostile input (solve, whole process)",
+            f"{results['hostile_worst_s']:.2f} s",
+            str(results["hostile_worst_input"]),
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\nchainrule benchmarks, {results['date']}, Python {results['python']}\n")
+    for label, value, detail in rows:
+        print(f"  {label:<{width}}  {value:>22}   {detail}")
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
