@@ -36,17 +36,7 @@ def second(count: int = 1) -> None:
 app()
 '''
 
-HOSTILE = [
-    "9^9^9",
-    "factorial(10^9)",
-    "10^10^10^10",
-    "x" * 5000,
-    "sin(" * 12 + "x" + ")" * 12,
-    "(" * 200 + "x" + ")" * 200,
-    "e^(e^(e^(e^(e^x))))",
-    "(x^2+1)^999 * sin(x)^999",
-    "+".join(f"sin({i}x)^{i}" for i in range(1, 60)),
-]
+from tests.test_cli_solve import HOSTILE  # noqa: E402 - one list of hostile inputs, shared with the tests
 
 
 def run(cmd: list[str], stdin: str | None = None) -> float:

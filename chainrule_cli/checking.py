@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from chainrule_cli.errors import DomainError, InputError
 from chainrule_cli.explain import Step, explain, layers
 from chainrule_cli.limits import attempt
-from chainrule_cli.mathtext import show
+from chainrule_cli.mathtext import show, show_product
 from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, symbol
 from chainrule_cli.rules import Analysis, Chain, analyse, real_chains, real_value
@@ -392,8 +392,8 @@ class Checker:
         found = [s for s in layers(self.steps) if not s.trivial]
         why = m(self.analysis.clean)
         top = found[0] if found and found[0].node is _top_chain(self.analysis) else None
-        if top is not None and m(top.product_written, True) != why:
-            why = f"{why} = {m(top.product_written, True)}"
+        if top is not None and show_product(top.factors, self.unicode) != why:
+            why = f"{why} = {show_product(top.factors, self.unicode)}"
         return Verdict(True, self.analysis.clean, answer, read_as, None, why, method)
 
     def _diagnose(

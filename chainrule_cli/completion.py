@@ -126,13 +126,7 @@ def bash(tree: Command) -> str:
         "    done",
         '    case "$prev" in',
     ]
-    value_options: dict[str, Option] = {}
-    for command in _walk(tree):
-        for option in command.options:
-            if option.takes_value:
-                for name in option.names:
-                    value_options.setdefault(name, option)
-    for name, option in sorted(value_options.items()):
+    for name, option in value_options(tree):
         if option.choices:
             lines.append(
                 f'        {name}) COMPREPLY=($(compgen -W "{" ".join(option.choices)}" -- "$cur")); return ;;'
@@ -175,6 +169,17 @@ def _bash_case(path: str, command: Command) -> str:
     return f'        "{path}") COMPREPLY=($(compgen -W "{words}" -- "$cur")) ;;'
 
 
+def value_options(tree: Command) -> list[tuple[str, Option]]:
+    """Every option that takes a value, by name, across all commands (sorted)."""
+    found: dict[str, Option] = {}
+    for command in _walk(tree):
+        for option in command.options:
+            if option.takes_value:
+                for name in option.names:
+                    found.setdefault(name, option)
+    return sorted(found.items())
+
+
 def _walk(command: Command) -> list[Command]:
     out = [command]
     for sub in command.subcommands:
@@ -196,13 +201,7 @@ def zsh(tree: Command) -> str:
         "    local cmd=${words[2]} sub=${words[3]} prev=${words[CURRENT-1]}",
         "    case $prev in",
     ]
-    value_options: dict[str, Option] = {}
-    for command in _walk(tree):
-        for option in command.options:
-            if option.takes_value:
-                for name in option.names:
-                    value_options.setdefault(name, option)
-    for name, option in sorted(value_options.items()):
+    for name, option in value_options(tree):
         if option.choices:
             lines.append(f"        {name}) compadd -- {' '.join(option.choices)}; return ;;")
         elif option.files:

@@ -43,12 +43,18 @@ class Layer:
     inner: Any  # g(x), as written
     outer_derivative: Any  # f′(g(x)), inner kept as written
     inner_derivative: Any  # g′(x), clean
-    product_written: Any  # f′(g(x))·g′(x), unevaluated
     product: Any  # the same, clean
 
     @property
     def trivial(self) -> bool:
         return self.node.trivial
+
+    @property
+    def factors(self) -> list[Any]:
+        """The product as the rule builds it: [f′(g(x)), g′(x)] (just f′ when g′ = 1)."""
+        if self.inner_derivative == 1:
+            return [self.outer_derivative]
+        return [self.outer_derivative, self.inner_derivative]
 
     @property
     def rule(self) -> str:
@@ -150,7 +156,6 @@ def _layer(node: Chain, names: dict[int, str], outputs: dict[int, str]) -> Layer
         inner=node.g.written,
         outer_derivative=outer_written,
         inner_derivative=inner_derivative,
-        product_written=_times(outer_written, inner_derivative),
         product=clean_form(node.derivative),
     )
 
@@ -183,15 +188,6 @@ def chain_letters(tree: Rule) -> list[tuple[str, Any]]:
         top_form = sp.Mul(tree.factor, top_form, evaluate=False)
     pairs.append(("y", top_form))
     return pairs
-
-
-def _times(left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
-    """left·right without evaluating, so the product reads as the rule built it."""
-    import sympy as sp
-
-    if right == 1:
-        return left
-    return sp.Mul(left, right, evaluate=False)
 
 
 def _u() -> sympy.Symbol:

@@ -36,6 +36,19 @@ def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
     return _Printer(unicode, ordered).text(expr)
 
 
+def show_product(factors: list[sympy.Basic], unicode: bool = True) -> str:
+    """Factors side by side as the rule built them, f′(g(x))·g′(x), each kept whole:
+    1/(x² + 1)·2x, 2(3x + 1)·3, −sin(3x)·3."""
+    printer = _Printer(unicode, ordered=False)
+    parts = []
+    for index, factor in enumerate(factors):
+        text, level = printer.render(factor)
+        if level <= ADD or (index and level == NEG):
+            text = f"({text})"
+        parts.append(text)
+    return printer.times.join(parts)
+
+
 class _Printer:
     def __init__(self, unicode: bool, ordered: bool) -> None:
         self.unicode = unicode

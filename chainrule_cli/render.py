@@ -21,7 +21,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.mathtext import show
+from chainrule_cli.mathtext import show, show_product
 
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
@@ -130,8 +130,9 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     outer.append("  (inner kept as it is)", style="dim")
     inner = Text(f"{_d(letter, variable)} = {m(layer.inner_derivative)}", style="cyan")
     multiply = Text()
-    multiply.append(m(layer.product_written, written=True))
-    if m(layer.product_written, written=True) != m(layer.product):
+    written = show_product(layer.factors, m.unicode)
+    multiply.append(written)
+    if written != m(layer.product):
         multiply.append(" = ")
         multiply.append(m(layer.product), style="bold")
     return [
@@ -517,7 +518,11 @@ def guided_prompt(step: str, walk: Any, console: Console) -> str:
         "inner": f"Step 1 of 4. The inner function: {layer.letter} = ",
         "outer": f"Step 2 of 4. The outer function is {outer_name}. Its derivative d{layer.output}/d{layer.letter} = ",
         "inner_derivative": f"Step 3 of 4. The inner derivative d{layer.letter}/d{x} = ",
-        "product": f"Step 4 of 4. Multiply them: dy/d{x} = ",
+        "product": (
+            f"Step 4 of 4. Multiply them and put in {x} = {walk.round.problem.at}: slope = "
+            if walk.round.problem.at is not None
+            else f"Step 4 of 4. Multiply them: dy/d{x} = "
+        ),
     }
     return prompts[step]
 

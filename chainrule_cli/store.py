@@ -112,6 +112,10 @@ class Attempt:
         return asdict(self)
 
 
+#: The stored columns of an attempt, in the dataclass's order.
+FIELDS = tuple(Attempt.__dataclass_fields__)
+
+
 def skill_of(kind: str, difficulty: int) -> str:
     """A review card is a skill (type × difficulty), not one text: a new or edited
     problem of the same kind keeps the learner's progress."""
@@ -181,26 +185,10 @@ class Store:
         for delay in (0.05, 0.2, 0.5, 1.0, 2.0):
             try:
                 with self.db:
+                    row = attempt.to_dict()
                     self.db.execute(
-                        """INSERT INTO attempts (answered_at, problem_id, expression, type, difficulty,
-                           at_point, answer, correct, outcome, mistake, hints, tries, seconds, mode)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                        (
-                            attempt.answered_at,
-                            attempt.problem_id,
-                            attempt.expression,
-                            attempt.type,
-                            attempt.difficulty,
-                            attempt.at_point,
-                            attempt.answer,
-                            int(attempt.correct),
-                            attempt.outcome,
-                            attempt.mistake,
-                            attempt.hints,
-                            attempt.tries,
-                            attempt.seconds,
-                            attempt.mode,
-                        ),
+                        f"INSERT INTO attempts ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})",
+                        [int(row[name]) if name == "correct" else row[name] for name in FIELDS],
                     )
                     if card_row is not None:
                         self.db.execute(
@@ -372,22 +360,9 @@ def _move_aside(path: Path, why: str) -> Path:
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
-    return Attempt(
-        answered_at=row["answered_at"],
-        problem_id=row["problem_id"],
-        expression=row["expression"],
-        type=row["type"],
-        difficulty=row["difficulty"],
-        answer=row["answer"],
-        correct=bool(row["correct"]),
-        outcome=row["outcome"],
-        mistake=row["mistake"],
-        hints=row["hints"],
-        tries=row["tries"],
-        seconds=row["seconds"],
-        at_point=row["at_point"],
-        mode=row["mode"],
-    )
+    values = {name: row[name] for name in FIELDS}
+    values["correct"] = bool(values["correct"])
+    return Attempt(**values)
 
 
 # -- statistics -----------------------------------------------------------------------------
