@@ -11,7 +11,7 @@ from chainrule_cli.cli.common import TYPES, check_type, guard
 from chainrule_cli.exitcodes import ExitCode
 
 app = typer.Typer(
-    help="Validate and list problem banks (the shipped one, or your own YAML files).\n\n"
+    help="Validate and list problem banks (yours or the shipped one).\n\n"
     "Example: chainrule bank validate my-homework.yaml",
     no_args_is_help=True,
 )
@@ -34,8 +34,10 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Load and check every problem: the expression parses, the derivative
-    agrees with sympy.diff, the type fits and the point is in the domain.
+    """Check every problem in a bank (default: the shipped one).
+
+    The expression parses, the derivative agrees with sympy.diff, the type
+    fits and the point is in the domain.
 
     Prints a summary table and every error (file:line: id: message).
     Exit status: 0 when all problems are valid, 1 otherwise.

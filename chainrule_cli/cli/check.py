@@ -34,8 +34,10 @@ def check(
     var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Check a derivative: any mathematically equal form is right, and a wrong
-    answer gets the name of the mistake.
+    """Check a derivative, and name the mistake in a wrong one.
+
+    Any mathematically equal form is right; a wrong answer is compared with the
+    typical chain-rule mistakes.
 
     Exit status: 0 correct, 1 incorrect, 2 invalid input.
 

@@ -27,10 +27,11 @@ def learn(
         str | None, typer.Option("--section", help="Jump to a section by name.")
     ] = None,
 ) -> None:
-    """A short interactive lesson (about ten minutes): why rates multiply, the
-    four steps, checking with numbers, nested chains, the six problem types,
-    rates in the real world, and backpropagation. Each section ends with a
-    checkpoint question; your progress through the sections is remembered.
+    """A short interactive lesson on the chain rule (about ten minutes).
+
+    Why rates multiply, the four steps, checking with numbers, nested chains,
+    the six problem types, rates in the real world, and backpropagation. Each
+    section ends with a checkpoint question; your progress is remembered.
 
     Example: chainrule learn --section backprop
     """
@@ -136,9 +137,11 @@ def backprop(
         bool, typer.Option("--skip", help="Add skip (residual) connections: h = x + act(w·x + b).")
     ] = False,
 ) -> None:
-    """Backpropagation is the chain rule: follow the gradient of a chain of
-    one-neuron layers back to the first weight, layer by layer, and watch
-    sigmoid's product vanish while ReLU's and skip connections' do not.
+    """Backpropagation as the chain rule: watch gradients vanish.
+
+    Follow the gradient of a chain of one-neuron layers back to the first
+    weight, layer by layer: sigmoid's product vanishes, ReLU's and skip
+    connections' do not.
 
     Example: chainrule backprop --layers 10 --activation sigmoid
     """

@@ -34,8 +34,10 @@ def plot(
     ] = None,
     var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
 ) -> None:
-    """Draw the chain: the inner function u = g(x) with its tangent, the outer
-    y = f(u) with its tangent, and the composite, whose slope is the product.
+    """Draw the inner, outer and composite graphs, with their tangents.
+
+    The inner function u = g(x) with its tangent, the outer y = f(u) with its
+    tangent, and the composite, whose slope is the product of the two.
 
     Example: chainrule plot "sin(x^2)" --at 1
     """

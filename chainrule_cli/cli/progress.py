@@ -49,8 +49,9 @@ def stats(
         bool, typer.Option("--yes", help="With --reset: do not ask for confirmation.")
     ] = False,
 ) -> None:
-    """Your progress: attempts, accuracy, hints and mastery per type, your daily
-    streak and accuracy over the last weeks.
+    """Your progress: accuracy, hints and mastery per type.
+
+    Also your daily streak and your accuracy over the last weeks.
 
     Example: chainrule stats
     """
@@ -132,8 +133,10 @@ def review(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing problems.")] = None,
 ) -> None:
-    """A quiz of what is due: spaced repetition (FSRS) per skill, with the
-    problems you missed recently first.
+    """A quiz of what is due, spaced with FSRS.
+
+    Each skill (type and difficulty) is scheduled from how you did; problems
+    you missed recently come first.
 
     Example: chainrule review --count 5
     """

@@ -76,8 +76,10 @@ def quiz(
         ),
     ] = False,
 ) -> None:
-    """Practise the chain rule: problems from the bank, answers checked
-    symbolically, hints that reveal the chain one step at a time.
+    """Practise: answers checked symbolically, hints one step at a time.
+
+    Problems come from the bank (or are generated); any equal form of the
+    answer is right, and a wrong one gets the name of the mistake.
 
     At the prompt: an answer, h for a hint, g to be guided step by step,
     s to skip, q to quit.
