@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import sys
 from typing import Annotated
 
@@ -45,6 +44,8 @@ def generate(
 
     types = check_type(kind) or list(TYPES)
     if seed is None:
+        import random
+
         seed = random.SystemRandom().randrange(10**6)
     levels = [difficulty] if difficulty else [1, 2, 3]
     problems = []
