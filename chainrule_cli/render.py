@@ -111,13 +111,9 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     """The four steps of one layer: identify, outer derivative, inner derivative, multiply."""
     out, letter = layer.output, layer.letter
     if layer.trivial:
-        return [
-            (
-                "",
-                "Table rule",
-                Text(f"({m(layer.outer_form)}){m.prime} = {m(layer.outer_derivative_form)}"),
-            )
-        ]
+        text = Text(f"({m(layer.outer_form)}){m.prime} = {m(layer.outer_derivative_form)}")
+        text.append(f"   no chain needed: the inside is just {variable}", style="dim")
+        return [("", "Table rule", text)]
     identify = Text()
     identify.append("inner ")
     identify.append(f"{letter} = {m(layer.inner, written=True)}", style="cyan")

@@ -659,4 +659,6 @@ def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberChe
     except Undefined:
         return None
     agrees = math.isclose(central, slope, rel_tol=1e-4, abs_tol=1e-6)
+    if abs(slope) < 1e-12:  # cos(π/2) in floating point is 6e-17: show it as the 0 it is
+        slope = 0.0
     return NumberCheck(at, at + step, y0, y1, slope, _agrees=agrees)

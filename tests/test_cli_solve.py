@@ -116,3 +116,20 @@ def test_hostile_input_ends_in_time(text: str) -> None:
     # The work itself is cut at 2.5 s; the rest is interpreter and sympy start-up on a
     # shared, noisy machine. This bounds termination, it is not a speed benchmark.
     assert elapsed < 10
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["x", "2", "+", "-", "*", "/", "^", "(", ")", "sin", "e", "ln", "sqrt", "|", "y", ".", "0"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map("".join))
+def test_solve_never_shows_a_traceback(text: str) -> None:
+    """Any input ends with a result (0) or one clear error (2)."""
+    result = runner.invoke(app, ["solve", text, "--at", "1"])
+    assert result.exit_code in (0, 2), (text, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if result.exit_code == 2:
+        assert result.stderr.startswith("error: ")

@@ -143,3 +143,37 @@ def test_points(text: str, value: sp.Expr) -> None:
 def test_point_must_be_a_number() -> None:
     with pytest.raises(InputError, match="must be a number"):
         parse_number("x+1")
+
+
+# -- robustness: any text is either read or refused with InputError -----------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ALPHABET = list("x0123456789.+-*/^()[]{}|, =_'\"") + [
+    "sin",
+    "cos",
+    "ln",
+    "sqrt",
+    "e",
+    "pi",
+    "√",
+    "²",
+    "⁻",
+    "π",
+    "·",
+    " ",
+    "y",
+    "**",
+    "abs",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=25).map("".join))
+def test_any_text_is_read_or_refused_cleanly(text: str) -> None:
+    """Fuzzed input never escapes as anything but InputError, and errors carry a position."""
+    try:
+        parse(text)
+    except InputError as exc:
+        assert exc.message
+        assert exc.position is None or 0 <= exc.position <= len(text)

@@ -204,3 +204,26 @@ def test_random_compositions_match_sympy(text: str) -> None:
     """Any composition of supported functions differentiates like sympy.diff."""
     analysis = analyse(text)
     assert numerically_equal(analysis.derivative, sp.diff(analysis.expr, x), x)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["x", "2", "3", "+", "-", "*", "/", "^", "(", ")", "sin", "e", "ln", "sqrt", "|"]
+        ),
+        min_size=1,
+        max_size=14,
+    ).map("".join)
+)
+def test_anything_that_parses_can_be_analysed(text: str) -> None:
+    """Whatever the parser accepts, the rule tree can differentiate (or refuses in words)."""
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.limits import time_limit
+
+    try:
+        with time_limit(5.0):
+            analysis = analyse(text)
+            analysis.derivative  # noqa: B018 - computing it is the test
+    except ChainruleError:
+        return

@@ -86,7 +86,6 @@ def _writer(args: tuple[str, int]) -> None:
 
 def test_parallel_quizzes_keep_every_attempt(tmp_path: Path) -> None:
     """Eight processes writing at once: no attempt is lost."""
-    Store.open(tmp_path).close()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(8) as pool:
         pool.map(_writer, [(str(tmp_path), 15)] * 8)
@@ -301,7 +300,6 @@ def test_review_with_nothing_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_schema_is_versioned(tmp_path: Path) -> None:
     import sqlite3
 
-    Store.open(tmp_path).close()
     db = sqlite3.connect(tmp_path / DB_NAME)
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
