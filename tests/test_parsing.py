@@ -149,7 +149,8 @@ def test_point_must_be_a_number() -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-ALPHABET = list("x0123456789.+-*/^()[]{}|, =_'\"") + [
+ALPHABET = [
+    *"x0123456789.+-*/^()[]{}|, =_'\"",
     "sin",
     "cos",
     "ln",

@@ -300,6 +300,7 @@ def test_review_with_nothing_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_schema_is_versioned(tmp_path: Path) -> None:
     import sqlite3
 
+    Store.open(tmp_path).close()
     db = sqlite3.connect(tmp_path / DB_NAME)
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
