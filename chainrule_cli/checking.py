@@ -165,6 +165,8 @@ class Mistake:
     code: str
     derivative: Any  # the whole derivative with this one mistake
     node: Chain | None  # the layer where the mistake was made (None: the whole answer)
+    #: A second slip made together with the first (only "forgot_inner_derivative" so far).
+    also: str | None = None
 
 
 def mistakes(analysis: Analysis) -> list[Mistake]:
@@ -211,6 +213,16 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
                 return n * node.g.expr**n * d
 
             out.append(Mistake("power_not_reduced", at_layer(layer, not_reduced), layer))
+    # Two slips at once, tried last: f′(x) alone (not at the inner function, no g′).
+    for layer in chain_layers:
+        out.append(
+            Mistake(
+                "inner_not_substituted",
+                at_layer(layer, lambda n, d: n.o.at(x)),
+                layer,
+                also="forgot_inner_derivative",
+            )
+        )
     return out
 
 
@@ -247,10 +259,13 @@ def feedback_for(
         )
     if code == "inner_not_substituted" and layer:
         at_x = m(layer.node.o.at(analysis.variable))
-        return (
+        sentence = (
             f"evaluate the outer derivative at the inner function, not at {analysis.variable}: "
             f"{m(layer.outer_derivative_form)} with {layer.letter} = {inner} is {outer_d}, not {at_x}."
         )
+        if mistake is not None and mistake.also == "forgot_inner_derivative":
+            sentence += f" Then multiply by the inner derivative ({inner}){prime} = {inner_d}."
+        return sentence
     if code == "only_inner_derivative" and layer:
         return (
             f"that is only the inner derivative ({inner}){prime} = {inner_d}; multiply it by the "

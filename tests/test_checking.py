@@ -66,6 +66,7 @@ def test_equal_forms_are_accepted(problem: str, answer: str) -> None:
         pytest.param(
             "sin(x^2)", "cos(x)*2x", "inner_not_substituted", id="inner-not-substituted-trig"
         ),
+        pytest.param("ln(4x+3)", "1/x", "inner_not_substituted", id="outer-at-x-and-no-inner"),
         pytest.param("sin(x^2)", "2x", "only_inner_derivative", id="only-inner"),
         pytest.param("sin(x^2)", "cos(x^2)+2x", "added_instead_of_multiplied", id="added"),
         pytest.param("cos(3x)", "3sin(3x)", "sign_error", id="sign"),
@@ -80,6 +81,11 @@ def test_wrong_answers_name_the_mistake(problem: str, answer: str, mistake: str 
     assert not verdict.correct
     assert verdict.mistake == mistake
     assert verdict.feedback
+
+
+def test_two_slips_at_once_are_both_named() -> None:
+    verdict = check("ln(4x+3)", "1/x")
+    assert "not at x" in verdict.feedback and "(4x + 3)′ = 4" in verdict.feedback
 
 
 def test_feedback_names_this_problems_functions() -> None:
