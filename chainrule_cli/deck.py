@@ -46,10 +46,10 @@ def build_deck(
     * ``weights`` (type → weight), when no type is chosen: weaker types come up more often.
     """
     rng = random.Random(seed)
-    # Applied problems come when asked for (--type applied); a plain quiz drills the six types.
-    types = list(types) or list(CHAIN_TYPES)
+    # Without --type: every problem of the bank, and generated ones of the six chain types.
+    kinds = list(types) or list(CHAIN_TYPES)
     if generated:
-        stream = _generated(types, difficulty, rng)
+        stream = _generated(kinds, difficulty, rng)
         if count is None:
             return Deck(stream, None, 0, -1)
         return Deck(itertools.islice(stream, count), count, 0, count)
@@ -60,7 +60,7 @@ def build_deck(
     chosen = pool[:wanted]
     missing = max(0, wanted - len(chosen))
     if missing:
-        filler = itertools.islice(_generated(types, difficulty, rng), missing)
+        filler = itertools.islice(_generated(kinds, difficulty, rng), missing)
         return Deck(itertools.chain(chosen, filler), wanted, len(chosen), missing)
     return Deck(iter(chosen), wanted, len(chosen), 0)
 

@@ -237,3 +237,10 @@ def test_bank_folder(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("problems:\n  - {id: a, type: trig, expression: 'sin(2x)'}\n")
     (tmp_path / "b.yaml").write_text("problems:\n  - {id: b, type: log, expression: 'ln(2x)'}\n")
     assert [p.id for p in load([tmp_path]).problems] == ["a", "b"]
+
+
+def test_own_bank_without_type_uses_all_its_problems() -> None:
+    """A bank of applied problems only still makes a quiz when no --type is given."""
+    applied = [p for p in BANK.problems if p.applied][:3]
+    deck = build_deck(Bank(problems=applied), shuffle=False)
+    assert [p.id for p in deck.problems] == [p.id for p in applied]
