@@ -51,10 +51,6 @@ class Panel:
             points.append((t, self.y0 + self.slope * (t - self.t0)))
         return points
 
-    @property
-    def label(self) -> str:
-        return f"slope {self.slope:.4g} at {self.variable} = {self.t0:.4g}"
-
 
 def panels(
     analysis: Analysis, at: float, span: tuple[float, float] | None = None, unicode: bool = True

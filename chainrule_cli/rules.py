@@ -14,6 +14,7 @@ inside each part with the right rule named.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -555,8 +556,13 @@ def clean_form(expr: sympy.Expr) -> sympy.Expr:
     return attempt(1.0, lambda: sp.factor_terms(sp.together(expr)), expr)
 
 
+@functools.lru_cache(maxsize=512)
 def analyse(text: str, variable: str = "x") -> Analysis:
-    """Parse ``text`` and build its rule tree."""
+    """Parse ``text`` and build its rule tree.
+
+    Cached: the generator, the bank check, the quiz's solution and its checker
+    all ask for the same expression, and a rule tree is never changed once built.
+    """
     x = symbol(variable)
     tree = build(parse(text, variable), x)
     return Analysis(text=text, tree=tree, variable=x)

@@ -84,14 +84,6 @@ class Round:
     finished: float | None = None
 
     @property
-    def solution_shown(self) -> bool:
-        return self.hints_used >= len(self.plan) or self.outcome in (
-            "missed",
-            "skipped",
-            "revealed",
-        )
-
-    @property
     def credit(self) -> float:
         if self.outcome != "correct" or self.hints_used >= len(self.plan):
             return 0.0
