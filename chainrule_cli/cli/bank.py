@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import TYPES, check_type, guard
+from chainrule_cli.cli.common import (
+    BankPaths,
+    DifficultyFilter,
+    TypeFilter,
+    check_type,
+    guard,
+)
 from chainrule_cli.exitcodes import ExitCode
 
 app = typer.Typer(
@@ -15,13 +21,6 @@ app = typer.Typer(
     "Example: chainrule bank validate my-homework.yaml",
     no_args_is_help=True,
 )
-
-BankOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--bank", help="A bank file or folder to use instead of the shipped bank (repeatable)."
-    ),
-]
 
 
 @app.command("validate")
@@ -67,14 +66,9 @@ def validate(
 @app.command("list")
 @guard
 def list_problems(
-    kind: Annotated[
-        list[str] | None,
-        typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable."),
-    ] = None,
-    difficulty: Annotated[
-        int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")
-    ] = None,
-    bank: BankOption = None,
+    kind: TypeFilter = None,
+    difficulty: DifficultyFilter = None,
+    bank: BankPaths = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print a JSON list instead of a table.")
     ] = False,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -38,6 +39,22 @@ CHOICES: dict[str, tuple[str, ...]] = {
         "backprop",
     ),
 }
+
+
+#: Options shared by the commands that take problems (quiz, review, bank list).
+TypeFilter = Annotated[
+    list[str] | None,
+    typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable."),
+]
+DifficultyFilter = Annotated[
+    int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")
+]
+BankPaths = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--bank", help="Use this bank file or folder instead of the shipped one (repeatable)."
+    ),
+]
 
 
 def fail(

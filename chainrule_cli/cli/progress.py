@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import fail, guard
+from chainrule_cli.cli.common import BankPaths, fail, guard
 from chainrule_cli.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -127,10 +127,7 @@ def export(
 @guard
 def review(
     count: Annotated[int, typer.Option("--count", min=1, help="How many problems at most.")] = 10,
-    bank: Annotated[
-        list[Path] | None,
-        typer.Option("--bank", help="Draw problems from this bank file or folder (repeatable)."),
-    ] = None,
+    bank: BankPaths = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing problems.")] = None,
 ) -> None:
     """A quiz of what is due, spaced with FSRS.

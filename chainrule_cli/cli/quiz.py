@@ -9,12 +9,18 @@ works the same with a terminal, with answers piped in, with ``NO_COLOR`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chainrule_cli.cli.common import TYPES, check_type, fail, guard
+from chainrule_cli.cli.common import (
+    BankPaths,
+    DifficultyFilter,
+    TypeFilter,
+    check_type,
+    fail,
+    guard,
+)
 
 if TYPE_CHECKING:
     from chainrule_cli.bank import Problem
@@ -34,29 +40,19 @@ def register(app: typer.Typer) -> None:
 
 @guard
 def quiz(
-    kind: Annotated[
-        list[str] | None,
-        typer.Option("--type", help=f"Only this type ({', '.join(TYPES)}); repeatable."),
-    ] = None,
+    kind: TypeFilter = None,
     count: Annotated[
         int | None,
         typer.Option(
             "--count", min=1, help="How many problems (default 10, or the whole bank if smaller)."
         ),
     ] = None,
-    difficulty: Annotated[
-        int | None, typer.Option("--difficulty", min=1, max=3, help="Only this difficulty (1-3).")
-    ] = None,
+    difficulty: DifficultyFilter = None,
     seed: Annotated[
         int | None,
         typer.Option("--seed", help="The same seed gives the same problems in the same order."),
     ] = None,
-    bank: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--bank", help="Use this bank file or folder instead of the shipped one (repeatable)."
-        ),
-    ] = None,
+    bank: BankPaths = None,
     shuffle: Annotated[
         bool,
         typer.Option(
