@@ -25,7 +25,7 @@ from chainrule_cli.mathtext import show, show_product
 
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
-    from chainrule_cli.rules import Analysis, LayerValues, NumberCheck
+    from chainrule_cli.rules import NumberCheck
     from chainrule_cli.solution import Solution
 
 
@@ -189,43 +189,31 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
     return table
 
 
-def rates_diagram(
-    variable: str,
-    at: Any,
-    pairs: Sequence[tuple[str, Any]],
-    values: Sequence[LayerValues],
-    y_value: Any,
-    slope: Any,
-    m: Math,
-) -> Text | None:
+def rates_diagram(solution: Solution, m: Math) -> Text | None:
     """The chapter's gear-ratio picture: x = 1 ──×3──▶ u = 4 ──×8──▶ y = 16."""
-    if not pairs or len(values) != len(pairs) - 1:
+    pairs, values = solution.pairs, solution.values
+    if solution.at is None or not pairs or len(values) != len(pairs) - 1:
         return None
     ordered = list(reversed(values))  # innermost layer first
     arrow_body = "──" if m.unicode else "--"
     head = "▶" if m.unicode else ">"
-    text = Text(f"{variable} = {m(at)}", style="bold")
+    text = Text(f"{solution.analysis.variable.name} = {m(solution.at)}", style="bold")
     rates = [ordered[0].inner_derivative] + [v.outer_derivative for v in ordered]
-    points = [v.inner for v in ordered] + [y_value]
+    points = [v.inner for v in ordered] + [solution.y_at]
     for (name, _), rate, point in zip(pairs, rates, points, strict=True):
         text.append(f" {arrow_body}{m.times}{m(rate)}{arrow_body}{head} ", style="yellow")
         text.append(f"{name} = {m(point)}", style="bold")
     product = f" {m.times} ".join(m(r) for r in rates)
-    text.append(f"\n  total rate {product} = {m(slope)}", style="dim")
+    text.append(f"\n  total rate {product} = {m(solution.slope)}", style="dim")
     return text
 
 
-def solve_view(
-    analysis: Analysis,
-    steps: Sequence[Step],
-    pairs: Sequence[tuple[str, Any]],
-    at: Any | None,
-    slope: Any | None,
-    values: Sequence[LayerValues],
-    check: NumberCheck | None,
-    console: Console,
-) -> RenderableType:
+def solution_view(solution: Solution, console: Console) -> RenderableType:
+    """Everything ``solve`` shows: the chain, the steps, the derivative, the point, the check."""
+    from chainrule_cli.explain import Layer
+
     m = math_for(console)
+    analysis, steps = solution.analysis, solution.steps
     var = analysis.variable.name
     parts: list[RenderableType] = []
     heading = Text("y = ", style="bold") + Text(
@@ -235,21 +223,19 @@ def solve_view(
     if kind:
         heading.append(f"   ({kind})", style="dim")
     parts.append(heading)
-    if pairs:
-        parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(pairs, var, m))
+    if solution.pairs:
+        parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(solution.pairs, var, m))
     parts.append(Text(""))
     parts.append(steps_table(steps, m, var))
     derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(
         m(analysis.clean), style="bold green"
     )
     parts.append(derivative)
-    if at is not None and slope is not None:
+    if solution.at is not None and solution.slope is not None:
         parts.append(Text(""))
-        parts.append(Text(f"At {var} = {m(at)}", style="bold underline"))
-        from chainrule_cli.explain import Layer
-
+        parts.append(Text(f"At {var} = {m(solution.at)}", style="bold underline"))
         names = {id(s.node): s for s in steps if isinstance(s, Layer)}
-        for v in values:
+        for v in solution.values:
             step = names.get(id(v.layer))
             if step is None:
                 continue
@@ -261,32 +247,18 @@ def solve_view(
                     f"{_d(out, var)} = {m(v.outer_derivative)} {m.times} {m(v.inner_derivative)} = {m(v.product)}"
                 )
             )
-        y_value = analysis.expr.xreplace({analysis.variable: at})
-        rates = rates_diagram(var, at, pairs, values, y_value, slope, m)
+        rates = rates_diagram(solution, m)
         if rates is not None:
             parts.append(Text("  ") + rates)
-        numeric = float(slope)
-        slope_text = Text("  slope = ", style="bold") + Text(m(slope), style="bold green")
-        if m(slope) != m.number(numeric):
+        numeric = float(solution.slope)
+        slope_text = Text("  slope = ", style="bold") + Text(m(solution.slope), style="bold green")
+        if m(solution.slope) != m.number(numeric):
             slope_text.append(f" {m.approx} {m.number(numeric)}")
         parts.append(slope_text)
-    if check is not None:
+    if solution.check is not None:
         parts.append(Text(""))
-        parts.append(number_check_text(check, var, m))
+        parts.append(number_check_text(solution.check, var, m))
     return Group(*parts)
-
-
-def solution_view(solution: Solution, console: Console) -> RenderableType:
-    return solve_view(
-        solution.analysis,
-        solution.steps,
-        solution.pairs,
-        solution.at,
-        solution.slope,
-        solution.values,
-        solution.check,
-        console,
-    )
 
 
 def number_check_text(check: NumberCheck, variable: str, m: Math) -> Text:

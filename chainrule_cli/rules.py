@@ -638,17 +638,12 @@ class NumberCheck:
     y0: float
     y1: float
     expected: float
+    #: A central difference (much finer than the shown step) matches the formula.
+    agrees: bool = True
 
     @property
     def rate(self) -> float:
         return (self.y1 - self.y0) / (self.x1 - self.x0)
-
-    @property
-    def agrees(self) -> bool:
-        """A central difference (much finer than the shown step) matches the formula."""
-        return self._agrees
-
-    _agrees: bool = True
 
 
 def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberCheck | None:
@@ -667,4 +662,4 @@ def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberChe
     agrees = math.isclose(central, slope, rel_tol=1e-4, abs_tol=1e-6)
     if abs(slope) < 1e-12:  # cos(π/2) in floating point is 6e-17: show it as the 0 it is
         slope = 0.0
-    return NumberCheck(at, at + step, y0, y1, slope, _agrees=agrees)
+    return NumberCheck(at, at + step, y0, y1, slope, agrees)

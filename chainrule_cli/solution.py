@@ -30,6 +30,13 @@ class Solution:
     values: list[LayerValues] = field(default_factory=list)
     check: NumberCheck | None = None
 
+    @property
+    def y_at(self) -> Any:
+        """The function's value at the point (exact), or None without a point."""
+        if self.at is None:
+            return None
+        return self.analysis.expr.xreplace({self.analysis.variable: self.at})
+
     def to_json(self) -> dict[str, Any]:
         """The ``solve --json`` contract (README: 'solve --json')."""
         data: dict[str, Any] = {

@@ -90,15 +90,7 @@ def test_point_outside_the_domain() -> None:
 def _rates_text(text: str, at: str, width: int = 80, unicode: bool = True) -> str:
     solution = solve(text, at)
     console = Console(width=width, file=io.StringIO(), no_color=True, legacy_windows=False)
-    diagram = rates_diagram(
-        "x",
-        solution.at,
-        solution.pairs,
-        solution.values,
-        solution.analysis.expr.xreplace({solution.analysis.variable: solution.at}),
-        solution.slope,
-        Math(unicode),
-    )
+    diagram = rates_diagram(solution, Math(unicode))
     assert diagram is not None
     console.print(diagram)
     return console.file.getvalue()  # type: ignore[attr-defined]

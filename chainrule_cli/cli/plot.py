@@ -50,18 +50,9 @@ def plot(
     with time_limit(5.0, "Drawing this"):
         solution = solve(expression, at, var)
         console = render.make_console()
-        if solution.at is not None and solution.slope is not None:
-            rates = render.rates_diagram(
-                var,
-                solution.at,
-                solution.pairs,
-                solution.values,
-                solution.analysis.expr.xreplace({solution.analysis.variable: solution.at}),
-                solution.slope,
-                render.math_for(console),
-            )
-            if rates is not None:
-                console.print(rates)
+        rates = render.rates_diagram(solution, render.math_for(console))
+        if rates is not None:
+            console.print(rates)
         draw_solution(solution, window, console)
 
 
