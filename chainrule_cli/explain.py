@@ -207,9 +207,10 @@ def to_json(steps: list[Step]) -> list[dict[str, Any]]:
                 "letter": step.letter,
                 "outer": str(step.outer_form),
                 "inner": str(step.node.g.expr),
-                "outer_derivative": str(step.node.outer_derivative),
-                "inner_derivative": str(step.node.inner_derivative),
-                "product": str(step.node.derivative),
+                # f′(g(x)) with the inner function kept as written: "2*(3*x + 1)".
+                "outer_derivative": str(step.outer_derivative),
+                "inner_derivative": str(step.inner_derivative),
+                "product": str(step.product),
                 "table": step.rule,
             }
         )

@@ -134,3 +134,16 @@ def test_solve_never_shows_a_traceback(text: str) -> None:
     if result.exit_code == 2:
         # Our one-line errors, or typer's usage message for option-like input such as "--".
         assert result.stderr.startswith(("error: ", "Usage: "))
+
+
+@pytest.mark.parametrize("text", ["(3x+1)^2", "sin(e^(x^2))", "ln(x^2+1)", "sqrt(1+e^(2x))"])
+def test_json_steps_multiply_out(text: str) -> None:
+    """Each layer in the JSON: outer_derivative × inner_derivative = product (as SymPy reads them)."""
+    data = json.loads(runner.invoke(app, ["solve", text, "--json"]).stdout)
+    for step in data["steps"]:
+        outer = sp.sympify(step["outer_derivative"])
+        inner = sp.sympify(step["inner_derivative"])
+        product = sp.sympify(step["product"])
+        assert sp.simplify(outer * inner - product) == 0
+    whole = sp.sympify(data["expression"])
+    assert sp.simplify(sp.diff(whole, x) - sp.sympify(data["derivative"])) == 0
