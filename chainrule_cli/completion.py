@@ -80,7 +80,7 @@ def command_tree() -> Command:
                     takes_value=not param.is_flag,
                     choices=list(CHOICES.get(param.opts[0], ())),
                     files=_is_path(annotation),
-                    help=_short(param.help),
+                    help=" ".join((param.help or "").split()),
                 )
             )
         out.options.append(Option(["--help"], False, help="Show the help and exit"))
@@ -298,7 +298,7 @@ def _fish_option(condition: str, option: Option) -> str:
         else:
             parts.append("-x")
     if option.help:
-        parts.append(f"-d {_fish_quote(option.help)}")
+        parts.append(f"-d {_fish_quote(_short(option.help))}")
     return " ".join(parts)
 
 
