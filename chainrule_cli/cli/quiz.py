@@ -9,7 +9,7 @@ works the same with a terminal, with answers piped in, with ``NO_COLOR`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -99,11 +99,11 @@ def quiz(
     if deck.total == 0:
         raise fail("no problems match: try fewer filters, or --generated for endless practice")
     note = ""
-    if deck.generated > 0 and deck.from_bank:
+    if deck.generated > 0 and not generated:
         note = f"The bank had {deck.from_bank} matching problems; {deck.generated} generated ones fill up the quiz."
-        console.print(render_dim(note))
+        console.print(render.dim(note))
     elif deck.generated == -1:
-        console.print(render_dim("Generated problems, as many as you like: q ends the quiz."))
+        console.print(render.dim("Generated problems, as many as you like: q ends the quiz."))
     try:
         play(deck.problems, deck.total, console, store, note=note, plot=plot)
     finally:
@@ -164,12 +164,6 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
         at_point=problem.at,
         mode="guided" if round_.guided else mode,
     )
-
-
-def render_dim(text: str) -> Any:
-    from chainrule_cli import render
-
-    return render.dim(text)
 
 
 def read_line(console: Console) -> Callable[[str], str | None]:
@@ -324,9 +318,9 @@ def _guide(
     try:
         walk = session.guided()
     except ValueError:
-        console.print(render_dim("There is no chain to walk through here: use h for a hint."))
+        console.print(render.dim("There is no chain to walk through here: use h for a hint."))
         return True
-    console.print(render_dim("Guided mode: one step at a time."))
+    console.print(render.dim("Guided mode: one step at a time."))
     while not walk.done:
         step = walk.step
         line = ask(render.guided_prompt(step, walk, console))
