@@ -36,14 +36,14 @@ def learn(
     Example: chainrule learn --section backprop
     """
     from chainrule_cli import render
-    from chainrule_cli.cli.progress import open_store
+    from chainrule_cli.cli.progress import try_open_store
     from chainrule_cli.lessons import NAMES, SECTIONS
 
     if section is not None and section not in NAMES:
         raise fail(f"unknown section {section!r}: choose from {', '.join(NAMES)}")
     console = render.make_console()
     ask = _reader(console)
-    store = open_store(required=False)
+    store = try_open_store()
     try:
         done = store.lessons() if store is not None else {}
         if section is not None:

@@ -21,22 +21,27 @@ def register(app: typer.Typer) -> None:
     app.command()(export)
 
 
-def open_store(required: bool = True) -> Store | None:
+def open_store() -> Store:
     """Open the progress store; say so in one line if a bad file was moved aside."""
     from chainrule_cli import render
-    from chainrule_cli.errors import StoreError
     from chainrule_cli.store import Store
 
-    try:
-        store = Store.open()
-    except StoreError as exc:
-        if required:
-            raise
-        render.warn(f"{exc}; progress will not be saved this time")
-        return None
+    store = Store.open()
     if store.warning:
         render.warn(store.warning)
     return store
+
+
+def try_open_store() -> Store | None:
+    """For practice that should go on without saving: None (and a note) when the store fails."""
+    from chainrule_cli import render
+    from chainrule_cli.errors import StoreError
+
+    try:
+        return open_store()
+    except StoreError as exc:
+        render.warn(f"{exc}; progress will not be saved this time")
+        return None
 
 
 @guard
@@ -59,7 +64,6 @@ def stats(
     from chainrule_cli.store import summary
 
     store = open_store()
-    assert store is not None
     with store:
         if reset:
             if not yes and not typer.confirm(
@@ -91,7 +95,6 @@ def history(
     from chainrule_cli import render
 
     store = open_store()
-    assert store is not None
     with store:
         attempts = store.attempts(limit=limit)
     if json_output:
@@ -115,7 +118,6 @@ def export(
     Example: chainrule export progress.csv
     """
     store = open_store()
-    assert store is not None
     with store:
         try:
             n = store.export(file)
@@ -143,7 +145,6 @@ def review(
     from chainrule_cli.review import review_deck
 
     store = open_store()
-    assert store is not None
     console = render.make_console()
     with store:
         deck = review_deck(store, load(bank or None), count, seed)

@@ -84,7 +84,7 @@ def quiz(
     """
     from chainrule_cli import render
     from chainrule_cli.bank import load
-    from chainrule_cli.cli.progress import open_store
+    from chainrule_cli.cli.progress import try_open_store
     from chainrule_cli.deck import build_deck
     from chainrule_cli.store import type_weights
 
@@ -93,7 +93,7 @@ def quiz(
     loaded = load(bank or None)
     for issue in loaded.issues:
         render.warn(f"skipping: {issue}")
-    store = open_store(required=False)
+    store = try_open_store()
     weights = type_weights(store) if store is not None and not types else None
     deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated, weights)
     if deck.total == 0:
