@@ -2,7 +2,7 @@
 the quiz reveals one hint at a time.
 
 Everything here is derived from the rule tree (``rules.py``); nothing is
-differentiated again. Steps hold SymPy expressions; ``render.py`` formats them
+differentiated again. Steps hold SymPy expressions; the ``render`` package formats them
 for the terminal and ``to_json`` for scripts.
 """
 

@@ -1,7 +1,7 @@
 """The lesson: the chapter retold for the terminal, in sections with checkpoints.
 
 Plain data (Markdown text, worked examples to run through ``solve``, and one
-checkpoint per section); ``cli/learn.py`` pages through it and ``render.py``
+checkpoint per section); ``cli/learn.py`` pages through it and the ``render`` package
 draws it. The order follows the chapter: intuition, the four steps, why we
 multiply, checking with numbers, nested chains, the six problem types,
 applications, and backpropagation.

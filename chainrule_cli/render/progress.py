@@ -1,0 +1,139 @@
+"""``stats``, ``history`` and ``review``: the learner's progress as tables and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from chainrule_cli.render.mathfmt import math_for
+
+if TYPE_CHECKING:
+    pass
+
+# -- progress -------------------------------------------------------------------------------
+MASTERY_STYLE = {
+    "not started": "dim",
+    "attempted": "yellow",
+    "familiar": "cyan",
+    "proficient": "green",
+    "mastered": "bold green",
+}
+
+
+def _bar(fraction: float, width: int, unicode: bool) -> str:
+    full = "█" if unicode else "#"
+    empty = "░" if unicode else "."
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return full * filled + empty * (width - filled)
+
+
+def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
+    m = math_for(console)
+    if not data["attempts"]:
+        return Text("No attempts yet. Start with: chainrule quiz")
+    parts: list[RenderableType] = []
+    accuracy = data["correct"] / data["attempts"]
+    days = data["streak"]
+    parts.append(
+        Text(
+            f"{data['attempts']} problems answered, {accuracy:.0%} right; "
+            f"daily streak: {days} day{'s' if days != 1 else ''}",
+            style="bold",
+        )
+    )
+    out = Table(box=box.SIMPLE_HEAD if m.unicode else box.ASCII)
+    for column in ("type", "tries", "right", "hints", "mastery", "last"):
+        out.add_column(
+            column,
+            justify="left" if column in ("type", "mastery", "last") else "right",
+            no_wrap=True,
+        )
+    for kind, line in data["by_type"].items():
+        last = line["last_practised"][:10] if line["last_practised"] else ""
+        acc = f"{line['accuracy']:.0%}" if line["attempts"] else ""
+        hints = f"{line['hints_per_problem']:.1f}" if line["attempts"] else ""
+        out.add_row(
+            kind,
+            str(line["attempts"]),
+            acc,
+            hints,
+            Text(line["mastery"], style=MASTERY_STYLE[line["mastery"]]),
+            last,
+        )
+    parts.append(out)
+    chart = Text("Accuracy by week\n", style="bold")
+    for week in data["weekly"]:
+        if week["attempts"]:
+            chart.append(
+                f"  {week['week']}  {_bar(week['accuracy'], 20, m.unicode)} {week['accuracy']:.0%} of {week['attempts']}\n"
+            )
+        else:
+            chart.append(f"  {week['week']}  {'':20} -\n", style="dim")
+    parts.append(chart)
+    if data["flagged"]:
+        parts.append(
+            flagged_view(
+                [(f["id"], f["expression"], f["misses"]) for f in data["flagged"]], console
+            )
+        )
+    return Group(*parts)
+
+
+def flagged_view(flagged: Sequence[tuple[str, str, int]], console: Console) -> RenderableType:
+    lines = [Text("Missed several times — see every step with solve:", style="bold yellow")]
+    for pid, expression, misses in flagged:
+        lines.append(Text(f'  {pid} (missed {misses}×): chainrule solve "{expression}"'))
+    return Group(*lines)
+
+
+MISTAKE_LABELS = {
+    "forgot_inner_derivative": "forgot g′",
+    "inner_not_substituted": "f′(x) not f′(g)",
+    "only_inner_derivative": "only g′",
+    "added_instead_of_multiplied": "added f′ + g′",
+    "sign_error": "sign",
+    "power_not_reduced": "power not reduced",
+    "constant_factor": "constant factor",
+}
+
+
+def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
+    m = math_for(console)
+    if not attempts:
+        return Text("No attempts yet. Start with: chainrule quiz")
+    out = Table(box=box.SIMPLE_HEAD if m.unicode else box.ASCII)
+    for column in ("when", "problem", "type", "answer", "result", "hints", "tries"):
+        out.add_column(column, overflow="fold", no_wrap=column in ("when", "type"))
+    from datetime import datetime
+
+    for a in attempts:
+        label = MISTAKE_LABELS.get(a.mistake or "", a.outcome)
+        result = (
+            Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
+        )
+        when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
+        out.add_row(when, a.expression, a.type, a.answer, result, str(a.hints), str(a.tries))
+    return out
+
+
+def nothing_due(next_due: Any, attempts: int, console: Console) -> Text:
+    if not attempts:
+        return Text("Nothing to review yet: take a quiz first (chainrule quiz).")
+    if next_due is None:
+        return Text("Nothing is due.")
+    from datetime import UTC, datetime
+
+    wait = next_due - datetime.now(UTC)
+    minutes = max(1, int(wait.total_seconds() // 60))
+    if minutes < 120:
+        when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    elif minutes < 48 * 60:
+        when = f"{minutes // 60} hours"
+    else:
+        when = f"{minutes // 1440} days"
+    return Text(f"Nothing is due now. The next review is due in about {when}.")

@@ -1,0 +1,216 @@
+"""The worked solution that ``solve`` prints (and the quiz shows as its last hint),
+and the verdict line of ``check``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from chainrule_cli.mathtext import show_product
+from chainrule_cli.render.mathfmt import Math, math_for
+
+if TYPE_CHECKING:
+    from chainrule_cli.explain import Combination, Layer, Step
+    from chainrule_cli.rules import NumberCheck
+    from chainrule_cli.solution import Solution
+
+
+# -- solve -------------------------------------------------------------------------
+def chain_diagram(pairs: Sequence[tuple[str, Any]], variable: str, m: Math) -> Text:
+    """x → u = 3x + 1 → y = u²"""
+    text = Text(variable, style="bold")
+    for name, definition in pairs:
+        text.append(f" {m.arrow} ")
+        text.append(f"{name} = ", style="bold")
+        text.append(m(definition, written=True), style="cyan")
+    return text
+
+
+def _d(top: str, bottom: str) -> str:
+    return f"d{top}/d{bottom}"
+
+
+def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Text]]:
+    """The four steps of one layer: identify, outer derivative, inner derivative, multiply."""
+    out, letter = layer.output, layer.letter
+    if layer.trivial:
+        text = Text(f"({m(layer.outer_form)}){m.prime} = {m(layer.outer_derivative_form)}")
+        text.append(f"   no chain needed: the inside is just {variable}", style="dim")
+        return [("", "Table rule", text)]
+    identify = Text()
+    identify.append("inner ")
+    identify.append(f"{letter} = {m(layer.inner, written=True)}", style="cyan")
+    identify.append(", outer ")
+    identify.append(f"{out} = {m(layer.outer_form)}", style="magenta")
+    outer = Text()
+    outer.append(f"{_d(out, letter)} = {m(layer.outer_derivative_form)}", style="magenta")
+    outer.append(f" {m.arrow} ")
+    outer.append(m(layer.outer_derivative, written=True), style="magenta")
+    outer.append("  (inner kept as it is)", style="dim")
+    inner = Text(f"{_d(letter, variable)} = {m(layer.inner_derivative)}", style="cyan")
+    multiply = Text()
+    written = show_product(layer.factors, m.unicode)
+    multiply.append(written)
+    if written != m(layer.product):
+        multiply.append(" = ")
+        multiply.append(m(layer.product), style="bold")
+    return [
+        ("1", "Identify", identify),
+        ("2", "Outer derivative", outer),
+        ("3", "Inner derivative", inner),
+        ("4", "Multiply", multiply),
+    ]
+
+
+def combination_row(step: Combination, m: Math) -> tuple[str, str, Text]:
+    titles = {
+        "sum": "Sum rule",
+        "constant multiple": "Constant multiple",
+        "product": "Product rule",
+        "quotient": "Quotient rule",
+        "general power": "General power",
+    }
+    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+    text = Text(formula)
+    names = ("f", "g", "h", "k")
+    if step.kind in ("product", "quotient", "general power"):
+        labels = ("u", "v") if step.kind == "general power" else names
+        parts = ", ".join(
+            f"{n} = {m(p, written=True)}" for n, p in zip(labels, step.parts, strict=False)
+        )
+        text.append(f" with {parts}", style="dim")
+    elif step.kind == "constant multiple":
+        text.append(f" with f = {m(step.parts[0], written=True)}", style="dim")
+    text.append(f"\n{m.arrow} {m(step.derivative)}")
+    return ("", titles[step.kind], text)
+
+
+def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
+    from chainrule_cli.explain import Layer
+
+    table = Table(
+        box=box.SIMPLE_HEAD if m.unicode else box.ASCII,
+        expand=False,
+        show_lines=False,
+        show_edge=False,
+    )
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Step", style="bold", no_wrap=True)
+    table.add_column("Work", overflow="fold")
+    for index, step in enumerate(steps):
+        if isinstance(step, Layer):
+            if not step.trivial:
+                title = Text(f"Layer {step.output} = {m(step.outer_form)}", style="bold yellow")
+                table.add_row("", title, Text(""))
+            rows = layer_rows(step, m, variable)
+        else:
+            rows = [combination_row(step, m)]
+        for row in rows:
+            table.add_row(*row)
+        if index < len(steps) - 1:
+            table.add_section()
+    return table
+
+
+def rates_diagram(solution: Solution, m: Math) -> Text | None:
+    """The chapter's gear-ratio picture: x = 1 ──×3──▶ u = 4 ──×8──▶ y = 16."""
+    pairs, values = solution.pairs, solution.values
+    if solution.at is None or not pairs or len(values) != len(pairs) - 1:
+        return None
+    ordered = list(reversed(values))  # innermost layer first
+    arrow_body = "──" if m.unicode else "--"
+    head = "▶" if m.unicode else ">"
+    text = Text(f"{solution.analysis.variable.name} = {m(solution.at)}", style="bold")
+    rates = [ordered[0].inner_derivative] + [v.outer_derivative for v in ordered]
+    points = [v.inner for v in ordered] + [solution.y_at]
+    for (name, _), rate, point in zip(pairs, rates, points, strict=True):
+        text.append(f" {arrow_body}{m.times}{m(rate)}{arrow_body}{head} ", style="yellow")
+        text.append(f"{name} = {m(point)}", style="bold")
+    product = f" {m.times} ".join(m(r) for r in rates)
+    text.append(f"\n  total rate {product} = {m(solution.slope)}", style="dim")
+    return text
+
+
+def solution_view(solution: Solution, console: Console) -> RenderableType:
+    """Everything ``solve`` shows: the chain, the steps, the derivative, the point, the check."""
+    from chainrule_cli.explain import Layer
+
+    m = math_for(console)
+    analysis, steps = solution.analysis, solution.steps
+    var = analysis.variable.name
+    parts: list[RenderableType] = []
+    heading = Text("y = ", style="bold") + Text(
+        m(analysis.tree.written, written=True), style="bold cyan"
+    )
+    kind = analysis.type
+    if kind:
+        heading.append(f"   ({kind})", style="dim")
+    parts.append(heading)
+    if solution.pairs:
+        parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(solution.pairs, var, m))
+    parts.append(Text(""))
+    parts.append(steps_table(steps, m, var))
+    derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(
+        m(analysis.clean), style="bold green"
+    )
+    parts.append(derivative)
+    if solution.at is not None and solution.slope is not None:
+        parts.append(Text(""))
+        parts.append(Text(f"At {var} = {m(solution.at)}", style="bold underline"))
+        names = {id(s.node): s for s in steps if isinstance(s, Layer)}
+        for v in solution.values:
+            step = names.get(id(v.layer))
+            if step is None:
+                continue
+            out, letter = step.output, step.letter
+            parts.append(
+                Text(
+                    f"  {letter} = {m(v.inner)},  {_d(out, letter)} = {m(v.outer_derivative)},  "
+                    f"{_d(letter, var)} = {m(v.inner_derivative)},  "
+                    f"{_d(out, var)} = {m(v.outer_derivative)} {m.times} {m(v.inner_derivative)} = {m(v.product)}"
+                )
+            )
+        rates = rates_diagram(solution, m)
+        if rates is not None:
+            parts.append(Text("  ") + rates)
+        numeric = float(solution.slope)
+        slope_text = Text("  slope = ", style="bold") + Text(m(solution.slope), style="bold green")
+        if m(solution.slope) != m.number(numeric):
+            slope_text.append(f" {m.approx} {m.number(numeric)}")
+        parts.append(slope_text)
+    if solution.check is not None:
+        parts.append(Text(""))
+        parts.append(number_check_text(solution.check, var, m))
+    return Group(*parts)
+
+
+def number_check_text(check: NumberCheck, variable: str, m: Math) -> Text:
+    text = Text("Check with numbers: ", style="bold")
+    dy = check.y1 - check.y0
+    text.append(
+        f"{variable} from {m.number(check.x0)} to {m.number(check.x1)} moves y from "
+        f"{m.number(check.y0)} to {m.approx}{m.number(check.y1)} (change {m.approx}{m.number(dy)}), "
+        f"a rate of about {m.number(float(f'{check.rate:.4g}'))} {m.approx} {m.number(check.expected)} "
+    )
+    if check.agrees:
+        text.append(m.check, style="bold green")
+    else:
+        text.append(f"{m.cross} (the numbers disagree)", style="bold red")
+    return text
+
+
+# -- checking ----------------------------------------------------------------------------
+def verdict(correct: bool, feedback: str, read_as: str, console: Console) -> RenderableType:
+    m = math_for(console)
+    if correct:
+        head = Text(f"{m.check} Correct", style="bold green")
+    else:
+        head = Text(f"{m.cross} Not quite", style="bold red")
+    if feedback:
+        head.append(f": {feedback}" if not correct else f" — {feedback}")
+    return Group(head, Text(f"  read as {read_as}", style="dim"))
