@@ -207,12 +207,54 @@ def bench_hostile() -> dict[str, float | str]:
     return {"hostile_worst_s": worst, "hostile_worst_input": which}
 
 
+def bench_verdicts() -> dict[str, object]:
+    """The differential test against SymPy (counts, not times) and the textbook corpus."""
+    import yaml
+
+    from chainrule_cli.checking import Checker
+    from chainrule_cli.parsing import parse_number
+    from chainrule_cli.rules import analyse
+    from tests.differential import run as differential
+
+    tally = differential(300, seed=2026)
+    corpus = yaml.safe_load((ROOT / "tests" / "corpus" / "textbook.yaml").read_text("utf-8"))
+    accepted = caught = named = wrong = 0
+    for item in corpus["items"]:
+        at = item.get("at")
+        checker = Checker(
+            analyse(item["function"], item.get("variable") or "x"),
+            parse_number(str(at)) if at is not None else None,
+        )
+        answer = item["value"] if at is not None and item.get("value") else item["answer"]
+        accepted += checker.check(str(answer)).correct
+        for slip in item["wrong"]:
+            verdict = checker.check(str(slip["answer"]))
+            wrong += 1
+            caught += not verdict.correct
+            named += slip["mistake"] in (verdict.mistake, *verdict.also)
+    return {
+        "differential": tally.as_dict(),
+        "corpus": {
+            "items": len(corpus["items"]),
+            "published_answers_accepted": accepted,
+            "wrong_answers": wrong,
+            "wrong_caught": caught,
+            "wrong_named": named,
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--only",
+        help="run one step (startup, solve, check, quiz, bank, hostile, verdicts) "
+        "and merge its figures into the existing results file",
+    )
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
     results: dict[str, object] = {
@@ -227,9 +269,20 @@ def main() -> None:
         ("quiz", lambda: bench_quiz(max(3, repeats // 3))),
         ("bank", bench_bank),
         ("hostile", bench_hostile),
+        ("verdicts", bench_verdicts),
     ):
+        if args.only and name != args.only:
+            continue
         print(f"running {name} …", file=sys.stderr)
         results.update(step())
+    if args.only:
+        merged = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        merged.update(results)
+        Path(args.out).write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+        print(
+            json.dumps({k: results[k] for k in results if k not in ("python", "repeats")}, indent=2)
+        )
+        return
     rows = [
         (
             "chainrule --help / minimal typer app --help",

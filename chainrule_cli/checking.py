@@ -7,46 +7,51 @@ agree, SymPy confirms symbolically under a time limit, and a timeout or an
 undecided result still accepts on the numeric evidence.
 
 A wrong answer is compared, with the same comparator, against derivatives
-built from the rule tree with one typical mistake each (``mistakes``): the
+built from the rule tree with one typical mistake each (``mistakes.py``): the
 first that matches names the mistake, with a sentence about this problem's
 own functions.
+
+With a point, a number answer is judged by the documented rule in
+``precision.py`` (exact forms exactly, decimals to the figures typed), and an
+answer that still contains the variable is judged as a derivative: an
+expression that only happens to take the right value at the point is wrong.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainrule_cli.errors import DomainError, InputError
+from chainrule_cli.errors import DomainError, InputError, TooLarge
 from chainrule_cli.explain import Step, explain, layers
 from chainrule_cli.limits import attempt
 from chainrule_cli.mathtext import show, show_product
-from chainrule_cli.numeric import Undefined, float_function
-from chainrule_cli.parsing import parse, symbol
-from chainrule_cli.rules import Analysis, Chain, analyse, real_chains, real_value
-from chainrule_cli.syntax import to_sympy
+from chainrule_cli.mistakes import (
+    MISTAKES,
+    Mistake,
+    coefficient,
+    constant_inner_derivatives,
+    feedback_for,
+    mistakes,
+)
+from chainrule_cli.numeric import Undefined, float_function, written_function
+from chainrule_cli.parsing import parse, read, symbol
+from chainrule_cli.points import require_real, sample_points
+from chainrule_cli.precision import decimal_figures, judge, round_figures, same_number
+from chainrule_cli.rules import Analysis, Chain, analyse, nice_value, real_value, spine, unscaled
+from chainrule_cli.syntax import Node, to_sympy
 
 if TYPE_CHECKING:
     import sympy
 
-MISTAKES = (
-    "forgot_inner_derivative",
-    "inner_not_substituted",
-    "only_inner_derivative",
-    "added_instead_of_multiplied",
-    "sign_error",
-    "power_not_reduced",
-    "constant_factor",
-)
-
 POINTS = 6
 REL_TOL = 1e-6
 ABS_TOL = 1e-9
-#: With --at, a decimal answer needs about 3 significant digits.
-VALUE_REL_TOL = 1e-3
+#: A number answer in decimals needs at least this many significant figures.
+MIN_FIGURES = 2
 
 
 @dataclass
@@ -59,7 +64,11 @@ class Verdict:
     read_as: str  # the answer as read, in the display notation
     mistake: str | None = None
     feedback: str = ""
-    method: str = "numeric"  # numeric | symbolic | exact
+    method: str = "numeric"  # numeric | symbolic | exact | figures
+    #: Ambiguity notes on how the answer was read ("read as e²·x; did you mean e^(2x)?").
+    notes: list[str] = field(default_factory=list)
+    #: Other mistakes that give the same wrong number at the point (slope answers only).
+    also: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +78,7 @@ class Verdict:
             "mistake": self.mistake,
             "feedback": self.feedback,
             "read_as": self.read_as,
+            "notes": self.notes,
         }
 
 
@@ -84,21 +94,16 @@ class Sampler:
     points: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        f = float_function(self.analysis.expr, self.analysis.variable)
-        df = float_function(self.analysis.derivative, self.analysis.variable)
-        rng = random.Random(str(self.analysis.expr))
-        ranges = [(-3.0, 3.0), (0.05, 3.0), (-0.95, 0.95), (0.05, 0.95), (1.05, 5.0)]
-        for low, high in ranges:
-            for _ in range(60):
-                v = rng.uniform(low, high)
-                try:
-                    f(v)
-                    df(v)
-                except Undefined:
-                    continue
-                self.points.append(v)
-                if len(self.points) >= POINTS:
-                    return
+        x = self.analysis.variable
+        functions = [
+            float_function(self.analysis.expr, x),
+            float_function(self.analysis.derivative, x),
+        ]
+        # The function as typed sets the domain: sin(arcsin x) is x only for |x| ≤ 1.
+        written = written_function(self.analysis.tree.written, x)
+        if written is not None:
+            functions.insert(0, written)
+        self.points = sample_points(functions, str(self.analysis.expr), POINTS)
 
     @property
     def usable(self) -> bool:
@@ -120,6 +125,27 @@ def numerically_equal(
         except Undefined:
             return False
     return True
+
+
+def precisely_equal(
+    expected: sympy.Expr, answer: sympy.Expr, x: sympy.Symbol, points: list[float]
+) -> bool:
+    """Equal at every point to 30 digits (SymPy raises its working precision as
+    needed, up to 600 digits, so sec(2^81) is computed right; bounded in time)."""
+    import sympy as sp
+
+    def decide() -> bool:
+        for v in points:
+            at = sp.Rational(v)  # the sample point exactly, so no digits are lost on the way in
+            a = complex(expected.xreplace({x: at}).evalf(30, maxn=600))
+            b = complex(answer.xreplace({x: at}).evalf(30, maxn=600))
+            if not (math.isfinite(a.real) and math.isfinite(b.real)):
+                return False
+            if abs(a - b) > 1e-12 * max(1.0, abs(a)):
+                return False
+        return True
+
+    return bool(attempt(1.0, decide, False))
 
 
 def constant_ratio(
@@ -145,168 +171,20 @@ def constant_ratio(
 
 
 def symbolically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
-    """True or False when SymPy decides within its time limit, None when it cannot."""
+    """True when SymPy shows a − b = 0 by expanding (within 0.3 s), None when it cannot.
+
+    This only confirms: the numeric comparison has already decided. ``simplify``
+    is not used here, as it can take seconds on a long answer.
+    """
     import sympy as sp
 
     def decide() -> bool | None:
         difference = a - b
         if difference == 0 or sp.expand(difference) == 0:
             return True
-        if sp.simplify(difference) == 0:
-            return True
         return None
 
-    return attempt(0.5, decide, None)
-
-
-# -- mistakes from the rule tree ------------------------------------------------------------
-@dataclass
-class Mistake:
-    code: str
-    derivative: Any  # the whole derivative with this one mistake
-    node: Chain | None  # the layer where the mistake was made (None: the whole answer)
-    #: A second slip made together with the first (only "forgot_inner_derivative" so far).
-    also: str | None = None
-
-
-def mistakes(analysis: Analysis) -> list[Mistake]:
-    """Derivatives with one typical mistake each, built from the rule tree.
-
-    Listed in the order they are tried: a match earlier in the list wins.
-    """
-    tree = analysis.tree
-    correct = tree.derivative
-    x = analysis.variable
-    out: list[Mistake] = []
-
-    def at_layer(target: Chain, change: Callable[[Chain, Any], Any]) -> Any:
-        return tree.derive(lambda node, inner_d: change(node, inner_d) if node is target else None)
-
-    chain_layers = real_chains(tree)
-    for layer in chain_layers:
-        out.append(
-            Mistake(
-                "forgot_inner_derivative", at_layer(layer, lambda n, d: n.outer_derivative), layer
-            )
-        )
-    if len(chain_layers) > 1:
-        forgot_all = tree.derive(lambda n, d: n.outer_derivative if not n.trivial else None)
-        out.append(Mistake("forgot_inner_derivative", forgot_all, chain_layers[-1]))
-    for layer in chain_layers:
-        out.append(
-            Mistake("inner_not_substituted", at_layer(layer, lambda n, d: n.o.at(x) * d), layer)
-        )
-        out.append(Mistake("only_inner_derivative", at_layer(layer, lambda n, d: d), layer))
-        out.append(
-            Mistake(
-                "added_instead_of_multiplied",
-                at_layer(layer, lambda n, d: n.outer_derivative + d),
-                layer,
-            )
-        )
-    out.append(Mistake("sign_error", -correct, None))
-    for layer in chain_layers:
-        n = layer.o.exponent
-        if n is not None:
-
-            def not_reduced(node: Chain, d: Any, n: Any = n) -> Any:
-                return n * node.g.expr**n * d
-
-            out.append(Mistake("power_not_reduced", at_layer(layer, not_reduced), layer))
-    # Two slips at once, tried last: f′(x) alone (not at the inner function, no g′).
-    for layer in chain_layers:
-        out.append(
-            Mistake(
-                "inner_not_substituted",
-                at_layer(layer, lambda n, d: n.o.at(x)),
-                layer,
-                also="forgot_inner_derivative",
-            )
-        )
-    return out
-
-
-def feedback_for(
-    code: str | None,
-    mistake: Mistake | None,
-    analysis: Analysis,
-    unicode: bool,
-    steps: list[Step],
-    ratio: float | None = None,
-) -> str:
-    """The sentence shown for a mistake, naming this problem's functions.
-
-    ``steps`` is the problem's explanation (``explain``), shared with the solution
-    shown to the learner, so the feedback quotes the very same forms.
-    """
-    m: Callable[..., str] = lambda e, written=False: show(e, unicode=unicode, ordered=not written)  # noqa: E731
-    prime = "′" if unicode else "'"
-    found = layers(steps)
-    by_node = {id(s.node): s for s in found}
-    layer = (
-        by_node.get(id(mistake.node)) if mistake is not None and mistake.node is not None else None
-    )
-    if layer is None:
-        real = [s for s in found if not s.trivial]
-        layer = real[0] if real else None
-    inner = m(layer.inner, written=True) if layer else ""
-    inner_d = m(layer.inner_derivative) if layer else ""
-    outer_d = m(layer.outer_derivative, written=True) if layer else ""
-    if code == "forgot_inner_derivative" and layer:
-        return (
-            "you differentiated the outer function but forgot to multiply by the inner "
-            f"derivative ({inner}){prime} = {inner_d}."
-        )
-    if code == "inner_not_substituted" and layer:
-        at_x = m(layer.node.o.at(analysis.variable))
-        sentence = (
-            f"evaluate the outer derivative at the inner function, not at {analysis.variable}: "
-            f"{m(layer.outer_derivative_form)} with {layer.letter} = {inner} is {outer_d}, not {at_x}."
-        )
-        if mistake is not None and mistake.also == "forgot_inner_derivative":
-            sentence += f" Then multiply by the inner derivative ({inner}){prime} = {inner_d}."
-        return sentence
-    if code == "only_inner_derivative" and layer:
-        return (
-            f"that is only the inner derivative ({inner}){prime} = {inner_d}; multiply it by the "
-            f"outer derivative {outer_d}."
-        )
-    if code == "added_instead_of_multiplied" and layer:
-        times = "·" if unicode else "*"
-        return (
-            "you added the outer and inner derivatives; the chain rule multiplies them: "
-            f"{outer_d}{times}{inner_d}."
-        )
-    if code == "sign_error":
-        minus_rule = next(
-            (s.rule for s in found if s.kind in ("cos", "cot", "csc", "acos")),
-            None,
-        )
-        hint = f" Check the table: {minus_rule}." if minus_rule else " Check each minus sign."
-        return "right size, wrong sign: your answer is the negative of the derivative." + hint
-    if code == "power_not_reduced" and layer:
-        return (
-            f"lower the power by one: (u{_sup('n', unicode)}){prime} = n·u{_sup('n-1', unicode)}, "
-            f"so the outer derivative is {outer_d}."
-        )
-    if code == "constant_factor":
-        factor = f" (yours is {ratio:.4g} times the derivative)" if ratio is not None else ""
-        return (
-            f"right up to a constant factor{factor}: check the constants, such as the "
-            "coefficient of the inner derivative or the 1/2 of a square root."
-        )
-    if layer:
-        return (
-            f"that is not the derivative. Take the chain apart: inner {layer.letter} = {inner}, "
-            f"outer {m(layer.outer_form)}; then multiply f{prime}(g(x)) by g{prime}(x)."
-        )
-    return "that is not the derivative."
-
-
-def _sup(text: str, unicode: bool) -> str:
-    if not unicode:
-        return "^" + ("(n-1)" if text == "n-1" else text)
-    return {"n": "ⁿ", "n-1": "ⁿ⁻¹"}[text]
+    return attempt(0.3, decide, None)
 
 
 # -- the checker --------------------------------------------------------------------------
@@ -315,6 +193,9 @@ class Checker:
 
     Built once per problem (the quiz keeps it across tries): the sample points,
     the compiled derivative and the mistake candidates are computed once.
+
+    ``reveal``: whether a wrong slope's feedback may give the slope (``check``
+    does; the quiz does not, while tries are left).
     """
 
     def __init__(
@@ -323,30 +204,40 @@ class Checker:
         at: sympy.Expr | None = None,
         unicode: bool = True,
         steps: list[Step] | None = None,
+        reveal: bool = False,
     ) -> None:
         self.analysis = analysis
         self._steps = steps
         self.at = at
         self.unicode = unicode
+        self.reveal = reveal
         self.x = analysis.variable
         self._expected_value: sympy.Expr | None = None
+        require_real(analysis)
         if at is not None:
+            if real_value(analysis.expr, self.x, at) is None:
+                raise DomainError(f"{self.x} = {show(at)} is outside the domain of the function")
             value = real_value(analysis.derivative, self.x, at)
-            if real_value(analysis.expr, self.x, at) is None or value is None:
-                raise DomainError(f"{self.x} = {at} is outside the domain of the derivative")
-            self._expected_value = value
+            if value is None:
+                raise DomainError(f"the derivative is undefined at {self.x} = {show(at)}")
+            self._expected_value = nice_value(value)
         self._sampler: Sampler | None = None
         self._expected_fn: Callable[[float], float] | None = None
         self._mistakes: list[tuple[Mistake, Callable[[float], float]]] | None = None
 
     @classmethod
     def for_text(
-        cls, expression: str, at: str | None = None, variable: str = "x", unicode: bool = True
+        cls,
+        expression: str,
+        at: str | None = None,
+        variable: str = "x",
+        unicode: bool = True,
+        reveal: bool = True,
     ) -> Checker:
         from chainrule_cli.parsing import parse_number
 
         point = parse_number(at) if at is not None else None
-        return cls(analyse(expression, variable), point, unicode)
+        return cls(analyse(expression, variable), point, unicode, reveal=reveal)
 
     @property
     def expected(self) -> sympy.Expr:
@@ -367,20 +258,39 @@ class Checker:
             self._sampler = Sampler(self.analysis)
         return self._sampler
 
+    def m(self, expr: Any, written: bool = False) -> str:
+        return show(expr, unicode=self.unicode, ordered=not written)
+
     def read(self, text: str) -> tuple[sympy.Expr, sympy.Expr]:
         """Parse an answer: (evaluated, as written). Raises InputError on bad input."""
         tree = parse(text, self.x.name)
         return to_sympy(tree, self.x), to_sympy(tree, self.x, evaluate=False)
 
     def check(self, text: str) -> Verdict:
-        answer, written = self.read(text)
-        read_as = show(written, unicode=self.unicode, ordered=False)
-        verdict = (
-            self._check_value(answer, read_as)
-            if self.at is not None
-            else self._check_derivative(answer, read_as)
-        )
+        reading = read(text, self.x.name)
+        answer = to_sympy(reading.tree, self.x)
+        written = to_sympy(reading.tree, self.x, evaluate=False)
+        read_as = self.m(written, written=True)
+        if self.at is not None and self.x not in answer.free_symbols:
+            verdict = self._check_value(answer, reading.tree, read_as)
+        elif self.at is not None:
+            verdict = self._check_derivative(answer, read_as)
+            if verdict.correct:
+                verdict.expected = self._expected_value
+                verdict.feedback += (
+                    f"; at {self.x} = {self.m(self.at)} the slope is {self._slope_text()}"
+                )
+            else:
+                why = f": {verdict.feedback}" if verdict.mistake else "."
+                verdict.feedback = (
+                    f"{read_as} is not the derivative (an answer in {self.x} is judged as the "
+                    f"derivative everywhere, not only at {self.x} = {self.m(self.at)}){why}"
+                )
+                verdict.expected = self._expected_value
+        else:
+            verdict = self._check_derivative(answer, read_as)
         verdict.answer = written
+        verdict.notes = reading.notes(self.unicode)
         return verdict
 
     # -- derivative answers --------------------------------------------------------------
@@ -392,6 +302,11 @@ class Checker:
         answer_fn = float_function(answer, self.x)
         if sampler.usable:
             agree = numerically_equal(self._expected_fn, answer_fn, sampler.points)
+            if not agree and self._close_in_floats(answer_fn):
+                # Floats can disagree where the answer's form loses digits
+                # (sinh y + cosh y for large negative y, sin of a 10⁹ argument):
+                # the same points in 30-digit arithmetic decide.
+                agree = precisely_equal(expected, answer, self.x, sampler.points)
             if agree:
                 symbolic = symbolically_equal(expected, answer)
                 method = "symbolic" if symbolic else "numeric"
@@ -402,10 +317,19 @@ class Checker:
             return self._correct(answer, read_as, "symbolic")
         return self._diagnose(answer, answer_fn, read_as)
 
+    def _close_in_floats(self, answer_fn: Callable[[float], float]) -> bool:
+        """Whether a float disagreement might only be lost digits: the answer is
+        defined at every sample point (a wrong answer almost always is not close)."""
+        try:
+            for v in self.sampler.points:
+                answer_fn(v)
+        except Undefined:
+            return False
+        return True
+
     def _correct(self, answer: sympy.Expr, read_as: str, method: str) -> Verdict:
-        m = lambda e, written=False: show(e, unicode=self.unicode, ordered=not written)  # noqa: E731
         found = [s for s in layers(self.steps) if not s.trivial]
-        why = m(self.analysis.clean)
+        why = self.m(self.analysis.clean)
         top = found[0] if found and found[0].node is _top_chain(self.analysis) else None
         if top is not None and show_product(top.factors, self.unicode) != why:
             why = f"{why} = {show_product(top.factors, self.unicode)}"
@@ -415,28 +339,73 @@ class Checker:
         self, answer: sympy.Expr, answer_fn: Callable[[float], float], read_as: str
     ) -> Verdict:
         points = self.sampler.points
+        matched: list[Mistake] = []
         for mistake, fn in self._candidates():
-            if points and numerically_equal(fn, answer_fn, points):
-                feedback = feedback_for(
-                    mistake.code, mistake, self.analysis, self.unicode, self.steps
-                )
-                return Verdict(False, self.analysis.clean, answer, read_as, mistake.code, feedback)
-        ratio = (
-            constant_ratio(
-                self._expected_fn or float_function(self.analysis.derivative, self.x),
-                answer_fn,
-                points,
+            new = all(m.code != mistake.code for m in matched)
+            if new and points and numerically_equal(fn, answer_fn, points):
+                matched.append(mistake)
+        if matched:
+            first = matched[0]
+            feedback = feedback_for(first.code, first, self.analysis, self.unicode, self.steps)
+            also = [m.code for m in matched[1:]]
+            return Verdict(
+                False, self.analysis.clean, answer, read_as, first.code, feedback, also=also
             )
-            if points
-            else None
-        )
-        if ratio is not None and not _agree(ratio, 1.0) and not _agree(ratio, -1.0) and ratio != 0:
+        expected_fn = self._expected_fn or float_function(self.analysis.derivative, self.x)
+        ratio = constant_ratio(expected_fn, answer_fn, points) if points else None
+        if ratio is not None and ratio != 0 and not _agree(ratio, 1.0) and not _agree(ratio, -1.0):
+            forgot = self._forgot_constant(ratio)
+            if forgot is not None:
+                feedback = feedback_for(
+                    "forgot_inner_derivative", forgot, self.analysis, self.unicode, self.steps
+                )
+                return Verdict(
+                    False,
+                    self.analysis.clean,
+                    answer,
+                    read_as,
+                    "forgot_inner_derivative",
+                    feedback,
+                )
+            coefficients = self._coefficients(answer)
             feedback = feedback_for(
-                "constant_factor", None, self.analysis, self.unicode, self.steps, ratio
+                "constant_factor",
+                None,
+                self.analysis,
+                self.unicode,
+                self.steps,
+                ratio,
+                coefficients,
             )
             return Verdict(False, self.analysis.clean, answer, read_as, "constant_factor", feedback)
         feedback = feedback_for(None, None, self.analysis, self.unicode, self.steps)
         return Verdict(False, self.analysis.clean, answer, read_as, None, feedback)
+
+    def _forgot_constant(self, ratio: float) -> Mistake | None:
+        """The answer is the derivative divided by constant inner derivatives: forgot g′.
+
+        sin(3x) + cos(3x) answered cos(3x) − sin(3x) is short by the factor 3 of
+        every term; (2x + 1)³·… short by 2. Any subset of the constant inner
+        derivatives (along one chain they multiply) is tried.
+        """
+        constants = constant_inner_derivatives(self.analysis)
+        for size in range(1, len(constants) + 1):
+            for subset in itertools.combinations(constants, size):
+                product = 1.0
+                for _, d in subset:
+                    product *= float(d)
+                if _agree(ratio * product, 1.0, 1e-9):
+                    layer = subset[0][0]
+                    return Mistake("forgot_inner_derivative", None, layer)
+        return None
+
+    def _coefficients(self, answer: sympy.Expr) -> tuple[Any, Any] | None:
+        """(the answer's constant, the derivative's constant) when both are plain numbers."""
+        yours = coefficient(answer, self.x)
+        exact = coefficient(self.analysis.clean, self.x)
+        if yours.is_number and exact.is_number and yours != 1 and exact != 1:
+            return yours, exact
+        return None
 
     def _candidates(self) -> list[tuple[Mistake, Callable[[float], float]]]:
         if self._mistakes is None:
@@ -450,37 +419,90 @@ class Checker:
         return self._mistakes
 
     # -- value answers ------------------------------------------------------------------
-    def _check_value(self, answer: sympy.Expr, read_as: str) -> Verdict:
+    def _slope_text(self) -> str:
+        """The slope as shown: exact, with a decimal when it is not one already."""
+        assert self._expected_value is not None
+        exact = self.m(self._expected_value)
+        value = _float(self._expected_value)
+        if value is None:
+            return exact
+        decimal = f"{value:.6g}".replace("-", "−" if self.unicode else "-")
+        return exact if exact == decimal else f"{exact} ≈ {decimal}"
+
+    def _check_value(self, answer: sympy.Expr, tree: Node, read_as: str) -> Verdict:
+        """A number answer, judged by the documented rule (``precision.judge``)."""
         assert self.at is not None and self._expected_value is not None
-        if self.x in answer.free_symbols:
-            answer = answer.xreplace({self.x: self.at})
         value = _float(answer)
         if value is None:
-            raise InputError("the answer is not a real number", "", None)
-        expected = _float(self._expected_value)
-        assert expected is not None
-        decimal = any(a.is_Float for a in answer.atoms())
-        tolerance = VALUE_REL_TOL if decimal else REL_TOL
-        if math.isclose(value, expected, rel_tol=tolerance, abs_tol=1e-6 if decimal else ABS_TOL):
-            return Verdict(
-                True,
-                self._expected_value,
-                answer,
+            raise InputError("the answer is not a real number", read_as, None)
+        expected = self._expected_value
+        figures = decimal_figures(tree)
+        if figures is not None and figures < MIN_FIGURES and not same_number(answer, expected):
+            raise InputError(
+                f"give the slope to at least {MIN_FIGURES} significant figures "
+                f"({read_as} has {figures})",
                 read_as,
                 None,
-                show(self._expected_value, unicode=self.unicode),
-                "exact" if not decimal else "numeric",
             )
+        point = self.m(self.at)
+        if judge(answer, tree, expected):
+            method = "exact" if figures is None else "figures"
+            return Verdict(
+                True, expected, answer, read_as, None, f"the slope is {self._slope_text()}", method
+            )
+        tail = ""
+        if self.reveal:
+            tail = f" The slope at {self.x} = {point} is {self._slope_text()}."
+            if figures is not None:
+                rounded = round_figures(_float(expected) or 0.0, figures)
+                tail += f" To the {figures} significant figures you gave, that is {rounded}."
+        matched: list[Mistake] = []
         for mistake in mistakes(self.analysis):
-            candidate = real_value(mistake.derivative, self.x, self.at)
-            wrong = _float(candidate) if candidate is not None else None
-            if wrong is not None and math.isclose(value, wrong, rel_tol=tolerance, abs_tol=1e-6):
-                feedback = feedback_for(
-                    mistake.code, mistake, self.analysis, self.unicode, self.steps
+            try:
+                candidate = real_value(mistake.derivative, self.x, self.at)
+            except TooLarge:
+                continue
+            new = all(m.code != mistake.code for m in matched)
+            if new and candidate is not None and judge(answer, tree, candidate):
+                matched.append(mistake)
+        if matched:
+            first = matched[0]
+            sentence = feedback_for(first.code, first, self.analysis, self.unicode, self.steps)
+            others = [m.code for m in matched[1:]]
+            if others:
+                sentence += (
+                    " (The same number also comes from another slip: "
+                    + ", ".join(label.replace("_", " ") for label in others)
+                    + ".)"
                 )
-                return Verdict(False, self._expected_value, answer, read_as, mistake.code, feedback)
-        feedback = feedback_for(None, None, self.analysis, self.unicode, self.steps)
-        return Verdict(False, self._expected_value, answer, read_as, None, feedback)
+            feedback = f"{read_as} is not the slope at {self.x} = {point}: {sentence}{tail}"
+            return Verdict(False, expected, answer, read_as, first.code, feedback, also=others)
+        ratio = _simple_ratio(answer, expected)
+        if ratio is not None:
+            sentence = (
+                f"your number is {self.m(ratio)} times the slope: check the constants, such as "
+                "the coefficient of the inner derivative or the 1/2 of a square root."
+            )
+            feedback = f"{read_as} is not the slope at {self.x} = {point}: {sentence}{tail}"
+            return Verdict(False, expected, answer, read_as, "constant_factor", feedback)
+        feedback = f"{read_as} is not the slope at {self.x} = {point}.{tail}"
+        if not self.reveal:
+            feedback += " Work out the derivative first, then put in the point."
+        return Verdict(False, expected, answer, read_as, None, feedback)
+
+
+def _simple_ratio(answer: sympy.Expr, expected: sympy.Expr) -> sympy.Expr | None:
+    """answer/expected when it is a simple fraction other than ±1 (2, 1/2, 3/2, …), else None."""
+    import sympy as sp
+
+    if expected == 0:
+        return None
+    ratio = attempt(0.5, lambda: sp.nsimplify(sp.simplify(answer / expected)), None)
+    if ratio is None or not isinstance(ratio, sp.Rational) or ratio in (0, 1, -1):
+        return None
+    if abs(ratio.p) > 12 or ratio.q > 12:
+        return None
+    return ratio
 
 
 def _float(value: sympy.Expr | None) -> float | None:
@@ -493,10 +515,10 @@ def _float(value: sympy.Expr | None) -> float | None:
 
 
 def _top_chain(analysis: Analysis) -> Chain | None:
-    from chainrule_cli.rules import spine
-
     main = spine(analysis.tree)
-    return main[0] if main and not main[0].trivial and main[0] is analysis.tree else None
+    if not main or main[0].trivial:
+        return None
+    return main[0] if unscaled(analysis.tree)[1] is main[0] else None
 
 
 def check(
@@ -506,7 +528,18 @@ def check(
     return Checker.for_text(expression, at, variable, unicode).check(answer)
 
 
-__all__ = ["MISTAKES", "Checker", "Verdict", "check", "mistakes", "symbol"]
+__all__ = [
+    "MISTAKES",
+    "AppliedChecker",
+    "Checker",
+    "Mistake",
+    "Verdict",
+    "check",
+    "feedback_for",
+    "mistakes",
+    "numerically_equal",
+    "symbol",
+]
 
 
 # -- applied problems ------------------------------------------------------------------------
@@ -541,12 +574,12 @@ class AppliedChecker:
         names = list(problem.chain or ("y", self.x.name, "t"))
         self.names = [*names, "y", self.x.name, "t"][:3]
 
-    def read(self, text: str) -> sympy.Expr:
-        """The number in an answer, with the problem's unit (if any) taken off the end."""
+    def read(self, text: str) -> tuple[sympy.Expr, Node]:
+        """The number in an answer (and its tree), with the problem's unit taken off the end."""
         from chainrule_cli.parsing import parse_number
 
         try:
-            return parse_number(text)
+            return parse_number(text), parse(text)
         except InputError as first:
             unit = self.problem.unit
             stripped = _strip_unit(text, unit) if unit else None
@@ -558,18 +591,21 @@ class AppliedChecker:
                         first.position,
                     ) from None
                 raise
-            return parse_number(stripped)
+            return parse_number(stripped), parse(stripped)
 
     def check(self, text: str) -> Verdict:
-        value = self.read(text)
+        value, tree = self.read(text)
         shown = show(value, unicode=self.unicode)
-        got = _float(value)
-        expected = _float(self.expected)
-        if got is None or expected is None:
+        if _float(value) is None or _float(self.expected) is None:
             raise InputError("the answer is not a real number", text, 0)
-        decimal = any(a.is_Float for a in value.atoms())
-        tolerance = VALUE_REL_TOL if decimal else REL_TOL
-        if math.isclose(got, expected, rel_tol=tolerance, abs_tol=1e-9):
+        figures = decimal_figures(tree)
+        if figures is not None and figures < MIN_FIGURES and not same_number(value, self.expected):
+            raise InputError(
+                f"give the answer to at least {MIN_FIGURES} significant figures",
+                text,
+                0,
+            )
+        if judge(value, tree, self.expected):
             return Verdict(True, self.expected, value, shown, None, self.answer_text(), "exact")
         slips = [
             ("forgot_inner_derivative", self.outer_rate),
@@ -578,8 +614,7 @@ class AppliedChecker:
             ("sign_error", -self.expected),
         ]
         for code, wrong in slips:
-            w = _float(wrong)
-            if w is not None and math.isclose(got, w, rel_tol=tolerance, abs_tol=1e-9):
+            if judge(value, tree, wrong):
                 return Verdict(False, self.expected, value, shown, code, self.feedback(code))
         return Verdict(False, self.expected, value, shown, None, self.feedback(None))
 

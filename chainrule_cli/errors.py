@@ -39,3 +39,7 @@ class BankError(ChainruleError):
 
 class StoreError(ChainruleError):
     """The progress store cannot be opened or written."""
+
+
+class TooLarge(ChainruleError):
+    """A value too large to compute with exactly (said as such, never as "outside the domain")."""

@@ -330,9 +330,13 @@ def _point(expression: str, rng: random.Random) -> str | None:
         return None
     for at in rng.sample(AT_CHOICES, len(AT_CHOICES)):
         point = parse_number(at)
-        if real_value(analysis.expr, analysis.variable, point) is not None and (
-            real_value(analysis.derivative, analysis.variable, point) is not None
-        ):
+        try:
+            defined = real_value(analysis.expr, analysis.variable, point) is not None and (
+                real_value(analysis.derivative, analysis.variable, point) is not None
+            )
+        except ChainruleError:  # a value too large to work with: not a point to ask about
+            continue
+        if defined:
             return at
     return None
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chainrule_cli.syntax import GREEK_LETTERS
+
 if TYPE_CHECKING:
     import sympy
 
@@ -24,7 +26,17 @@ FUNCTION_NAMES = {
     "asin": "arcsin",
     "acos": "arccos",
     "atan": "arctan",
+    "asec": "arcsec",
+    "acsc": "arccsc",
+    "acot": "arccot",
+    "asinh": "arsinh",
+    "acosh": "arcosh",
+    "atanh": "artanh",
 }
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+#: Integers longer than this are shown in scientific form (and never converted
+#: to text in full: Python refuses to print integers of more than 4300 digits).
+MAX_INT_DIGITS = 40
 
 
 def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
@@ -86,11 +98,15 @@ class _Printer:
         if expr is sp.S.NegativeInfinity:
             return (self.minus + ("∞" if self.unicode else "oo")), NEG
         if isinstance(expr, sp.Symbol):
+            if self.unicode and expr.name in GREEK_LETTERS:
+                return GREEK_LETTERS[expr.name], ATOM
             return expr.name, ATOM
         if isinstance(expr, sp.Abs):
             return f"|{self.text(expr.args[0])}|", ATOM
         if isinstance(expr, sp.exp):
             return self.power_text(sp.E, expr.args[0]), POW
+        if type(expr).__name__ == "LogBase":
+            return self.log_base(expr.args[0], expr.args[1]), ATOM
         if isinstance(expr, sp.Function):
             name = FUNCTION_NAMES.get(expr.func.__name__, expr.func.__name__)
             if len(expr.args) == 1 and isinstance(expr.args[0], sp.Abs):
@@ -112,9 +128,14 @@ class _Printer:
             return (self.minus + text[1:], NEG) if text.startswith("-") else (text, ATOM)
         if isinstance(expr, sp.Integer):
             value = int(expr)
-            return (self.minus + str(-value), NEG) if value < 0 else (str(value), ATOM)
+            text = _int_text(abs(value), self.times)
+            return (
+                (self.minus + text, NEG) if value < 0 else (text, ATOM if text.isdigit() else MUL)
+            )
         p, q = int(expr.p), int(expr.q)
         sign = self.minus if p < 0 else ""
+        if _digits(abs(p)) > MAX_INT_DIGITS or _digits(q) > MAX_INT_DIGITS:
+            return f"{sign}{_approx(abs(expr), self.times)}", MUL
         return f"{sign}{abs(p)}/{q}", MUL
 
     # -- sums ------------------------------------------------------------------
@@ -181,6 +202,8 @@ class _Printer:
                 denominator.append(sp.Integer(factor.q))
             else:
                 numerator.append(factor)
+        if len(numerator) > 1:
+            numerator = [f for f in numerator if f != 1] or [sp.Integer(1)]
         top = self.product(numerator) if numerator else "1"
         if not denominator:
             return top, MUL
@@ -229,6 +252,7 @@ class _Printer:
         if (
             isinstance(base, sp.Function)
             and not isinstance(base, sp.Abs | sp.exp)
+            and len(base.args) == 1
             and _small_int(exp)
         ):
             # sin²(x): the textbook way to write (sin x)².
@@ -237,6 +261,16 @@ class _Printer:
             args = ", ".join(self.text(a) for a in base.args)
             return f"{head}{self.superscript(exp)}({args})", ATOM
         return self.power_text(base, exp), POW
+
+    def log_base(self, arg: sympy.Expr, base: sympy.Expr) -> str:
+        """log₂(x), log₁₀(3x); ASCII log_2(x), which the parser reads back."""
+        import sympy as sp
+
+        if isinstance(base, sp.Integer) and base > 0:
+            sub = str(int(base)).translate(SUBSCRIPT) if self.unicode else f"_{int(base)}"
+        else:
+            sub = f"_({self.text(base)})"
+        return f"log{sub}({self.text(arg)})"
 
     def root(self, sign: str, base: sympy.Expr) -> str:
         import sympy as sp
@@ -260,6 +294,32 @@ class _Printer:
 
     def superscript(self, exp: sympy.Expr) -> str:
         return str(int(exp)).translate(SUPERSCRIPT) if self.unicode else f"^{int(exp)}"
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without converting it to text."""
+    if value < 10**MAX_INT_DIGITS:
+        return len(str(value))
+    return int(value.bit_length() * 0.30103) + 1
+
+
+def _int_text(value: int, times: str) -> str:
+    """A non-negative integer: in full, or ≈ 1.23457·10^5000 when it is very long."""
+    if _digits(value) <= MAX_INT_DIGITS:
+        return str(value)
+    import sympy as sp
+
+    return _approx(sp.Integer(value), times)
+
+
+def _approx(value: sympy.Expr, times: str) -> str:
+    """A huge positive number in scientific form, marked as approximate."""
+    import sympy as sp
+
+    text = str(sp.N(value, 6))
+    mantissa, _, exponent = text.lower().partition("e")
+    exponent = exponent.lstrip("+")
+    return f"≈{float(mantissa):.6g}{times}10^{exponent}" if exponent else text
 
 
 def _small_int(exp: sympy.Expr) -> bool:

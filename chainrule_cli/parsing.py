@@ -1,20 +1,32 @@
-"""Read math the way people type it, safely: text → syntax tree → SymPy.
+"""Read math the way people type it and textbooks print it, safely: text → syntax tree → SymPy.
 
 A hand-written tokenizer and recursive-descent parser, not SymPy's
-``parse_expr`` (which runs Python ``eval`` on its input). Nothing the user
-types is ever evaluated as code: every token is checked against a whitelist,
-and the tree is turned into SymPy by calling constructors.
+``parse_expr`` (which runs Python ``eval`` on its input), and no LaTeX library:
+nothing the user types is ever evaluated as code. Every token is checked
+against a whitelist, and the tree is turned into SymPy by calling constructors.
 
-What it accepts, and why:
+What it reads (the README's notation table lists it all):
 
 * implicit multiplication (``2x``, ``2(3x+1)``, ``2x cos(x^2)``); a run of letters
   is split into known names (``2xsin(x^2)`` is 2·x·sin(x²), never 2·s·i·n·x³);
-* ``^`` and ``**``; superscripts (``x²``, ``sin²x``); ``√`` and ``∛``; ``π``; ``·``,
-  ``×``, ``−``, ``÷``; ``|x|``; brackets ``()``, ``[]``, ``{}``;
-* functions with or without parentheses (``sin 3x``, ``cos x^2 * 2x`` is
+* ``^`` and ``**``; superscripts (``x²``, ``sin²x``, ``x⁻¹``); ``√``, ``∛``, ``∜``;
+  ``π``; ``·``, ``×``, ``−``, ``÷``; ``|x|``; brackets ``()``, ``[]``, ``{}``;
+* functions with or without brackets (``sin 3x``; ``cos x^2 * 2x`` is
   cos(x²)·2x: a bare argument stops at an explicit operator or another function);
-* ``sin^2(x)`` means (sin x)²; ``sin^-1(x)`` is ambiguous and refused;
+* ``sin^2(x)`` is (sin x)²; ``sin^-1 x``, ``sin^(-1)(x)``, ``sin^{-1}x`` and ``sin⁻¹x``
+  are arcsin, as in every calculus text; any other negative power on a function
+  name is refused;
+* ``ln`` and ``log`` are the natural log; ``log10(u)``, ``log_10(u)``, ``log_2 u``,
+  ``log_b(u)`` and ``lg u`` (base 10) have a base;
+* Greek letters as the variable, as symbols or names (``θ``, ``theta``);
+* LaTeX as pasted from notes: ``\\frac{a}{b}``, ``\\sqrt[n]{u}``, ``\\sin``, ``\\cdot``,
+  ``\\left( … \\right)``, ``e^{…}``, ``\\log_{2}``, ``\\pi``, ``\\theta``, ``\\operatorname{asec}``;
 * no scientific notation: ``2e-3x`` is 2e − 3x, as a learner means it.
+
+Where the left-to-right reading may not be what the student meant (``e^2x``,
+``1/3x``, ``sin 1/x``), the reading follows the documented rule and ``read``
+returns a note that says what it was read as, with a "did you mean …?"
+(``AMBIGUITIES`` is the table of these patterns).
 
 Limits (input length, nesting, number and exponent sizes) are checked on the
 tree before SymPy sees it, so ``9^9^9`` is refused at once instead of hanging.
@@ -22,15 +34,18 @@ tree before SymPy sees it, so ``9^9^9`` is refused at once instead of hanging.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chainrule_cli.errors import InputError
 from chainrule_cli.syntax import (
     CONSTANTS,
     FUNCTION_ALIASES,
+    GREEK,
+    INVERSES,
     Add,
     Call,
     Const,
@@ -45,6 +60,7 @@ from chainrule_cli.syntax import (
     depth,
     has_variable,
     to_sympy,
+    variable_name,
 )
 
 if TYPE_CHECKING:
@@ -74,11 +90,42 @@ MULTIPLY = {"*", "·", "×", "⋅", "∙"}
 MINUS = {"-", "−", "–"}
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {")", "]", "}"}
+ROOTS = {"√": "sqrt", "∛": "cbrt", "∜": "root4"}
+
+#: LaTeX commands: what each one is, as a token (kind, value); None means "skip it".
+LATEX: dict[str, tuple[str, str] | None] = {
+    **{name: ("name", name) for name in FUNCTION_ALIASES},
+    "pi": ("name", "pi"),
+    "cdot": ("op", "*"),
+    "times": ("op", "*"),
+    "div": ("op", "/"),
+    "frac": ("frac", "frac"),
+    "dfrac": ("frac", "frac"),
+    "tfrac": ("frac", "frac"),
+    "sqrt": ("root", "latex-sqrt"),
+    "left": None,
+    "right": None,
+    "big": None,
+    "Big": None,
+    "bigl": None,
+    "bigr": None,
+    "Bigl": None,
+    "Bigr": None,
+    "vert": ("op", "|"),
+    "lvert": ("op", "|"),
+    "rvert": ("op", "|"),
+    "mid": ("op", "|"),
+    "operatorname": ("operatorname", ""),
+    "mathrm": ("operatorname", ""),
+    **{name: ("name", name) for name in GREEK.values()},
+}
+#: LaTeX spacing commands, read as a space.
+LATEX_SPACES = {",", ";", ":", "!", " ", "quad", "qquad"}
 
 
 @dataclass(frozen=True)
 class Token:
-    """One token: ``kind`` is num, name, op, sup, root or end."""
+    """One token: ``kind`` is num, name, op, sup, root, frac, operatorname or end."""
 
     kind: str
     value: str
@@ -86,6 +133,91 @@ class Token:
     end: int
 
 
+# -- ambiguity notes ---------------------------------------------------------------
+#: Where the left-to-right reading of implicit multiplication or a bare function
+#: argument may not be what the student meant. The verdict follows the reading;
+#: solve, check and the quiz show the note. code → (example, what the rule is).
+AMBIGUITIES: dict[str, tuple[str, str]] = {
+    "exponent_then_factor": (
+        "e^2x",
+        "an exponent without brackets is one number or letter: e^2x is e²·x",
+    ),
+    "fraction_then_factor": (
+        "1/3x",
+        "a / divides by the next factor only: 1/3x is (1/3)·x and x/2x is (x/2)·x",
+    ),
+    "bare_argument_divided": (
+        "sin 1/x",
+        "a function without brackets takes the product after it, up to / : "
+        "sin 1/x is sin(1)/x and ln x/2 is ln(x)/2",
+    ),
+    "bare_argument_power": (
+        "sin x^2",
+        "sin x^2 is sin(x²), as textbooks print it; (sin x)² is written sin^2 x",
+    ),
+    "log_is_natural": (
+        "log(x)",
+        "log is the natural logarithm ln; for base 10 write log10(x), log_10(x) or lg(x)",
+    ),
+    "log_digits": (
+        "log2x",
+        "digits run into log are part of the argument: log2x is ln(2x); for base 2 write log_2(x)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """One place where the input may not say what the student meant.
+
+    ``read`` is the subtree as read and ``meant`` the likely intended one (None
+    when the note is only informative, as for ``log``).
+    """
+
+    code: str
+    read: Node
+    meant: Node | None = None
+
+
+@dataclass
+class Reading:
+    """A parsed input: its syntax tree and the ambiguity notes met on the way."""
+
+    text: str
+    tree: Node
+    variable: str
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+
+    def notes(self, unicode: bool = True) -> list[str]:
+        """One line per ambiguity: what it was read as, and "did you mean …?"."""
+        from chainrule_cli.mathtext import show
+
+        x = symbol(self.variable)
+
+        def m(node: Node) -> str:
+            return show(to_sympy(node, x, evaluate=False), unicode=unicode, ordered=False)
+
+        out: list[str] = []
+        for item in self.ambiguities:
+            if item.code == "log_is_natural":
+                line = (
+                    f"read as {m(item.read)}: log is the natural log; "
+                    "for base 10 write log10(…) or log_10(…)"
+                )
+            elif item.code == "log_digits":
+                line = f"read as {m(item.read)}; for a base, write it as log_2(…)"
+            elif item.code == "bare_argument_power" and item.meant is not None:
+                line = f"read as {m(item.read)}; for {m(item.meant)} write the power on the name, as in sin^2 x"
+            elif item.meant is not None:
+                line = f"read as {m(item.read)}; did you mean {m(item.meant)}?"
+            else:
+                line = f"read as {m(item.read)}"
+            if line not in out:
+                out.append(line)
+        return out
+
+
+# -- tokens ------------------------------------------------------------------------
 def tokenize(text: str, variable: str = "x") -> list[Token]:
     """Split ``text`` into tokens, refusing anything outside the whitelist."""
     tokens: list[Token] = []
@@ -102,15 +234,14 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
                 j += 1
                 while j < n and _digit(text[j]):
                     j += 1
-            literal = text[i:j]
-            if literal.count(".") > 1 or (literal.endswith(".") and j < n and text[j] == "."):
-                raise InputError("malformed number", text, i)
-            digits = sum(ch.isdigit() for ch in literal)
+            if j < n and text[j] == "." and j + 1 < n and _digit(text[j + 1]):
+                raise InputError("malformed number: more than one decimal point", text, i)
+            digits = sum(ch.isdigit() for ch in text[i:j])
             if digits > MAX_DIGITS:
                 raise InputError(
                     f"number too long ({digits} digits; at most {MAX_DIGITS})", text, i
                 )
-            tokens.append(Token("num", literal, i, j))
+            tokens.append(Token("num", text[i:j], i, j))
             i = j
         elif c.isascii() and c.isalpha():
             j = i
@@ -118,8 +249,13 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
                 j += 1
             tokens.extend(_split_name(text, i, j, variable))
             i = j
+        elif c == "\\":
+            i = _latex(text, i, tokens)
         elif c == "π":
             tokens.append(Token("name", "pi", i, i + 1))
+            i += 1
+        elif c in GREEK:
+            tokens.append(Token("name", GREEK[c], i, i + 1))
             i += 1
         elif c in MINUS:
             tokens.append(Token("op", "-", i, i + 1))
@@ -136,10 +272,11 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
         elif c in "/÷":
             tokens.append(Token("op", "/", i, i + 1))
             i += 1
-        elif c == "^":
-            tokens.append(Token("op", "^", i, i + 1))
-            i += 1
-        elif c in OPENERS or c in CLOSERS or c == "|":
+        elif c == "_" and not (tokens and tokens[-1].kind == "name" and tokens[-1].value == "log"):
+            raise InputError(
+                "unexpected character '_' (it only marks a log's base: log_2 x)", text, i
+            )
+        elif c in "^_" or c in OPENERS or c in CLOSERS or c == "|":
             tokens.append(Token("op", c, i, i + 1))
             i += 1
         elif c in SUPERSCRIPTS:
@@ -151,17 +288,66 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
                 raise InputError("malformed superscript", text, i)
             tokens.append(Token("sup", value, i, j))
             i = j
-        elif c in "√∛":
-            tokens.append(Token("root", "sqrt" if c == "√" else "cbrt", i, i + 1))
+        elif c in ROOTS:
+            tokens.append(Token("root", ROOTS[c], i, i + 1))
             i += 1
         elif c == "=":
             raise InputError("type an expression, not an equation (no '=')", text, i)
         elif c == ",":
             raise InputError("unexpected ','", text, i)
         else:
-            raise InputError(f"unexpected character {c!r}", text, i)
+            raise InputError(f"unexpected character {_char(c)}", text, i)
     tokens.append(Token("end", "", n, n))
     return tokens
+
+
+def _char(c: str) -> str:
+    """A character for a message: printable ones quoted, others by code point."""
+    return repr(c) if c.isprintable() else f"U+{ord(c):04X}"
+
+
+def _latex(text: str, i: int, tokens: list[Token]) -> int:
+    """One LaTeX command at ``text[i] == '\\\\'``: append its token, return where it ends."""
+    n = len(text)
+    j = i + 1
+    if j < n and not (text[j].isascii() and text[j].isalpha()):
+        symbol_ = text[j]
+        if symbol_ in LATEX_SPACES:
+            return j + 1
+        if symbol_ in "{}":
+            tokens.append(Token("op", symbol_, i, j + 1))
+            return j + 1
+        if symbol_ == "|":
+            tokens.append(Token("op", "|", i, j + 1))
+            return j + 1
+        raise InputError(f"unknown LaTeX command \\{symbol_}", text, i)
+    while j < n and text[j].isascii() and text[j].isalpha():
+        j += 1
+    name = text[i + 1 : j]
+    if not name:
+        raise InputError("a backslash needs a LaTeX command after it, e.g. \\sin", text, i)
+    if name in LATEX_SPACES:
+        return j
+    if name not in LATEX:
+        raise InputError(f"unknown LaTeX command \\{name}", text, i)
+    kind = LATEX[name]
+    if kind is None:
+        return j
+    if kind[0] == "operatorname":
+        # \operatorname{asec}: the braces hold a function name.
+        k = j
+        while k < n and text[k].isspace():
+            k += 1
+        close = text.find("}", k)
+        if k >= n or text[k] != "{" or close < 0:
+            raise InputError(f"\\{name} needs a name in braces, e.g. \\{name}{{asec}}", text, i)
+        word = text[k + 1 : close].strip()
+        if word in FUNCTION_ALIASES or word in CONSTANTS:
+            tokens.append(Token("name", word, i, close + 1))
+            return close + 1
+        raise InputError(f"unknown function name {word!r}", text, k + 1)
+    tokens.append(Token(kind[0], kind[1], i, j))
+    return j
 
 
 def _digit(c: str) -> bool:
@@ -172,26 +358,38 @@ def _digit(c: str) -> bool:
 def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
     """Split a run of letters into known names, longest name first.
 
-    ``xsin`` is x·sin and ``exp`` is exp (not e·x·p). When the run cannot be split,
-    the error names the unknown part: a lone letter after known names (``xy`` →
-    'y'), otherwise the whole run (``factorial``).
+    ``xsin`` is x·sin and ``exp`` is exp (not e·x·p). The search remembers
+    which positions cannot be split, so it takes time linear in the run's
+    length (no exponential backtracking on ``sinhsinh…q``). When the run cannot
+    be split, the error names the unknown part: a Greek name that is not the
+    variable, a lone letter after known names (``xy`` → 'y'), or the whole run.
     """
     run = text[start:end]
-    known = sorted({*FUNCTION_ALIASES, *CONSTANTS, variable}, key=len, reverse=True)
+    known = _known_words(variable)
+    dead: set[int] = set()
 
     def split(pos: int) -> list[str] | None:
-        if pos == len(run):
-            return []
-        for word in known:
-            if run.startswith(word, pos):
-                rest = split(pos + len(word))
-                if rest is not None:
-                    return [word, *rest]
+        # Iterative over the run: each position is tried once.
+        stack: list[tuple[int, int, list[str]]] = [(pos, 0, [])]
+        while stack:
+            at, choice, words = stack.pop()
+            if at == len(run):
+                return words
+            if at in dead:
+                continue
+            options = [w for w in known if run.startswith(w, at)]
+            if choice >= len(options):
+                dead.add(at)
+                continue
+            stack.append((at, choice + 1, words))
+            word = options[choice]
+            stack.append((at + len(word), 0, [*words, word]))
         return None
 
     words = split(0)
     if words is None:
-        # Find how far plain letters (the variable, constants) carry us.
+        if run in GREEK.values() or run.lower() in GREEK.values():
+            raise InputError(f"unknown name {run!r}: the variable is {variable}", text, start)
         pos = 0
         while True:
             for word in (variable, *CONSTANTS):
@@ -202,9 +400,8 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
                 break
         unknown = run[pos:] if pos else run
         if len(unknown) > 1 and pos:
-            # 'xyz': report the first letter that is not known.
             unknown = unknown[0]
-        message = f"unknown name {unknown!r}"
+        message = f"unknown name {unknown[:40]!r}"
         if len(unknown) == 1 or (unknown.lower() == unknown and len(unknown) <= 2):
             message += f": the variable is {variable}"
         raise InputError(message, text, start + pos)
@@ -216,6 +413,12 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
     return tokens
 
 
+@functools.cache
+def _known_words(variable: str) -> tuple[str, ...]:
+    return tuple(sorted({*FUNCTION_ALIASES, *CONSTANTS, variable}, key=len, reverse=True))
+
+
+# -- the grammar -------------------------------------------------------------------
 class _Parser:
     """Recursive descent over the token list; one method per precedence level."""
 
@@ -225,11 +428,21 @@ class _Parser:
         self.variable = variable
         self.i = 0
         self.abs_depth = 0
+        self.ambiguities: list[Ambiguity] = []
+        #: Nodes whose exponent or denominator was a bare atom, or calls with a
+        #: bare argument: candidates for an ambiguity note (by id).
+        self.bare_exponent: set[int] = set()
+        self.bare_denominator: set[int] = set()
+        self.bare_call: set[int] = set()
+        self.log_digits = False
 
     # -- helpers ---------------------------------------------------------------
     @property
     def tok(self) -> Token:
         return self.tokens[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
         tok = self.tokens[self.i]
@@ -248,7 +461,7 @@ class _Parser:
     def starts_factor(self, bare_argument: bool = False) -> bool:
         """Whether the current token can begin an implicitly multiplied factor."""
         tok = self.tok
-        if tok.kind in ("num", "root"):
+        if tok.kind in ("num", "root", "frac"):
             return True
         if tok.kind == "name":
             return not (bare_argument and self.is_function(tok))
@@ -259,6 +472,10 @@ class _Parser:
                 return self.abs_depth == 0
         return False
 
+    def adjacent(self) -> bool:
+        """No space between the previous token and the current one."""
+        return self.i > 0 and self.tokens[self.i - 1].end == self.tok.start
+
     # -- grammar ---------------------------------------------------------------
     def parse(self) -> Node:
         if self.tok.kind == "end":
@@ -268,6 +485,8 @@ class _Parser:
             tok = self.tok
             if tok.value in CLOSERS:
                 raise self.error(f"unbalanced brackets: this {tok.value!r} has no opening bracket")
+            if tok.value == "|":
+                raise self.error("unbalanced '|': this absolute value was never opened")
             raise self.error(f"unexpected {tok.value!r}")
         return node
 
@@ -287,7 +506,7 @@ class _Parser:
         tok = self.tok
         if tok.kind == "end":
             raise self.error(f"the expression ends after {op.value!r}: something is missing")
-        if tok.kind == "op" and (tok.value in CLOSERS or tok.value in "*/^+"):
+        if tok.kind == "op" and (tok.value in CLOSERS or tok.value in "*/^+_"):
             raise self.error(f"expected something after {op.value!r}, found {tok.value!r}")
 
     def term(self) -> Node:
@@ -302,11 +521,50 @@ class _Parser:
             if self.is_op("*", "/"):
                 op = self.advance()
                 self.expect_operand(op)
-                node = _combine(node, self.unary(), op.value)
+                right = self.unary()
+                if op.value == "/":
+                    self.note_bare_call_divided(node, right)
+                    combined = _combine(node, right, "/")
+                    if _bare_atom(right) and self.starts_factor() and self.adjacent():
+                        self.bare_denominator.add(id(combined))
+                    node = combined
+                else:
+                    node = _combine(node, right, "*")
             elif self.starts_factor():
-                node = _combine(node, self.power(), "*")
+                adjacent = self.adjacent()
+                right = self.power()
+                self.note_implicit(node, right, adjacent)
+                node = _combine(node, right, "*")
             else:
                 return node
+
+    def note_implicit(self, left: Node, right: Node, adjacent: bool) -> None:
+        """``e^2x`` and ``1/3x``: a bare exponent or denominator, then a factor."""
+        last = left.factors[-1] if isinstance(left, Mul) else left
+        if id(last) in self.bare_exponent and adjacent and isinstance(last, Pow):
+            exponent = _combine(last.exponent, right, "*")
+            raised = Pow(last.base, exponent, (_start(last), _end(right)))
+            read = _combine(last, right, "*")
+            self.ambiguities.append(Ambiguity("exponent_then_factor", read, raised))
+        elif id(left) in self.bare_denominator and isinstance(left, Div):
+            divided = Div(left.numerator, _combine(left.denominator, right, "*"), left.span)
+            self.ambiguities.append(
+                Ambiguity("fraction_then_factor", _combine(left, right, "*"), divided)
+            )
+
+    def note_bare_call_divided(self, left: Node, right: Node) -> None:
+        """``sin 1/x`` and ``ln x/2``: a bare argument ends at the division."""
+        last = left.factors[-1] if isinstance(left, Mul) else left
+        if isinstance(last, Call) and id(last) in self.bare_call:
+            meant = Call(
+                last.name,
+                Div(last.arg, right, (_start(last.arg), _end(right))),
+                last.span,
+                last.base,
+            )
+            self.ambiguities.append(
+                Ambiguity("bare_argument_divided", _combine(left, right, "/"), meant)
+            )
 
     def unary(self) -> Node:
         """A factor after ``*`` or ``/``, which may carry a sign: ``2*-x``."""
@@ -322,8 +580,12 @@ class _Parser:
         if self.is_op("^"):
             op = self.advance()
             self.expect_operand(op)
+            bare = not (self.tok.kind == "op" and self.tok.value in OPENERS)
             exponent = self.exponent()
-            return Pow(base, exponent, (_start(base), _end(exponent)))
+            node = Pow(base, exponent, (_start(base), _end(exponent)))
+            if bare and _bare_atom(exponent):
+                self.bare_exponent.add(id(node))
+            return node
         return base
 
     def exponent(self) -> Node:
@@ -356,15 +618,15 @@ class _Parser:
             self.advance()
             if tok.value in CONSTANTS:
                 return Const(tok.value, (tok.start, tok.end))
+            if tok.value != self.variable:
+                raise self.error(
+                    f"unknown name {tok.value!r}: the variable is {self.variable}", tok.start
+                )
             return Var(tok.value, (tok.start, tok.end))
         if tok.kind == "root":
-            self.advance()
-            if self.tok.kind == "end":
-                raise self.error(
-                    f"{'√' if tok.value == 'sqrt' else '∛'} needs something to take the root of"
-                )
-            arg = self.power()
-            return Call(tok.value, arg, (tok.start, _end(arg)))
+            return self.root()
+        if tok.kind == "frac":
+            return self.fraction()
         if tok.kind == "op" and tok.value in OPENERS:
             return self.group()
         if tok.kind == "op" and tok.value == "|":
@@ -382,9 +644,58 @@ class _Parser:
             raise self.error("the expression ends too early: something is missing")
         if tok.kind == "sup":
             raise self.error("a superscript needs something before it")
+        if tok.kind == "op" and tok.value == "_":
+            raise self.error("'_' is only for the base of a logarithm, as in log_2(x)")
         if tok.value in CLOSERS:
             raise self.error(f"unexpected {tok.value!r}: nothing inside the brackets")
         raise self.error(f"unexpected {tok.value!r}")
+
+    def root(self) -> Node:
+        """``√u``, ``∛u``, ``∜u``, ``\\sqrt{u}`` and ``\\sqrt[n]{u}``."""
+        tok = self.advance()
+        index: Node | None = None
+        if tok.value == "latex-sqrt" and self.is_op("["):
+            self.advance()
+            index = self.expression()
+            if has_variable(index):
+                raise self.error("the index of a root must be a number", _start(index))
+            if not self.is_op("]"):
+                raise self.error("expected ']' to close the root's index")
+            self.advance()
+        if self.tok.kind == "end":
+            raise self.error(
+                f"{self.text[tok.start : tok.end]} needs something to take the root of"
+            )
+        arg = self.group() if tok.value == "latex-sqrt" and self.is_op("{") else self.power()
+        span = (tok.start, _end(arg))
+        if tok.value in ("sqrt", "cbrt"):
+            return Call(tok.value, arg, span)
+        if tok.value == "root4":
+            index = Num("4", (tok.start, tok.end))
+        if index is None or (isinstance(index, Num) and index.text == "2"):
+            return Call("sqrt", arg, span)
+        if isinstance(index, Num) and index.text == "3":
+            return Call("cbrt", arg, span)
+        return Pow(arg, Div(Num("1", index.span), index, index.span), span)
+
+    def fraction(self) -> Node:
+        """``\\frac{a}{b}`` (also ``\\frac12`` and ``\\frac{1}2``, as LaTeX allows)."""
+        tok = self.advance()
+        numerator = self.latex_argument(tok)
+        denominator = self.latex_argument(tok)
+        return Div(numerator, denominator, (tok.start, _end(denominator)))
+
+    def latex_argument(self, command: Token) -> Node:
+        if self.is_op(*OPENERS):
+            return self.group()
+        tok = self.tok
+        if tok.kind == "num" and len(tok.value) > 1 and "." not in tok.value:
+            # \frac12: one digit is one argument.
+            self.tokens[self.i] = Token("num", tok.value[1:], tok.start + 1, tok.end)
+            return Num(tok.value[0], (tok.start, tok.start + 1))
+        if tok.kind in ("num", "name"):
+            return self.atom()
+        raise self.error("\\frac needs two arguments in braces, e.g. \\frac{1}{2}")
 
     def group(self) -> Node:
         open_tok = self.advance()
@@ -406,47 +717,135 @@ class _Parser:
 
     def call(self) -> Node:
         name_tok = self.advance()
-        name = FUNCTION_ALIASES[name_tok.value]
+        typed = name_tok.value
+        name = FUNCTION_ALIASES[typed]
+        base: Node | None = Num("10", (name_tok.start, name_tok.end)) if typed == "lg" else None
+        self.log_digits = False
+        if name == "log" and base is None:
+            base = self.log_base(name_tok)
         power: Node | None = None
         if self.is_op("^"):
             caret = self.advance()
-            if self.is_op("-") or self.is_op("−"):
-                raise self.error(
-                    f"{name_tok.value}^-1 is ambiguous: write arc{name_tok.value}(x) for the inverse "
-                    f"or 1/{name_tok.value}(x) for the reciprocal",
-                    caret.start,
-                )
             if self.tok.kind == "end":
-                raise self.error(f"the expression ends after '{name_tok.value}^'")
-            power = self.postfix()
+                raise self.error(f"the expression ends after '{typed}^'")
+            negative = self.negative_power()
+            if negative is not None:
+                name = self.inverse(name_tok, name, negative, caret.start)
+            else:
+                power = self.postfix()
         elif self.tok.kind == "sup":
             sup = self.advance()
             if sup.value.startswith("-"):
-                raise InputError(
-                    f"{name_tok.value}⁻¹ is ambiguous: write arc{name_tok.value}(x) for the inverse "
-                    f"or 1/{name_tok.value}(x) for the reciprocal",
-                    self.text,
-                    sup.start,
-                )
-            power = _sup_node(sup)
-        arg = self.argument(name_tok)
-        node: Node = Call(name, arg, (name_tok.start, _end(arg)))
+                name = self.inverse(name_tok, name, sup.value, sup.start)
+            else:
+                power = _sup_node(sup)
+        log_digits, self.log_digits = self.log_digits, False
+        arg, bare = self.argument(name_tok)
+        node: Node = Call(name, arg, (name_tok.start, _end(arg)), base)
+        if log_digits:
+            self.ambiguities.append(Ambiguity("log_digits", node))
+        elif name == "log" and base is None and typed == "log":
+            self.ambiguities.append(Ambiguity("log_is_natural", node))
+        if bare:
+            self.bare_call.add(id(node))
+            if isinstance(arg, Pow) and isinstance(arg.base, Var) and power is None:
+                meant = Pow(Call(name, arg.base, node.span, base), arg.exponent, node.span)
+                self.ambiguities.append(Ambiguity("bare_argument_power", node, meant))
         if power is not None:
             node = Pow(node, power, node.span)
         return node
 
-    def argument(self, name_tok: Token) -> Node:
-        """``sin(…)``, or a bare argument: ``sin 3x``, ``sin x^2``, stopping at operators."""
+    def log_base(self, name_tok: Token) -> Node | None:
+        """The base of a logarithm: ``log_2``, ``log_{10}``, ``\\log_{2}``, ``log10(``, ``log10 x``."""
+        if self.is_op("_"):
+            underscore = self.advance()
+            if self.tok.kind == "end":
+                raise self.error("the base of the logarithm is missing after '_'")
+            base = self.group() if self.is_op(*OPENERS) else self.atom()
+            if has_variable(base):
+                raise self.error("the base of a logarithm must be a number", underscore.end)
+            value = _estimate(base, self.text)
+            if value is None or not value > 0 or value == 1:
+                raise self.error(
+                    "the base of a logarithm must be a positive number other than 1",
+                    underscore.end,
+                )
+            if isinstance(base, Const) and base.name == "e":
+                return None
+            return base
+        tok = self.tok
+        if tok.kind == "num" and tok.start == name_tok.end and "." not in tok.value:
+            after = self.peek()
+            opens = after.kind == "op" and after.value in OPENERS
+            starts = after.kind in ("num", "name", "root", "frac") or opens or after.value == "|"
+            if opens or (starts and after.start > tok.end):
+                # log10(x), log2 x: digits written against "log" are its base.
+                self.advance()
+                if int(tok.value) in (0, 1):
+                    raise self.error(
+                        "the base of a logarithm must be a positive number other than 1",
+                        tok.start,
+                    )
+                return Num(tok.value, (tok.start, tok.end))
+            if starts:
+                self.log_digits = True
+        return None
+
+    def negative_power(self) -> str | None:
+        """After ``sin^``: the power as text when it is a negative number (``-1``,
+        ``(-1)``, ``{-1}``, ``(−2)``), consuming it; else None, consuming nothing."""
+        start = self.i
+        closer = None
         if self.is_op(*OPENERS):
-            return self.group()
+            closer = OPENERS[self.advance().value]
+        if not self.is_op("-"):
+            self.i = start
+            return None
+        self.advance()
+        if self.tok.kind != "num":
+            raise self.error("a negative power on a function name must be a number, as in sin^-1")
+        number = self.advance().value
+        if closer is not None:
+            if not self.is_op(closer):
+                self.i = start
+                return None
+            self.advance()
+        return "-" + number
+
+    def inverse(self, name_tok: Token, name: str, power: str, position: int) -> str:
+        """``sin^-1`` is arcsin; any other negative power on a function name is refused."""
+        typed = name_tok.value
+        if power in ("-1", "-1.0") and name in INVERSES:
+            return INVERSES[name]
+        if power in ("-1", "-1.0"):
+            raise InputError(
+                f"{typed}^-1 has no standard meaning: write 1/{typed}(x) for the reciprocal",
+                self.text,
+                position,
+            )
+        n = power.lstrip("-")
+        raise InputError(
+            f"{typed}^{power}: a negative power on a function name is not standard notation "
+            f"(only {typed}^-1 is, for the inverse); write 1/{typed}(x)^{n}",
+            self.text,
+            position,
+        )
+
+    def argument(self, name_tok: Token) -> tuple[Node, bool]:
+        """``sin(…)``, or a bare argument: ``sin 3x``, ``sin x^2``, stopping at operators.
+
+        Returns the argument and whether it was bare (no brackets).
+        """
+        if self.is_op(*OPENERS):
+            return self.group(), False
         if not self.starts_factor(bare_argument=True) and not self.is_function(self.tok):
             raise self.error(f"{name_tok.value} needs an argument, e.g. {name_tok.value}(x)")
         if self.is_function(self.tok):
-            return self.call()
+            return self.call(), True
         node = self.power()
         while self.starts_factor(bare_argument=True):
             node = _combine(node, self.power(), "*")
-        return node
+        return node, True
 
 
 def _start(node: Node) -> int:
@@ -455,6 +854,13 @@ def _start(node: Node) -> int:
 
 def _end(node: Node) -> int:
     return node.span[1]
+
+
+def _bare_atom(node: Node) -> bool:
+    """A number, the variable or a constant, or its negative: ``2``, ``x``, ``-2``."""
+    if isinstance(node, Neg):
+        return _bare_atom(node.operand)
+    return isinstance(node, Num | Var | Const)
 
 
 def _sup_node(tok: Token) -> Node:
@@ -485,9 +891,18 @@ _MATH: dict[str, Callable[[float], float]] = {
     "sinh": math.sinh,
     "cosh": math.cosh,
     "tanh": math.tanh,
+    "sech": lambda v: 1 / math.cosh(v),
+    "csch": lambda v: 1 / math.sinh(v),
+    "coth": lambda v: 1 / math.tanh(v),
     "asin": math.asin,
     "acos": math.acos,
     "atan": math.atan,
+    "asec": lambda v: math.acos(1 / v),
+    "acsc": lambda v: math.asin(1 / v),
+    "acot": lambda v: math.atan(1 / v),
+    "asinh": math.asinh,
+    "acosh": math.acosh,
+    "atanh": math.atanh,
     "sec": lambda v: 1 / math.cos(v),
     "csc": lambda v: 1 / math.sin(v),
     "cot": lambda v: 1 / math.tan(v),
@@ -516,7 +931,10 @@ def _estimate(node: Node, text: str) -> float | None:
         if isinstance(node, Pow):
             base, exp = values[0], values[1]
             assert base is not None and exp is not None
-            if base not in (0.0, 1.0, -1.0) and abs(exp) * math.log10(abs(base)) > MAX_MAGNITUDE:
+            if (
+                base not in (0.0, 1.0, -1.0)
+                and abs(exp) * abs(math.log10(abs(base))) > MAX_MAGNITUDE
+            ):
                 raise InputError("number too large to work with", text, _start(node.exponent))
             result = abs(base) ** exp if base > 0 or float(exp).is_integer() else float("nan")
             if base < 0 and float(exp).is_integer() and int(exp) % 2:
@@ -524,7 +942,11 @@ def _estimate(node: Node, text: str) -> float | None:
             return result
         if isinstance(node, Call):
             assert values[0] is not None
-            return float(_MATH[node.name](values[0]))
+            value = float(_MATH[node.name](values[0]))
+            if node.base is not None:
+                assert values[1] is not None
+                value /= math.log(values[1])
+            return value
         if isinstance(node, Mul):
             product = 1.0
             for v in values:
@@ -555,27 +977,49 @@ def check_limits(node: Node, text: str) -> None:
         raise InputError("number too large to work with", text, 0)
 
 
-def parse(text: str, variable: str = "x") -> Node:
-    """Parse ``text`` into a syntax tree, or raise ``InputError`` with a position."""
+def check_variable(variable: str) -> str:
+    """The canonical variable name (``θ`` → ``theta``), or InputError for a bad one."""
+    name = variable_name(variable)
     if (
-        not variable.isascii()
-        or not variable.isalpha()
-        or variable in FUNCTION_ALIASES
-        or variable in CONSTANTS
+        not name.isascii()
+        or not name.isalpha()
+        or name in FUNCTION_ALIASES
+        or name in CONSTANTS
+        or len(name) > 12
     ):
-        raise InputError(f"the variable must be a plain letter name, not {variable!r}")
+        raise InputError(
+            f"the variable must be a letter or a Greek letter's name, not {variable[:20]!r}"
+        )
+    return name
+
+
+def read(text: str, variable: str = "x") -> Reading:
+    """Parse ``text`` into a syntax tree with its ambiguity notes, or raise ``InputError``."""
+    name = check_variable(variable)
     if len(text) > MAX_LENGTH:
         raise InputError(
             f"input too long ({len(text)} characters; at most {MAX_LENGTH})", text, MAX_LENGTH
         )
-    tokens = tokenize(text, variable)
-    tree = _Parser(text, tokens, variable).parse()
+    tokens = tokenize(text, name)
+    parser = _Parser(text, tokens, name)
+    try:
+        tree = parser.parse()
+    except RecursionError:
+        raise InputError(f"nested too deeply (at most {MAX_DEPTH} levels)", text, 0) from None
     check_limits(tree, text)
-    return tree
+    return Reading(text, tree, name, parser.ambiguities)
+
+
+def parse(text: str, variable: str = "x") -> Node:
+    """Parse ``text`` into a syntax tree, or raise ``InputError`` with a position."""
+    return read(text, variable).tree
 
 
 def parse_number(text: str) -> sympy.Expr:
-    """Parse a point such as ``1``, ``-0.5``, ``pi/4`` or ``sqrt(2)``: no variable allowed."""
+    """Parse a point such as ``1``, ``-0.5``, ``pi/4`` or ``sqrt(2)``: no variable allowed.
+
+    A decimal is read exactly (0.0098 is 49/5000), so values at it stay exact.
+    """
     import sympy as sp
 
     tree = parse(text, variable="x")
@@ -591,7 +1035,7 @@ def symbol(variable: str = "x") -> sympy.Symbol:
     """The SymPy symbol for the variable: always real, so |x|² = x² and ln|x|′ = 1/x."""
     import sympy as sp
 
-    return sp.Symbol(variable, real=True)
+    return sp.Symbol(variable_name(variable), real=True)
 
 
 def parse_sympy(text: str, variable: str = "x") -> sympy.Expr:

@@ -21,17 +21,37 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli import syntax
-from chainrule_cli.errors import DomainError, InputError
+from chainrule_cli.errors import InputError, TooLarge
 from chainrule_cli.limits import attempt
-from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, symbol
 
 if TYPE_CHECKING:
     import sympy
 
-TRIG = ("sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan")
-#: Letters for the layers, innermost first (x → u → v → w …).
-LETTERS = ("u", "v", "w", "s", "r", "q", "p", "m", "k", "h")
+TRIG = (
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "asin",
+    "acos",
+    "atan",
+    "asec",
+    "acsc",
+    "acot",
+)
+#: Letters for the layers, innermost first (x → u → v → w …). The names of the
+#: parts of a product or sum (f, g, h, k) and of the function (y) are not among them.
+LETTERS = ("u", "v", "w", "s", "r", "q", "p", "m", "j", "l")
+#: Names for the parts of a product, quotient or sum, in order.
+PART_NAMES = ("f", "g", "h", "k", "F", "G", "H", "K")
+
+
+def function_name(variable: str) -> str:
+    """What the function is called: y, unless the variable is y (then z)."""
+    return "y" if variable != "y" else "z"
 
 
 def _u() -> sympy.Symbol:
@@ -54,9 +74,26 @@ def _table() -> dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], str]
         "asin": (sp.asin, lambda u: 1 / sp.sqrt(1 - u**2), "(arcsin u)′ = 1/√(1 − u²)"),
         "acos": (sp.acos, lambda u: -1 / sp.sqrt(1 - u**2), "(arccos u)′ = −1/√(1 − u²)"),
         "atan": (sp.atan, lambda u: 1 / (1 + u**2), "(arctan u)′ = 1/(1 + u²)"),
+        "asec": (
+            sp.asec,
+            lambda u: 1 / (sp.Abs(u) * sp.sqrt(u**2 - 1)),
+            "(arcsec u)′ = 1/(|u|·√(u² − 1))",
+        ),
+        "acsc": (
+            sp.acsc,
+            lambda u: -1 / (sp.Abs(u) * sp.sqrt(u**2 - 1)),
+            "(arccsc u)′ = −1/(|u|·√(u² − 1))",
+        ),
+        "acot": (sp.acot, lambda u: -1 / (1 + u**2), "(arccot u)′ = −1/(1 + u²)"),
         "sinh": (sp.sinh, sp.cosh, "(sinh u)′ = cosh u"),
         "cosh": (sp.cosh, sp.sinh, "(cosh u)′ = sinh u"),
         "tanh": (sp.tanh, lambda u: sp.sech(u) ** 2, "(tanh u)′ = sech²u"),
+        "sech": (sp.sech, lambda u: -sp.sech(u) * sp.tanh(u), "(sech u)′ = −sech u·tanh u"),
+        "csch": (sp.csch, lambda u: -sp.csch(u) * sp.coth(u), "(csch u)′ = −csch u·coth u"),
+        "coth": (sp.coth, lambda u: -(sp.csch(u) ** 2), "(coth u)′ = −csch²u"),
+        "asinh": (sp.asinh, lambda u: 1 / sp.sqrt(u**2 + 1), "(arsinh u)′ = 1/√(u² + 1)"),
+        "acosh": (sp.acosh, lambda u: 1 / sp.sqrt(u**2 - 1), "(arcosh u)′ = 1/√(u² − 1)"),
+        "atanh": (sp.atanh, lambda u: 1 / (1 - u**2), "(artanh u)′ = 1/(1 − u²)"),
         "exp": (sp.exp, sp.exp, "(eᵘ)′ = eᵘ"),
         "log": (sp.log, lambda u: 1 / u, "(ln u)′ = 1/u"),
         "ln_abs": (lambda u: sp.log(sp.Abs(u)), lambda u: 1 / u, "(ln|u|)′ = 1/u"),
@@ -78,6 +115,8 @@ class Outer:
     form: Any  # f(u) in the placeholder u, a sympy expression
     derivative: Any  # f′(u) in u
     rule: str  # the table row, in words
+    #: f(u) as shown, where SymPy would rewrite it (log₂u, not ln u/ln 2); else None.
+    display: Any = None
 
     @staticmethod
     def function(name: str) -> Outer:
@@ -105,6 +144,27 @@ class Outer:
             "exponential", sp.Pow(base, u), sp.Pow(base, u) * sp.log(base), "(aᵘ)′ = aᵘ·ln a"
         )
 
+    @staticmethod
+    def log_base(base: sympy.Expr) -> Outer:
+        """log_b(u) = ln u/ln b, shown as log_b(u)."""
+        import sympy as sp
+
+        from chainrule_cli.syntax import log_base_class
+
+        u = _u()
+        return Outer(
+            "log_base",
+            sp.log(u) / sp.log(base),
+            1 / (u * sp.log(base)),
+            "(log_b u)′ = 1/(u·ln b)",
+            log_base_class()(u, base),
+        )
+
+    @property
+    def shown(self) -> Any:
+        """f(u) for display."""
+        return self.display if self.display is not None else self.form
+
     def at(self, inner: sympy.Expr, evaluate: bool = True) -> sympy.Expr:
         """f′(inner): the outer derivative with the inner function kept as it is."""
         return _substitute(self.derivative, inner, evaluate)
@@ -115,8 +175,12 @@ class Outer:
 
     @property
     def exponent(self) -> sympy.Expr | None:
-        """n for a power layer, else None."""
-        return self.form.exp if self.name == "power" else None
+        """n for a power layer (√ is the power 1/2, ∛ the power 1/3), else None."""
+        import sympy as sp
+
+        if self.name == "power":
+            return self.form.exp
+        return {"sqrt": sp.Rational(1, 2), "cbrt": sp.Rational(1, 3)}.get(self.name)
 
     @property
     def type(self) -> str | None:
@@ -134,7 +198,7 @@ class Outer:
             return "exponential"
         if self.name in TRIG:
             return "trig"
-        if self.name in ("log", "ln_abs"):
+        if self.name in ("log", "ln_abs", "log_base"):
             return "log"
         return None
 
@@ -149,8 +213,11 @@ def _substitute(expr: sympy.Expr, inner: sympy.Expr, evaluate: bool) -> sympy.Ex
 
 
 # -- the tree ----------------------------------------------------------------
-#: A "twist" replaces one chain layer's derivative, to build a typical mistake.
-Twist = Callable[["Chain", Any], Any]
+#: A "twist" replaces one node's derivative, to build a typical mistake. It is
+#: called with a chain layer and its inner derivative, a product or sum and its
+#: parts' derivatives, or a general power and (base′, exponent′); it returns the
+#: wrong derivative, or None to keep the right one.
+Twist = Callable[["Rule", Any], Any]
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,7 +288,12 @@ class Sum(Rule):
     def derive(self, twist: Twist | None = None) -> sympy.Expr:
         import sympy as sp
 
-        return sp.Add(*(t.derive(twist) for t in self.terms))
+        derivatives = [t.derive(twist) for t in self.terms]
+        if twist is not None:
+            replaced = twist(self, derivatives)
+            if replaced is not None:
+                return replaced
+        return sp.Add(*derivatives)
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,10 +327,15 @@ class Product(Rule):
     def derive(self, twist: Twist | None = None) -> sympy.Expr:
         import sympy as sp
 
+        derivatives = [factor.derive(twist) for factor in self.factors]
+        if twist is not None:
+            replaced = twist(self, derivatives)
+            if replaced is not None:
+                return replaced
         terms = []
-        for i, factor in enumerate(self.factors):
+        for i, derivative in enumerate(derivatives):
             others = [f.expr for j, f in enumerate(self.factors) if j != i]
-            terms.append(sp.Mul(factor.derive(twist), *others))
+            terms.append(sp.Mul(derivative, *others))
         return sp.Add(*terms)
 
 
@@ -297,7 +374,12 @@ class GeneralPower(Rule):
 
         assert self.base is not None and self.exponent is not None
         u, v = self.base, self.exponent
-        return self.expr * (v.derive(twist) * sp.log(u.expr) + v.expr * u.derive(twist) / u.expr)
+        du, dv = u.derive(twist), v.derive(twist)
+        if twist is not None:
+            replaced = twist(self, (du, dv))
+            if replaced is not None:
+                return replaced
+        return self.expr * (dv * sp.log(u.expr) + v.expr * du / u.expr)
 
 
 @dataclass(frozen=True, eq=False)
@@ -422,6 +504,8 @@ def build(node: syntax.Node, variable: sympy.Symbol, cache: dict[Any, Any] | Non
             return Chain(**base, outer=Outer.exponential(a), inner=sub(exp_node))
         return GeneralPower(**base, base=sub(base_node), exponent=sub(exp_node))
     if isinstance(node, syntax.Call):
+        if node.base is not None:
+            return Chain(**base, outer=Outer.log_base(sym(node.base)), inner=sub(node.arg))
         if node.name == "log" and isinstance(node.arg, syntax.Call) and node.arg.name == "abs":
             return Chain(**base, outer=Outer.function("ln_abs"), inner=sub(node.arg.arg))
         return Chain(**base, outer=Outer.function(node.name), inner=sub(node.arg))
@@ -468,19 +552,49 @@ def letters(tree: Rule) -> dict[int, str]:
     return names
 
 
+def unscaled(node: Rule) -> tuple[Any, Rule]:
+    """(c, body) for a constant multiple c·body, nested ones folded (−3·f is −1·(3·f));
+    (1, node) for anything else."""
+    import sympy as sp
+
+    constant: Any = sp.Integer(1)
+    while isinstance(node, Scaled) and node.body is not None:
+        constant = constant * node.factor
+        node = node.body
+    return constant, node
+
+
+def layer_constants(tree: Rule) -> dict[int, Any]:
+    """The constant carried by each chain layer written c·f(u) (keyed by ``id``).
+
+    3sin(x²) is the layer y = 3sin(u): its outer derivative is 3cos(u), not cos(u).
+    """
+    out: dict[int, Any] = {}
+
+    def visit(node: Rule) -> None:
+        constant, body = unscaled(node)
+        if isinstance(body, Chain) and body is not node:
+            out[id(body)] = constant
+        for child in body.children:
+            visit(child)
+
+    visit(tree)
+    return out
+
+
 def spine(tree: Rule) -> list[Chain]:
     """The main chain, outermost layer first: x → u → v → y.
 
-    Follows the root (through a constant multiple) down while each layer is a
-    chain with more than x inside.
+    Follows the root down (through constant multiples, which belong to their
+    layer) while each layer is a chain with more than x inside.
     """
     layers: list[Chain] = []
-    node: Rule | None = tree.body if isinstance(tree, Scaled) else tree
+    _, node = unscaled(tree)
     while isinstance(node, Chain):
         layers.append(node)
         if node.trivial:
             break
-        node = node.inner
+        _, node = unscaled(node.g)
     return layers
 
 
@@ -569,97 +683,54 @@ def analyse(text: str, variable: str = "x") -> Analysis:
 
 
 # -- values at a point ------------------------------------------------------------------
+#: Values beyond 10^this are too large to compute exactly (an integer of 10^300
+#: has 301 digits; 10^(2x) at x = 10^6 would have two million).
+MAX_VALUE_DIGITS = 300
+
+
 def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> sympy.Expr | None:
-    """expr at x = at, exactly, or None where it is undefined or not real."""
+    """expr at x = at, exactly, or None where it is undefined or not real.
+
+    The one bounded path for exact values: the size of the value is estimated
+    in floating point first (mpmath has no exponent limit), so 10^(2x) at a huge
+    point is refused with ``TooLarge`` before SymPy builds a two-million-digit
+    integer; the exact substitution then runs under a time limit.
+    """
     import sympy as sp
 
+    approx = attempt(1.0, lambda: expr.evalf(20, subs={variable: at}), None)
+    if approx is None or not approx.is_number or approx.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    re, im = approx.as_real_imag()
+    if not (re.is_Number and im.is_Number):
+        return None
+    if abs(im) > 1e-12 * max(1, abs(re)):
+        return None
+    if re != 0 and abs(re) > sp.Float(10) ** MAX_VALUE_DIGITS:
+        digits = int(sp.floor(sp.log(abs(re), 10)))
+        raise TooLarge(
+            f"the value at {variable} = {_short(at)} is about 10^{digits}: too large to work with"
+        )
     value = attempt(2.0, lambda: expr.xreplace({variable: at}), None)
     if value is None or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    numeric = attempt(1.0, lambda: complex(sp.N(value, 30)), None)
-    if numeric is None:
-        return None
-    if abs(numeric.imag) > 1e-12 * max(1.0, abs(numeric.real)) or numeric.real != numeric.real:
-        return None
-    if abs(numeric.real) == float("inf"):
         return None
     return value
 
 
+def _short(value: Any) -> str:
+    from chainrule_cli.mathtext import show
+
+    text = show(value)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
 def nice_value(value: sympy.Expr) -> sympy.Expr:
-    """A number in its simplest exact form (bounded in time)."""
+    """A number in a clean exact form, never rewritten by an identity.
+
+    SymPy already evaluates x ↦ a to 2√3/3 or 20000·ln 10; ``factor_terms``
+    only pulls out common factors. (``simplify`` would combine 20000·ln 10 into
+    ln(10^20000), an integer too long to print.)
+    """
     import sympy as sp
 
-    return attempt(1.0, lambda: sp.nsimplify(sp.simplify(value), rational=False), value)
-
-
-@dataclass
-class LayerValues:
-    """The numbers along one layer at x = a: g(a), f′(g(a)), g′(a) and their product."""
-
-    layer: Chain
-    inner: Any
-    outer_derivative: Any
-    inner_derivative: Any
-
-    @property
-    def product(self) -> sympy.Expr:
-        return self.outer_derivative * self.inner_derivative
-
-
-def values_at(analysis: Analysis, at: sympy.Expr) -> tuple[sympy.Expr, list[LayerValues]]:
-    """The slope at x = at and the numbers along each real layer.
-
-    Raises DomainError when the function or its derivative is undefined there.
-    """
-    x = analysis.variable
-    if real_value(analysis.expr, x, at) is None:
-        raise DomainError(f"{x} = {at} is outside the domain of the function")
-    slope = real_value(analysis.derivative, x, at)
-    if slope is None:
-        raise DomainError(f"the derivative is undefined at {x} = {at}")
-    layers = []
-    for layer in real_chains(analysis.tree):
-        g = real_value(layer.g.expr, x, at)
-        dg = real_value(layer.inner_derivative, x, at)
-        df = real_value(layer.outer_derivative, x, at)
-        if g is None or dg is None or df is None:
-            continue
-        layers.append(LayerValues(layer, nice_value(g), nice_value(df), nice_value(dg)))
-    return nice_value(slope), layers
-
-
-@dataclass
-class NumberCheck:
-    """The chapter's "check with numbers": move x a little and watch y."""
-
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-    expected: float
-    #: A central difference (much finer than the shown step) matches the formula.
-    agrees: bool = True
-
-    @property
-    def rate(self) -> float:
-        return (self.y1 - self.y0) / (self.x1 - self.x0)
-
-
-def number_check(analysis: Analysis, at: float, step: float = 0.01) -> NumberCheck | None:
-    """Evaluate f at a and a + step, and confirm the slope with a fine central difference."""
-    import math
-
-    x = analysis.variable
-    f = float_function(analysis.expr, x)
-    df = float_function(analysis.derivative, x)
-    try:
-        y0, y1, slope = f(at), f(at + step), df(at)
-        h = 1e-6 * max(1.0, abs(at))
-        central = (f(at + h) - f(at - h)) / (2 * h)
-    except Undefined:
-        return None
-    agrees = math.isclose(central, slope, rel_tol=1e-4, abs_tol=1e-6)
-    if abs(slope) < 1e-12:  # cos(π/2) in floating point is 6e-17: show it as the 0 it is
-        slope = 0.0
-    return NumberCheck(at, at + step, y0, y1, slope, agrees)
+    return attempt(1.0, lambda: sp.factor_terms(value), value)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.explain import Layer, Step, chain_letters, explain, to_json
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.rules import Analysis, LayerValues, NumberCheck, analyse, number_check, values_at
+from chainrule_cli.parsing import parse_number, read
+from chainrule_cli.points import LayerValues, NumberCheck, number_check, require_real, values_at
+from chainrule_cli.rules import Analysis, analyse, function_name
 
 if TYPE_CHECKING:
     import sympy
@@ -29,6 +30,15 @@ class Solution:
     slope: Any = None  # the derivative there, exact
     values: list[LayerValues] = field(default_factory=list)
     check: NumberCheck | None = None
+    #: Ambiguity notes on how the expression was read ("read as e²·x; did you mean e^(2x)?").
+    notes: list[str] = field(default_factory=list)
+    #: The point as typed, when it was a decimal: shown as 1.56, not 39/25.
+    at_text: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What the function is called: y (z when the variable is y)."""
+        return function_name(self.analysis.variable.name)
 
     @property
     def y_at(self) -> Any:
@@ -39,13 +49,16 @@ class Solution:
 
     def to_json(self) -> dict[str, Any]:
         """The ``solve --json`` contract (README: 'solve --json')."""
+        values = {id(v.layer): v.as_dict() for v in self.values}
         data: dict[str, Any] = {
             "expression": str(self.analysis.expr),
             "variable": self.analysis.variable.name,
+            "function": self.name,
             "type": self.analysis.type,
             "derivative": str(self.analysis.clean),
-            "steps": to_json(self.steps),
+            "steps": to_json(self.steps, values if self.at is not None else None),
             "rules": [rule_name(s) for s in self.steps],
+            "notes": self.notes,
         }
         if self.at is not None and self.slope is not None:
             data.update(
@@ -66,11 +79,19 @@ def solve(
     at: str | sympy.Expr | None = None,
     variable: str = "x",
     analysis: Analysis | None = None,
+    unicode: bool = True,
 ) -> Solution:
-    """Analyse ``expression`` (or reuse ``analysis``) and work out every step."""
+    """Analyse ``expression`` (or reuse ``analysis``) and work out every step.
+
+    Refuses (``DomainError``) a function with no real value anywhere, and a
+    point outside the domain of the function or its derivative.
+    """
     analysis = analysis or analyse(expression, variable)
+    require_real(analysis)
+    notes = read(expression, analysis.variable.name).notes(unicode)
     point = parse_number(at) if isinstance(at, str) else at
-    slope, values = values_at(analysis, point) if point is not None else (None, [])
+    steps = explain(analysis.tree)
+    slope, values = values_at(analysis, point, steps) if point is not None else (None, [])
     candidates = [float(point)] if point is not None else list(CHECK_POINTS)
     check = None
     for x0 in candidates:
@@ -79,10 +100,18 @@ def solve(
             break
     return Solution(
         analysis=analysis,
-        steps=explain(analysis.tree),
+        steps=steps,
         pairs=chain_letters(analysis.tree),
         at=point,
         slope=slope,
         values=values,
         check=check,
+        notes=notes,
+        at_text=at.strip() if isinstance(at, str) and _decimal(at.strip()) else None,
     )
+
+
+def _decimal(text: str) -> bool:
+    """A plain decimal such as 1.56 or -0.0098."""
+    body = text.lstrip("-−")
+    return "." in body and body.replace(".", "", 1).isdigit()

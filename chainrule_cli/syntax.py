@@ -5,10 +5,16 @@ The parser produces these nodes; the rule tree decomposes them, and
 or unevaluated (so that (3x)² is still (3x)² when shown). Every node carries the
 span of input it came from, so a later check (a huge exponent, say) can point a
 caret at the right place.
+
+Decimals are exact: ``0.0098`` becomes the rational 49/5000 in the evaluated
+form (so a slope at a decimal point is an exact fraction, never a float that
+SymPy turns into a product of prime powers), and stays ``0.0098`` in the
+written form that is shown back to the learner.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,25 +28,99 @@ FUNCTION_ALIASES: dict[str, str] = {
     "tan": "tan",
     "sec": "sec",
     "csc": "csc",
+    "cosec": "csc",
     "cot": "cot",
     "arcsin": "asin",
     "arccos": "acos",
     "arctan": "atan",
+    "arcsec": "asec",
+    "arccsc": "acsc",
+    "arccosec": "acsc",
+    "arccot": "acot",
     "asin": "asin",
     "acos": "acos",
     "atan": "atan",
+    "asec": "asec",
+    "acsc": "acsc",
+    "acot": "acot",
     "sinh": "sinh",
     "cosh": "cosh",
     "tanh": "tanh",
+    "sech": "sech",
+    "csch": "csch",
+    "coth": "coth",
+    "arsinh": "asinh",
+    "arcosh": "acosh",
+    "artanh": "atanh",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "asinh": "asinh",
+    "acosh": "acosh",
+    "atanh": "atanh",
     "exp": "exp",
     "ln": "log",
     "log": "log",
+    "lg": "log",  # ISO 80000-2: lg is the base-10 logarithm (the parser adds the base)
     "sqrt": "sqrt",
     "cbrt": "cbrt",
     "abs": "abs",
+    "Abs": "abs",
+}
+
+#: The inverse of each function that has one: ``sin^-1`` is arcsin, as in every calculus text.
+INVERSES: dict[str, str] = {
+    "sin": "asin",
+    "cos": "acos",
+    "tan": "atan",
+    "sec": "asec",
+    "csc": "acsc",
+    "cot": "acot",
+    "sinh": "asinh",
+    "cosh": "acosh",
+    "tanh": "atanh",
 }
 
 CONSTANTS = ("pi", "e")
+
+#: Greek letters, as symbols and as names: ``θ`` and ``theta`` are the same variable.
+GREEK: dict[str, str] = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ϵ": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ϑ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+}
+#: name → the letter, for showing a Greek variable in unicode.
+GREEK_LETTERS: dict[str, str] = {
+    name: letter for letter, name in GREEK.items() if letter not in "ϵϑϕ"
+}
+
+
+def variable_name(name: str) -> str:
+    """The canonical name of a variable: ``θ`` → ``theta``; other names unchanged."""
+    stripped = name.strip().lstrip("\\")
+    return GREEK.get(stripped, stripped)
 
 
 @dataclass(frozen=True)
@@ -69,11 +149,16 @@ class Const:
 
 @dataclass(frozen=True)
 class Call:
-    """A named function applied to one argument; ``name`` is canonical (``log`` for ln)."""
+    """A named function applied to one argument; ``name`` is canonical (``log`` for ln).
+
+    ``base`` is set only for a logarithm with a base other than e (``log_2 x``,
+    ``log10(x)``, ``lg x``); it is a constant subtree.
+    """
 
     name: str
     arg: Node
     span: tuple[int, int] = field(default=(0, 0), compare=False)
+    base: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +209,7 @@ Node = Num | Var | Const | Call | Pow | Mul | Div | Add | Neg
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-nodes of ``node``."""
     if isinstance(node, Call):
-        return (node.arg,)
+        return (node.arg,) if node.base is None else (node.arg, node.base)
     if isinstance(node, Pow):
         return (node.base, node.exponent)
     if isinstance(node, Mul):
@@ -175,13 +260,16 @@ def to_sympy(
     def make(n: Node) -> sp.Expr:
         if isinstance(n, Num):
             if "." in n.text:
-                return sp.Float(n.text)
+                # Exact for the math, as typed for display.
+                return sp.Rational(n.text) if evaluate else sp.Float(n.text, _digits(n.text))
             return sp.Integer(n.text)
         if isinstance(n, Var):
             return symbol
         if isinstance(n, Const):
             return sp.pi if n.name == "pi" else sp.E
         if isinstance(n, Call):
+            if n.base is not None:
+                return log_base(build(n.arg), build(n.base), evaluate)
             return _call(n.name, build(n.arg), evaluate)
         if isinstance(n, Pow):
             return sp.Pow(build(n.base), build(n.exponent), evaluate=evaluate)
@@ -213,3 +301,46 @@ def _call(name: str, arg: sympy.Expr, evaluate: bool) -> sympy.Expr:
         return sp.Abs(arg, evaluate=evaluate)
     function = getattr(sp, name)
     return function(arg, evaluate=evaluate)
+
+
+def _digits(literal: str) -> int:
+    """Enough precision to show a typed decimal exactly as typed."""
+    return max(15, sum(c.isdigit() for c in literal) + 2)
+
+
+def log_base(arg: sympy.Expr, base: sympy.Expr, evaluate: bool) -> sympy.Expr:
+    """log_b(u): ln(u)/ln(b) for the math; a ``LogBase`` that prints as log_b(u) for display."""
+    import sympy as sp
+
+    if evaluate:
+        return sp.log(arg) / sp.log(base)
+    return log_base_class()(arg, base)
+
+
+@functools.cache
+def log_base_class() -> Any:
+    """The display-only function log_b(u) (SymPy itself always rewrites it as ln u/ln b).
+
+    It appears only in written (unevaluated) trees; ``doit`` and the string form
+    give back SymPy's ``log(u, b)``, so ``--json`` stays readable by ``sympify``.
+    """
+    import sympy as sp
+
+    class LogBase(sp.Function):
+        nargs = 2
+
+        @classmethod
+        def eval(cls, arg: Any, base: Any) -> None:
+            return None
+
+        def doit(self, **hints: Any) -> Any:
+            arg, base = (a.doit(**hints) for a in self.args)
+            return sp.log(arg) / sp.log(base)
+
+        def _eval_rewrite_as_log(self, arg: Any, base: Any, **kwargs: Any) -> Any:
+            return sp.log(arg) / sp.log(base)
+
+        def _sympystr(self, printer: Any) -> str:
+            return f"log({printer.doprint(self.args[0])}, {printer.doprint(self.args[1])})"
+
+    return LogBase

@@ -99,7 +99,9 @@ def test_feedback_names_this_problems_functions() -> None:
     [
         ("(2x+1)^2", "12", "1", True, None),
         ("(2x+1)^2", "12.0", "1", True, None),
-        ("(2x+1)^2", "12.004", "1", True, None),
+        ("(2x+1)^2", "12.004", "1", False, None),
+        ("(2x+1)^2", "12.00", "1", True, None),
+        ("(2x+1)^2", "12.0004", "1", False, None),
         ("(2x+1)^2", "12.1", "1", False, None),
         ("(2x+1)^2", "4", "1", False, "inner_not_substituted"),
         ("(2x+1)^2", "-12", "1", False, "sign_error"),

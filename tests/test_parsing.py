@@ -88,8 +88,13 @@ def test_other_variable() -> None:
         pytest.param("'a'", 'unexpected character "\'"', 0, id="string"),
         pytest.param("__import__('os')", "unexpected character '_'", 0, id="dunder"),
         pytest.param("lambda", "unknown name 'lambda'", 0, id="python-keyword"),
-        pytest.param("sin^-1(x)", "ambiguous: write arcsin(x)", 3, id="inverse-ambiguous"),
-        pytest.param("sin⁻¹(x)", "ambiguous: write arcsin(x)", 3, id="inverse-superscript"),
+        pytest.param(
+            "sin^-2(x)", "sin^-2: a negative power on a function name", 3, id="negative-power"
+        ),
+        pytest.param(
+            "sin⁻²(x)", "sin^-2: a negative power on a function name", 3, id="negative-superscript"
+        ),
+        pytest.param("ln^-1(x)", "ln^-1 has no standard meaning", 2, id="no-inverse-name"),
         pytest.param("sin", "sin needs an argument", 3, id="function-without-argument"),
         pytest.param("()", "empty brackets", 1, id="empty-brackets"),
         pytest.param("|x", "this absolute value is never closed", 0, id="open-abs"),

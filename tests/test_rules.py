@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 
 from chainrule_cli.explain import Layer, chain_letters, explain
 from chainrule_cli.mathtext import show, show_product
+from chainrule_cli.points import number_check, values_at
 from chainrule_cli.rules import (
     admissible_types,
     analyse,
     classify,
-    number_check,
     real_chains,
-    values_at,
 )
 from tests.conftest import numerically_equal
 
@@ -150,19 +149,39 @@ def test_quadratic_inside_is_admissible() -> None:
 )
 def test_chapter_examples(text: str, at: int, slope: int) -> None:
     """The chapter's worked examples give the chapter's slopes."""
-    value, layers = values_at(analyse(text), sp.Integer(at))
+    analysis = analyse(text)
+    value, layers = values_at(analysis, sp.Integer(at), explain(analysis.tree))
     assert value == slope
-    assert all(v.product == layers[0].product for v in layers[:1])
+    assert all(v.product == slope for v in layers[:1])
 
 
 def test_number_check_matches_the_chapter() -> None:
-    """(2x+1)² from x = 1 to 1.01: y from 9 to 9.1204, rate about 12."""
+    """(2x+1)² from x = 0.99 to 1.01: y from 8.8804 to 9.1204, a rate of 12, as the slope."""
     check = number_check(analyse("(2x+1)^2"), 1.0)
     assert check is not None
-    assert check.y0 == pytest.approx(9)
-    assert check.y1 == pytest.approx(9.1204)
-    assert check.rate == pytest.approx(12.04)
+    assert check.step == pytest.approx(0.01)
+    assert check.y_minus == pytest.approx(8.8804)
+    assert check.y_plus == pytest.approx(9.1204)
+    assert check.rate == pytest.approx(12)
+    assert check.agrees and check.coarse is None
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        pytest.param("tan(x)", 1.56, id="tan-near-asymptote"),
+        pytest.param("e^(10x)", 2.0, id="steep-exponential"),
+        pytest.param("sin(x^2)", 30.0, id="fast-oscillation"),
+    ],
+)
+def test_number_check_is_honest_on_steep_functions(text: str, at: float) -> None:
+    """A step too coarse for a steep function is replaced by a finer one, and said so;
+    ✓ is shown only when the printed rate and slope agree."""
+    check = number_check(analyse(text), at)
+    assert check is not None
+    assert check.coarse is not None
     assert check.agrees
+    assert f"{check.rate:.4g}" == f"{check.expected:.4g}"
 
 
 def test_real_chains_skip_trivial_layers() -> None:

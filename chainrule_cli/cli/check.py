@@ -56,5 +56,9 @@ def check(
     if json_output:
         render.print_json(verdict.to_json())
     else:
-        console.print(render.verdict(verdict.correct, verdict.feedback, verdict.read_as, console))
+        console.print(
+            render.verdict(
+                verdict.correct, verdict.feedback, verdict.read_as, console, verdict.notes
+            )
+        )
     raise typer.Exit(int(ExitCode.OK if verdict.correct else ExitCode.WRONG))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 
 from chainrule_cli.mathtext import show
 from chainrule_cli.render.console import supports_unicode
-
-if TYPE_CHECKING:
-    pass
 
 
 class Math:
@@ -28,8 +25,19 @@ class Math:
     def __call__(self, expr: Any, written: bool = False) -> str:
         return show(expr, unicode=self.unicode, ordered=not written)
 
-    def number(self, value: float) -> str:
-        text = f"{value:.6g}"
+    def factor(self, expr: Any) -> str:
+        """``expr`` as one factor of a product: a negative one in brackets, 2 × (−√3/2)."""
+        text = self(expr)
+        return f"({text})" if text.startswith(("−", "-")) else text
+
+    def number(self, value: float, figures: int = 6) -> str:
+        """A float to ``figures`` significant figures, with the same minus sign as the math."""
+        if abs(value) < 1e-12:
+            value = 0.0
+        text = f"{value:.{figures}g}"
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}{self.times}10^{int(exponent)}"
         return text.replace("-", "−") if self.unicode else text
 
 

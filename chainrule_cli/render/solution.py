@@ -16,7 +16,7 @@ from chainrule_cli.render.mathfmt import Math, math_for
 
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
-    from chainrule_cli.rules import NumberCheck
+    from chainrule_cli.points import NumberCheck
     from chainrule_cli.solution import Solution
 
 
@@ -53,7 +53,7 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     outer.append(m(layer.outer_derivative, written=True), style="magenta")
     outer.append("  (inner kept as it is)", style="dim")
     inner = Text(f"{_d(letter, variable)} = {m(layer.inner_derivative)}", style="cyan")
-    multiply = Text()
+    multiply = Text(f"{_d(out, variable)} = ")
     written = show_product(layer.factors, m.unicode)
     multiply.append(written)
     if written != m(layer.product):
@@ -67,7 +67,7 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     ]
 
 
-def combination_row(step: Combination, m: Math) -> tuple[str, str, Text]:
+def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[str, str, Text]:
     titles = {
         "sum": "Sum rule",
         "constant multiple": "Constant multiple",
@@ -77,16 +77,14 @@ def combination_row(step: Combination, m: Math) -> tuple[str, str, Text]:
     }
     formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
     text = Text(formula)
-    names = ("f", "g", "h", "k")
-    if step.kind in ("product", "quotient", "general power"):
-        labels = ("u", "v") if step.kind == "general power" else names
-        parts = ", ".join(
-            f"{n} = {m(p, written=True)}" for n, p in zip(labels, step.parts, strict=False)
-        )
-        text.append(f" with {parts}", style="dim")
-    elif step.kind == "constant multiple":
-        text.append(f" with f = {m(step.parts[0], written=True)}", style="dim")
-    text.append(f"\n{m.arrow} {m(step.derivative)}")
+    parts = ", ".join(
+        f"{n} = {m(p, written=True)}" for n, p in zip(step.names, step.parts, strict=False)
+    )
+    if step.kind == "constant multiple" and step.names:
+        c = getattr(step.node, "factor", None)
+        parts = f"c = {m(c)}, {step.names[0]} = {m(step.parts[0], written=True)}"
+    text.append(f" with {parts}", style="dim")
+    text.append(f"\n{m.arrow} d{step.output}/d{variable} = {m(step.derivative)}")
     return ("", titles[step.kind], text)
 
 
@@ -109,12 +107,19 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
                 table.add_row("", title, Text(""))
             rows = layer_rows(step, m, variable)
         else:
-            rows = [combination_row(step, m)]
+            rows = [combination_row(step, m, variable)]
         for row in rows:
             table.add_row(*row)
         if index < len(steps) - 1:
             table.add_section()
     return table
+
+
+def point_text(solution: Solution, m: Math) -> str:
+    """The point as the learner typed it when it was a decimal (1.56), else exact (π/4)."""
+    if solution.at_text is not None:
+        return solution.at_text.replace("-", "−") if m.unicode else solution.at_text
+    return m(solution.at)
 
 
 def rates_diagram(solution: Solution, m: Math) -> Text | None:
@@ -125,54 +130,53 @@ def rates_diagram(solution: Solution, m: Math) -> Text | None:
     ordered = list(reversed(values))  # innermost layer first
     arrow_body = "──" if m.unicode else "--"
     head = "▶" if m.unicode else ">"
-    text = Text(f"{solution.analysis.variable.name} = {m(solution.at)}", style="bold")
+    text = Text(f"{solution.analysis.variable.name} = {point_text(solution, m)}", style="bold")
     rates = [ordered[0].inner_derivative] + [v.outer_derivative for v in ordered]
     points = [v.inner for v in ordered] + [solution.y_at]
     for (name, _), rate, point in zip(pairs, rates, points, strict=True):
-        text.append(f" {arrow_body}{m.times}{m(rate)}{arrow_body}{head} ", style="yellow")
+        text.append(f" {arrow_body}{m.times}{m.factor(rate)}{arrow_body}{head} ", style="yellow")
         text.append(f"{name} = {m(point)}", style="bold")
-    product = f" {m.times} ".join(m(r) for r in rates)
+    product = f" {m.times} ".join(m.factor(r) for r in rates)
     text.append(f"\n  total rate {product} = {m(solution.slope)}", style="dim")
     return text
 
 
 def solution_view(solution: Solution, console: Console) -> RenderableType:
     """Everything ``solve`` shows: the chain, the steps, the derivative, the point, the check."""
-    from chainrule_cli.explain import Layer
 
     m = math_for(console)
     analysis, steps = solution.analysis, solution.steps
     var = analysis.variable.name
     parts: list[RenderableType] = []
-    heading = Text("y = ", style="bold") + Text(
+    y = solution.name
+    heading = Text(f"{y} = ", style="bold") + Text(
         m(analysis.tree.written, written=True), style="bold cyan"
     )
     kind = analysis.type
     if kind:
         heading.append(f"   ({kind})", style="dim")
     parts.append(heading)
+    for note in solution.notes:
+        parts.append(Text(f"  note: {note}", style="yellow"))
     if solution.pairs:
         parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(solution.pairs, var, m))
     parts.append(Text(""))
     parts.append(steps_table(steps, m, var))
-    derivative = Text(f"{_d('y', var)} = ", style="bold") + Text(
+    derivative = Text(f"{_d(y, var)} = ", style="bold") + Text(
         m(analysis.clean), style="bold green"
     )
     parts.append(derivative)
     if solution.at is not None and solution.slope is not None:
         parts.append(Text(""))
-        parts.append(Text(f"At {var} = {m(solution.at)}", style="bold underline"))
-        names = {id(s.node): s for s in steps if isinstance(s, Layer)}
+        parts.append(Text(f"At {var} = {point_text(solution, m)}", style="bold underline"))
         for v in solution.values:
-            step = names.get(id(v.layer))
-            if step is None:
-                continue
-            out, letter = step.output, step.letter
+            out, letter = v.layer.output, v.layer.letter
             parts.append(
                 Text(
                     f"  {letter} = {m(v.inner)},  {_d(out, letter)} = {m(v.outer_derivative)},  "
                     f"{_d(letter, var)} = {m(v.inner_derivative)},  "
-                    f"{_d(out, var)} = {m(v.outer_derivative)} {m.times} {m(v.inner_derivative)} = {m(v.product)}"
+                    f"{_d(out, var)} = {m.factor(v.outer_derivative)} {m.times} "
+                    f"{m.factor(v.inner_derivative)} = {m(v.product)}"
                 )
             )
         rates = rates_diagram(solution, m)
@@ -185,27 +189,51 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
         parts.append(slope_text)
     if solution.check is not None:
         parts.append(Text(""))
-        parts.append(number_check_text(solution.check, var, m))
+        parts.append(number_check_text(solution.check, var, m, y))
     return Group(*parts)
 
 
-def number_check_text(check: NumberCheck, variable: str, m: Math) -> Text:
+def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y") -> Text:
+    """x from 0.99 to 1.01 moves y from … to …: a rate of about 24 ≈ the slope 24 ✓.
+
+    A central difference, with its step; ✓ only when the two printed numbers agree.
+    """
+    from chainrule_cli.points import CHECK_FIGURES
+
     text = Text("Check with numbers: ", style="bold")
-    dy = check.y1 - check.y0
+    h = check.step
+    change = check.y_plus - check.y_minus
     text.append(
-        f"{variable} from {m.number(check.x0)} to {m.number(check.x1)} moves y from "
-        f"{m.number(check.y0)} to {m.approx}{m.number(check.y1)} (change {m.approx}{m.number(dy)}), "
-        f"a rate of about {m.number(float(f'{check.rate:.4g}'))} {m.approx} {m.number(check.expected)} "
+        f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} moves {name} from "
+        f"{m.number(check.y_minus)} to {m.number(check.y_plus)} (change {m.number(change)}), "
+        f"a rate of about {m.number(change, 6)}/{m.number(2 * h)} {m.approx} "
+        f"{m.number(check.rate, CHECK_FIGURES)}; the slope is {m.number(check.expected, CHECK_FIGURES)} "
     )
     if check.agrees:
         text.append(m.check, style="bold green")
     else:
         text.append(f"{m.cross} (the numbers disagree)", style="bold red")
+    if check.coarse is not None:
+        step, rate = check.coarse
+        steep = abs(rate - check.expected) > 0.01 * max(abs(check.expected), 1e-9)
+        why = "too coarse for this steep function" if steep else "not yet close enough"
+        text.append(
+            f"\n  (with a step of {m.number(step)} the rate is {m.number(rate, CHECK_FIGURES)}: "
+            f"{why}, so the step is {m.number(h)})",
+            style="dim",
+        )
     return text
 
 
 # -- checking ----------------------------------------------------------------------------
-def verdict(correct: bool, feedback: str, read_as: str, console: Console) -> RenderableType:
+def verdict(
+    correct: bool,
+    feedback: str,
+    read_as: str,
+    console: Console,
+    notes: Sequence[str] = (),
+) -> RenderableType:
+    """✓ Correct / ✗ Not quite, the feedback, how the answer was read and any ambiguity note."""
     m = math_for(console)
     if correct:
         head = Text(f"{m.check} Correct", style="bold green")
@@ -213,4 +241,6 @@ def verdict(correct: bool, feedback: str, read_as: str, console: Console) -> Ren
         head = Text(f"{m.cross} Not quite", style="bold red")
     if feedback:
         head.append(f": {feedback}" if not correct else f" — {feedback}")
-    return Group(head, Text(f"  read as {read_as}", style="dim"))
+    lines: list[RenderableType] = [head, Text(f"  read as {read_as}", style="dim")]
+    lines.extend(Text(f"  note: {note}", style="yellow") for note in notes)
+    return Group(*lines)
