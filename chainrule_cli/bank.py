@@ -16,15 +16,29 @@ once. Validation (``validate``) also parses every expression, builds its rule
 tree, checks it against ``sympy.diff``, checks the type and the point: that is
 what ``chainrule bank validate`` runs. Every problem found is reported with its
 file, line and id, in words a person understands.
+
+A bank may come from anyone, so loading is bounded: only regular files are
+read (never a FIFO or a device), at most ``MAX_BANK_BYTES`` in all; YAML
+anchors and aliases are refused (an alias "bomb" cannot expand); nesting is
+limited; duplicate keys are an error; every value quoted in a message is cut
+to a short prefix (``clip``). Validation has a time limit per problem and a
+budget for the whole bank.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import importlib.resources
-from collections.abc import Iterable, Sequence
+import math
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +60,19 @@ KEYS = (
 )
 APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
 REQUIRED = ("id", "type", "expression")
+
+#: All the bank files of one load together: a bigger bank is refused with a message.
+MAX_BANK_BYTES = 5 * 1024 * 1024
+#: How deep YAML may nest (a bank needs four levels: file, list, problem, chain).
+MAX_NESTING = 16
+#: The largest |at| or |rate|: beyond it, exact evaluation at the point is not worth trusting.
+POINT_LIMIT = 10**6
+#: The longest id, and the longest text for a point or a rate.
+MAX_ID = 100
+MAX_NUMBER_TEXT = 100
+#: Seconds for checking one problem, and for validating a whole bank.
+CHECK_LIMIT = 5.0
+VALIDATE_BUDGET = 30.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +132,7 @@ class Issue:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        who = f" {self.problem_id}:" if self.problem_id else ""
+        who = f" {short(self.problem_id)}:" if self.problem_id else ""
         return f"{where}:{who} {self.message}"
 
 
@@ -129,6 +156,61 @@ class Bank:
         ]
 
 
+# -- quoting values in messages ---------------------------------------------------------------
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, with "…" when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip(value: object, limit: int = 40) -> str:
+    """A value quoted for a message, never longer than about ``limit`` characters.
+
+    Like ``repr`` (strings in quotes, control characters escaped), but bounded
+    however big the value: long text is cut, huge numbers are described by
+    their size, and lists and mappings show their first items only.
+    """
+    return short(_bounded_repr(value, limit + 1, 3), limit)
+
+
+def _bounded_repr(value: object, room: int, depth: int) -> str:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() > 200:
+            return f"<a number of about {int(value.bit_length() * 0.30103)} digits>"
+        return repr(value)
+    if isinstance(value, str | bytes):
+        return repr(value[:room])
+    if isinstance(value, float | datetime.date):
+        return repr(value)
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        if depth <= 0:
+            return "{…}" if isinstance(value, dict) else "[…]"
+        if isinstance(value, dict):
+            items: Iterable[Any] = value.items()
+            opening, closing = "{", "}"
+        else:
+            items = value
+            opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        parts: list[str] = []
+        used = 0
+        for item in items:
+            if used > room:
+                parts.append("…")
+                break
+            if isinstance(value, dict):
+                key, val = item
+                part = (
+                    f"{_bounded_repr(key, room, depth - 1)}: {_bounded_repr(val, room, depth - 1)}"
+                )
+            else:
+                part = _bounded_repr(item, room, depth - 1)
+            parts.append(part)
+            used += len(part) + 2
+        return opening + ", ".join(parts) + closing
+    return f"<{type(value).__name__}>"
+
+
 # -- locating banks -------------------------------------------------------------------------
 def shipped_bank() -> Path:
     """The bank that ships with chainrule, found in the installed package.
@@ -145,28 +227,147 @@ def shipped_bank() -> Path:
     raise BankError("the shipped problem bank is missing: reinstall chainrule")
 
 
-def bank_files(paths: Iterable[Path]) -> list[Path]:
-    """YAML files named directly, and those inside named folders, in a stable order."""
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__
+
+
+def _stat(path: Path) -> os.stat_result:
+    """``os.stat`` with the failures said in words (a missing path, a folder we may not enter)."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        raise BankError(f"no such bank file or folder: {path}") from None
+    except NotADirectoryError:
+        raise BankError(f"no such bank file or folder: {path}") from None
+    except OSError as exc:
+        raise BankError(f"cannot open the bank {path}: {_why(exc)}") from None
+
+
+def _folder(path: Path) -> tuple[list[Path], list[Issue]]:
+    """The regular ``.yaml``/``.yml`` files in a folder, sorted; anything else is an issue."""
+    try:
+        names = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise BankError(f"cannot read the folder {path}: {_why(exc)}") from None
     files: list[Path] = []
+    issues: list[Issue] = []
+    for name in names:
+        try:
+            mode = os.stat(name).st_mode
+        except OSError as exc:
+            issues.append(Issue(str(name), None, None, f"cannot read the file: {_why(exc)}"))
+            continue
+        if stat.S_ISREG(mode):
+            files.append(name)
+        elif not stat.S_ISDIR(mode):
+            issues.append(Issue(str(name), None, None, f"{_kind(mode)}, not a bank file: skipped"))
+    if not files and not issues:
+        issues.append(Issue(str(path), None, None, "no bank files (.yaml or .yml) in this folder"))
+    return files, issues
+
+
+def _locate(paths: Iterable[Path]) -> tuple[list[Path], list[Issue]]:
+    files: list[Path] = []
+    issues: list[Issue] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        elif path.exists():
+        mode = _stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            found, trouble = _folder(path)
+            files.extend(found)
+            issues.extend(trouble)
+        elif stat.S_ISREG(mode):
             files.append(path)
         else:
-            raise BankError(f"no such bank file or folder: {path}")
-    return files
+            raise BankError(f"{path} is {_kind(mode)}: a bank must be a regular file or a folder")
+    return files, issues
+
+
+def bank_files(paths: Iterable[Path]) -> list[Path]:
+    """YAML files named directly, and those inside named folders, in a stable order."""
+    return _locate(paths)[0]
+
+
+# -- reading ----------------------------------------------------------------------------------
+def _read(path: Path, allowance: int) -> tuple[str, int]:
+    """The file's text and size: a regular file, at most ``allowance`` bytes, UTF-8.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO or a
+    device swapped in after the folder was listed is refused, not waited on.
+    Raises ``ValueError`` with the reason.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {_why(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{_kind(info.st_mode)}, not a bank file")
+        if info.st_size > allowance:
+            raise ValueError(_too_big(info.st_size, allowance))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= allowance:
+            chunk = os.read(fd, min(1 << 20, allowance + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > allowance:
+            raise ValueError(_too_big(size, allowance))
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {_why(exc)}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    try:
+        return data.decode("utf-8-sig"), size
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (a stray byte at offset {exc.start})") from None
+
+
+def _too_big(size: int, allowance: int) -> str:
+    limit = MAX_BANK_BYTES // (1024 * 1024)
+    if allowance < MAX_BANK_BYTES:
+        return f"not read: the banks together would pass {limit} MB"
+    return f"too large ({size / (1024 * 1024):.1f} MB or more; a bank is at most {limit} MB)"
 
 
 # -- loading --------------------------------------------------------------------------------
 def load(paths: Sequence[Path] | None = None) -> Bank:
-    """Read banks (the shipped one by default), checking the schema and unique ids."""
-    files = bank_files(paths if paths else [shipped_bank()])
-    bank = Bank(files=files)
+    """Read banks (the shipped one by default), checking the schema and unique ids.
+
+    A path that does not exist, cannot be entered, or is not a regular file or
+    a folder raises ``BankError``; everything wrong inside the files is an issue.
+    """
+    files, issues = _locate(paths if paths else [shipped_bank()])
+    bank = Bank(files=files, issues=issues)
     seen: dict[str, str] = {}
+    allowance = MAX_BANK_BYTES
     for path in files:
-        problems, issues = load_file(path)
-        bank.issues.extend(issues)
+        try:
+            text, size = _read(path, allowance)
+        except ValueError as exc:
+            bank.issues.append(Issue(str(path), None, None, str(exc)))
+            continue
+        allowance -= size
+        problems, found = parse_bank(text, str(path))
+        bank.issues.extend(found)
         for problem in problems:
             if problem.id in seen:
                 line = int(problem.source.rsplit(":", 1)[1]) if ":" in problem.source else None
@@ -185,34 +386,49 @@ def load(paths: Sequence[Path] | None = None) -> Bank:
 
 
 def load_file(path: Path) -> tuple[list[Problem], list[Issue]]:
+    """The problems of one file, and what is wrong in it."""
+    try:
+        text, _ = _read(path, MAX_BANK_BYTES)
+    except ValueError as exc:
+        return [], [Issue(str(path), None, None, str(exc))]
+    return parse_bank(text, str(path))
+
+
+def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
+    """The problems in a bank's text (``name`` is used in the messages)."""
     import yaml
 
-    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Issue(name, None, None, f"cannot read the file: {exc}")]
-    try:
-        data = yaml.load(text, Loader=_line_loader())  # a SafeLoader subclass: no tags run code
+        _refuse_aliases_and_depth(text)
+        data = yaml.load(text, Loader=_line_loader())  # a safe loader: no tags run code
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        return [], [Issue(name, line, None, f"not valid YAML: {problem}")]
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "invalid YAML"
+        return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")]
+    except _Refused as exc:
+        return [], [Issue(name, exc.line, None, exc.message)]
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML could not build
+        return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")]
     if data is None:
         return [], [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")]
     if not isinstance(data, dict) or "problems" not in data:
         return [], [
             Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")
         ]
-    extra = [k for k in data if k not in ("problems", "__line__")]
     issues = [
-        Issue(name, 1, None, f"unknown top-level key {k!r}: only 'problems' is allowed")
-        for k in extra
+        Issue(
+            name, _line(data), None, f"unknown top-level key {clip(k)}: only 'problems' is allowed"
+        )
+        for k in data
+        if k != "problems"
     ]
+    issues.extend(Issue(name, line, None, message) for line, message in _duplicates(data))
     entries = data["problems"]
     if not isinstance(entries, list):
-        return [], [*issues, Issue(name, data.get("__line__"), None, "'problems' must be a list")]
+        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")]
+    if not entries:
+        issues.append(Issue(name, _line(data), None, "'problems' is empty: add a problem"))
     problems: list[Problem] = []
     for index, entry in enumerate(entries, start=1):
         problem, found = _problem(entry, name, index)
@@ -227,43 +443,49 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
         return None, [
             Issue(path, None, None, f"problem {index} is not a mapping of keys to values")
         ]
-    line = entry.get("__line__")
+    line = _line(entry)
     raw_id = entry.get("id")
-    pid = raw_id if isinstance(raw_id, str) and raw_id else None
+    pid = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
     label = pid or f"problem {index}"
     issues: list[Issue] = []
 
     def issue(message: str) -> None:
         issues.append(Issue(path, line, label, message))
 
+    for at_line, message in _duplicates(entry):
+        issues.append(Issue(path, at_line, label, message))
     for key in entry:
-        if key == "__line__" or key in KEYS:
+        if key in KEYS:
             continue
-        guess = difflib.get_close_matches(str(key), KEYS, n=1)
+        guess = difflib.get_close_matches(short(str(key), 40), KEYS, n=1)
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-        issue(f"unknown key {key!r}{hint}")
+        issue(f"unknown key {clip(key)}{hint}")
     for key in REQUIRED:
         if key not in entry:
             issue(f"missing key {key!r}")
-    if "id" in entry and not (isinstance(raw_id, str) and raw_id.strip()):
+    if "id" in entry and pid is None:
         issue("'id' must be non-empty text")
+    elif pid is not None and len(pid) > MAX_ID:
+        issue(f"'id' is too long ({len(pid)} characters; at most {MAX_ID})")
+    elif pid is not None and _CONTROL.search(pid):
+        issue("'id' must not contain control characters (such as tabs or escapes)")
     kind = entry.get("type")
     if "type" in entry and kind not in TYPES:
-        guess = difflib.get_close_matches(str(kind), TYPES, n=1)
+        guess = difflib.get_close_matches(short(str(kind), 40), TYPES, n=1)
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""
-        issue(f"unknown type {kind!r}{hint}: choose from {', '.join(TYPES)}")
+        issue(f"unknown type {clip(kind)}{hint}: choose from {', '.join(TYPES)}")
     expression = entry.get("expression")
     if "expression" in entry and not isinstance(expression, str):
         issue("'expression' must be text: put it in quotes, e.g. \"sin(3x)\"")
     difficulty = entry.get("difficulty", 1)
     if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 3:
-        issue(f"'difficulty' must be 1, 2 or 3, not {difficulty!r}")
-    at = entry.get("at")
-    if at is not None and (isinstance(at, bool) or not isinstance(at, int | float | str)):
-        issue(f"'at' must be a number, not {at!r}")
+        issue(f"'difficulty' must be 1, 2 or 3, not {clip(difficulty)}")
+    at = _number_field("at", entry.get("at"), issue)
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         issue("'note' must be text")
+    _refuse_controls(entry, issue)
+    rate = None
     if kind == "applied":
         for key in ("question", "rate", "at"):
             if key not in entry:
@@ -271,9 +493,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
         for key in ("question", "unit", "variable"):
             if key in entry and not isinstance(entry[key], str):
                 issue(f"{key!r} must be text")
-        rate = entry.get("rate")
-        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float | str)):
-            issue(f"'rate' must be a number, not {rate!r}")
+        rate = _number_field("rate", entry.get("rate"), issue)
         chain = entry.get("chain")
         if chain is not None and (
             not isinstance(chain, list) or not all(isinstance(c, str) for c in chain)
@@ -293,11 +513,11 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
             type=kind,
             expression=expression,
             difficulty=int(difficulty),
-            at=None if at is None else str(at),
+            at=at,
             note=note,
             question=entry.get("question"),
             variable=entry.get("variable", "x"),
-            rate=None if entry.get("rate") is None else str(entry.get("rate")),
+            rate=rate,
             unit=entry.get("unit"),
             chain=tuple(chain_value) if chain_value else None,
             source=f"{path}:{line}",
@@ -306,89 +526,273 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: The same, but tabs and line breaks are fine in the longer texts.
+_CONTROL_IN_TEXT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def _refuse_controls(entry: dict[Any, Any], issue: Callable[[str], None]) -> None:
+    """Text shown to the learner carries no control characters: an escape sequence in
+    a bank (a terminal title, a hidden link) is an error, never something to print."""
+    for key, pattern in (
+        ("question", _CONTROL_IN_TEXT),
+        ("note", _CONTROL_IN_TEXT),
+        ("unit", _CONTROL),
+        ("variable", _CONTROL),
+        ("expression", _CONTROL_IN_TEXT),
+    ):
+        value = entry.get(key)
+        if isinstance(value, str) and (found := pattern.search(value)):
+            issue(
+                f"{key!r} must not contain control characters such as escape sequences "
+                f"(found {found.group()!r} at character {found.start() + 1})"
+            )
+    chain = entry.get("chain")
+    if isinstance(chain, list) and any(isinstance(c, str) and _CONTROL.search(c) for c in chain):
+        issue("'chain' names must not contain control characters such as escape sequences")
+
+
+def _number_field(key: str, value: Any, issue: Callable[[str], None]) -> str | None:
+    """A point or a rate as the math parser reads it, or None (with an issue) when unusable.
+
+    A YAML number is taken as YAML typed it (``1e3`` is a thousand) and turned
+    into plain decimal text; text is kept for the math parser (``pi/4``) and
+    checked by ``check_problem``. Either way, it must lie within ±POINT_LIMIT.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        issue(f"{key!r} must be a number, not {clip(value)}")
+        return None
+    if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            issue(f"{key!r} is too long ({len(value)} characters; at most {MAX_NUMBER_TEXT})")
+            return None
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        issue(f"{key!r} must be a finite number, not {clip(value)}")
+        return None
+    if abs(value) > POINT_LIMIT:
+        issue(f"{key!r} is too large: {clip(value)} {_OUT_OF_RANGE}")
+        return None
+    return _number_text(value)
+
+
+_OUT_OF_RANGE = f"lies outside -{POINT_LIMIT:,} to {POINT_LIMIT:,}, the range a bank may use"
+
+
+def _number_text(value: int | float) -> str:
+    """A YAML number as decimal text the math parser reads (never ``1e+15``)."""
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _line(mapping: Any) -> int | None:
+    return getattr(mapping, "line", None)
+
+
+def _duplicates(mapping: Any) -> list[tuple[int, str]]:
+    return list(getattr(mapping, "duplicates", ()))
+
+
+class _Refused(Exception):
+    """YAML the bank loader will not read (an alias, or nesting too deep), located."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _refuse_aliases_and_depth(text: str) -> None:
+    """Refuse anchors and aliases (``&a``, ``*a``, merge keys) and deep nesting.
+
+    One pass over the parse events (in C when libyaml is there), before any
+    value is built: an alias "bomb" of a few hundred bytes never expands.
+    """
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=_base_loader()):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                line,
+                "YAML anchors and aliases (&name, *name) are not allowed in a bank: "
+                "write each value out in full",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _Refused(line, f"nested too deeply (more than {MAX_NESTING} levels)")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+@functools.cache
+def _base_loader() -> type:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def _line_loader() -> type:
     import yaml
+    from yaml.constructor import SafeConstructor
 
-    class LineLoader(yaml.SafeLoader):
-        """The safe loader, recording the line each mapping starts on."""
+    class LocatedMap(dict[Any, Any]):
+        """A YAML mapping that knows its line and the keys written twice in it."""
 
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            mapping = super().construct_mapping(node, deep=deep)
-            mapping["__line__"] = node.start_mark.line + 1
-            return mapping
+        line: int | None = None
+        duplicates: tuple[tuple[int, str], ...] = ()
 
-    return LineLoader
+    class BankLoader(_base_loader()):  # type: ignore[misc]
+        """The safe loader, with each mapping's line, duplicate keys found, and
+        numbers read as YAML 1.2 writes them (``1e15`` is a number)."""
+
+        def construct_bank_map(self, node: Any) -> Any:
+            data = LocatedMap()
+            data.line = node.start_mark.line + 1
+            seen: set[tuple[str, str]] = set()
+            repeated: list[tuple[int, str]] = []
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        repeated.append(
+                            (
+                                key_node.start_mark.line + 1,
+                                f"duplicate key {clip(key_node.value)}: each key may appear once",
+                            )
+                        )
+                    seen.add(key)
+            data.duplicates = tuple(repeated)
+            yield data
+            data.update(self.construct_mapping(node))
+
+        def construct_bank_int(self, node: Any) -> Any:
+            try:
+                return SafeConstructor.construct_yaml_int(self, node)
+            except ValueError:  # more digits than Python converts: keep the text
+                return str(self.construct_scalar(node))
+
+        def construct_bank_timestamp(self, node: Any) -> Any:
+            try:
+                return SafeConstructor.construct_yaml_timestamp(self, node)
+            except ValueError:  # looks like a date but is none: keep the text
+                return str(self.construct_scalar(node))
+
+    BankLoader.add_constructor("tag:yaml.org,2002:map", BankLoader.construct_bank_map)
+    BankLoader.add_constructor("tag:yaml.org,2002:int", BankLoader.construct_bank_int)
+    BankLoader.add_constructor("tag:yaml.org,2002:timestamp", BankLoader.construct_bank_timestamp)
+    BankLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."),
+    )
+    return BankLoader
 
 
 # -- validation -----------------------------------------------------------------------------
-def check_problem(problem: Problem) -> list[str]:
+def check_problem(problem: Problem, limit: float = CHECK_LIMIT) -> list[str]:
     """Everything that makes a loaded problem unusable, in words (empty when fine).
 
     The expression parses; its rule-tree derivative agrees with ``sympy.diff``;
     the chain rule is needed; the type fits the structure; the point lies in the
-    domain of the function and its derivative.
+    domain of the function and its derivative, within ±POINT_LIMIT. All of it
+    within ``limit`` seconds: a problem that takes longer is reported as such.
     """
-    import sympy as sp
-
     from chainrule_cli.limits import time_limit
-    from chainrule_cli.numeric import Undefined, float_function
-    from chainrule_cli.parsing import parse_number
-    from chainrule_cli.rules import admissible_types, analyse, real_value
 
-    if problem.applied:
-        return _check_applied(problem)
     try:
-        with time_limit(5.0, "Checking this problem"):
-            try:
-                analysis = analyse(problem.expression)
-            except InputError as exc:
-                where = f" (at column {exc.position + 1})" if exc.position is not None else ""
-                return [f"cannot read the expression {problem.expression!r}: {exc.message}{where}"]
-            messages = []
-            oracle = sp.diff(analysis.expr, analysis.variable)
-            f = float_function(analysis.derivative, analysis.variable)
-            g = float_function(oracle, analysis.variable)
-            agreed = 0
-            for v in (0.37, 0.81, 1.3, 2.2, -0.6, -1.7, 0.05, -2.6, 3.4, -4.2, 5.5, -7.5, 9.1):
-                try:
-                    a, b = f(v), g(v)
-                except Undefined:
-                    continue
-                agreed += 1
-                if abs(a - b) > 1e-7 * max(1.0, abs(b)):
-                    messages.append(
-                        "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
-                    )
-                    break
-            if agreed == 0:
-                messages.append(
-                    "the derivative has no real value at any test point: check the expression"
-                )
-            kinds = admissible_types(analysis.tree)
-            if not kinds:
-                messages.append(
-                    f"{problem.expression!r} needs no chain rule (its inner function is just x): "
-                    "it does not belong in a chain-rule bank"
-                )
-            elif problem.type not in kinds:
-                messages.append(
-                    f"type {problem.type!r} does not match {problem.expression!r}, which is "
-                    f"{' or '.join(sorted(kinds))}"
-                )
-            if problem.at is not None:
-                try:
-                    point = parse_number(problem.at)
-                except InputError as exc:
-                    messages.append(f"cannot read 'at: {problem.at}': {exc.message}")
-                else:
-                    if real_value(analysis.expr, analysis.variable, point) is None:
-                        messages.append(f"'at: {problem.at}' is outside the domain of the function")
-                    elif real_value(analysis.derivative, analysis.variable, point) is None:
-                        messages.append(f"'at: {problem.at}': the derivative is undefined there")
-            return messages
+        with time_limit(limit, "Checking this problem"):
+            if problem.applied:
+                return _check_applied(problem)
+            return _check_plain(problem)
+    except InputError as exc:
+        return [f"cannot read the problem: {exc.message}"]
     except ChainruleError as exc:
         return [str(exc)]
+    except RecursionError:
+        return ["the expression is nested too deeply to work with"]
+    except Exception as exc:  # hostile input must be reported, never end the command
+        return [
+            f"could not be checked ({type(exc).__name__}: {short(str(exc), 80)}): please report it"
+        ]
+
+
+def _check_plain(problem: Problem) -> list[str]:
+    import sympy as sp
+
+    from chainrule_cli.numeric import Undefined, float_function
+    from chainrule_cli.rules import admissible_types, analyse, real_value
+
+    shown = clip(problem.expression)
+    try:
+        analysis = analyse(problem.expression)
+    except InputError as exc:
+        where = f" (at column {exc.position + 1})" if exc.position is not None else ""
+        return [f"cannot read the expression {shown}: {exc.message}{where}"]
+    messages = []
+    oracle = sp.diff(analysis.expr, analysis.variable)
+    f = float_function(analysis.derivative, analysis.variable)
+    g = float_function(oracle, analysis.variable)
+    agreed = 0
+    for v in (0.37, 0.81, 1.3, 2.2, -0.6, -1.7, 0.05, -2.6, 3.4, -4.2, 5.5, -7.5, 9.1):
+        try:
+            a, b = f(v), g(v)
+        except Undefined:
+            continue
+        agreed += 1
+        if abs(a - b) > 1e-7 * max(1.0, abs(b)):
+            messages.append(
+                "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
+            )
+            break
+    if agreed == 0:
+        messages.append("the derivative has no real value at any test point: check the expression")
+    kinds = admissible_types(analysis.tree)
+    if not kinds:
+        messages.append(
+            f"{shown} needs no chain rule (its inner function is just x): "
+            "it does not belong in a chain-rule bank"
+        )
+    elif problem.type not in kinds:
+        messages.append(
+            f"type {clip(problem.type)} does not match {shown}, which is "
+            f"{' or '.join(sorted(kinds))}"
+        )
+    if problem.at is not None:
+        point, trouble = _point("at", problem.at)
+        if trouble:
+            messages.append(trouble)
+        elif real_value(analysis.expr, analysis.variable, point) is None:
+            messages.append(f"'at: {short(problem.at, 40)}' is outside the domain of the function")
+        elif real_value(analysis.derivative, analysis.variable, point) is None:
+            messages.append(f"'at: {short(problem.at, 40)}': the derivative is undefined there")
+    return messages
+
+
+def _point(key: str, text: str) -> tuple[Any, str]:
+    """Read a point or rate; the value, or a message saying why it cannot be used."""
+    from chainrule_cli.parsing import parse_number
+
+    try:
+        value = parse_number(text)
+    except InputError as exc:
+        return None, f"cannot read '{key}: {short(text, 40)}': {exc.message}"
+    try:
+        magnitude = abs(float(value))
+    except (TypeError, ValueError, OverflowError):
+        magnitude = math.inf
+    if not magnitude <= POINT_LIMIT:
+        return None, f"'{key}: {short(text, 40)}' is too large: it {_OUT_OF_RANGE}"
+    return value, ""
 
 
 def _check_applied(problem: Problem) -> list[str]:
@@ -396,23 +800,57 @@ def _check_applied(problem: Problem) -> list[str]:
     domain, the rate is a number, and the answer can be worked out."""
     from chainrule_cli.checking import AppliedChecker
 
-    try:
-        AppliedChecker(problem)
-    except InputError as exc:
-        return [f"cannot read the problem: {exc.message}"]
-    except ChainruleError as exc:
-        return [str(exc)]
+    messages = [
+        trouble
+        for key, text in (("at", problem.at), ("rate", problem.rate))
+        if text is not None
+        for _, trouble in [_point(key, text)]
+        if trouble
+    ]
+    if messages:
+        return messages
+    AppliedChecker(problem)
     return []
 
 
-def validate(bank: Bank) -> list[Issue]:
-    """Schema issues plus every problem's own check."""
+def validate(
+    bank: Bank,
+    budget: float = VALIDATE_BUDGET,
+    limit: float = CHECK_LIMIT,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[Issue]:
+    """Schema issues plus every problem's own check.
+
+    Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
+    when the budget runs out, the problems not yet checked are reported (as one
+    issue at the first of them), never passed as valid.
+    """
     issues = list(bank.issues)
-    for problem in bank.problems:
+    deadline = clock() + budget
+    for index, problem in enumerate(bank.problems):
         path, _, line = problem.source.rpartition(":")
-        for message in check_problem(problem):
-            issues.append(Issue(path, int(line) if line.isdigit() else None, problem.id, message))
+        where = int(line) if line.isdigit() else None
+        left = deadline - clock()
+        if left <= 0:
+            rest = len(bank.problems) - index
+            issues.append(
+                Issue(
+                    path,
+                    where,
+                    problem.id,
+                    f"not checked: validation stopped after its {budget:g} s budget, with "
+                    f"{rest} problem{'s' if rest != 1 else ''} (this one and those after it) left",
+                )
+            )
+            break
+        for message in check_problem(problem, min(limit, left)):
+            issues.append(Issue(path, where, problem.id, message))
     return issues
+
+
+def failed_ids(issues: Iterable[Issue]) -> set[str]:
+    """The ids of the problems named by issues (those a quiz must not ask)."""
+    return {i.problem_id for i in issues if i.problem_id is not None}
 
 
 def counts(problems: Sequence[Problem]) -> dict[str, dict[int, int]]:
@@ -423,14 +861,18 @@ def counts(problems: Sequence[Problem]) -> dict[str, dict[int, int]]:
     return table
 
 
-def dump(problems: Sequence[Problem]) -> str:
-    """Problems as a bank file (stable, so the same problems give the same bytes)."""
+def dump(problems: Sequence[Problem], unicode: bool = True) -> str:
+    """Problems as a bank file (stable, so the same problems give the same bytes).
+
+    Without ``unicode``, characters beyond ASCII are written as YAML escapes
+    (``"\\u03C0"``), which read back the same: for an output that cannot carry them.
+    """
     import yaml
 
     return yaml.safe_dump(
         {"problems": [p.to_dict() for p in problems]},
         sort_keys=False,
-        allow_unicode=True,
+        allow_unicode=unicode,
         width=100,
     )
 

@@ -1,82 +1,65 @@
-"""Progress that lasts: every answered problem, mastery per type, spaced review.
+"""Progress that lasts: every answered problem, review cards and finished lessons.
 
 SQLite from the standard library, in the user data directory
 (``platformdirs.user_data_dir("chainrule")``) or ``$CHAINRULE_HOME``.
 
-Nothing is lost:
+Nothing is lost, and nothing healthy is mistaken for damage:
 
-* each round is written in its own transaction the moment it ends, so a killed
-  quiz keeps what was answered;
-* WAL mode and a busy timeout let several quizzes in several terminals write to
-  one database at once;
-* a corrupt or unreadable database is moved aside (never deleted), a fresh one
-  is started, and one line says so; ``stats --reset`` also keeps a backup.
+* each answer is written in its own transaction the moment it is given, so a
+  killed quiz keeps what was answered; WAL mode lets several quizzes in several
+  terminals write to one database at once;
+* a database locked by another program is waited for briefly, never moved
+  aside. An answer that cannot be written yet is kept in memory and written
+  with the next one; if the lock outlasts the session, the answers are kept in a
+  ``pending-….json`` file beside the database and added the next time it opens;
+* a read-only folder or file is opened read-only, so ``stats``, ``history`` and
+  ``export`` still work (and nothing is saved, which the quiz says);
+* only a file that is not a database or fails SQLite's integrity check is moved
+  aside (never deleted), and a fresh one is started with one line saying so;
+* rows are validated where they are read: a malformed row is skipped and
+  counted (``unreadable``), and a bad review card never stops an answer from
+  being saved.
 
-The schema is versioned with ``PRAGMA user_version``; ``MIGRATIONS`` lists the
-steps from each version to the next.
+The file-level work (opening, classifying errors, schema and repairs) is in
+``dbfile``, the records and their validation in ``records``, and the statistics
+built from them in ``stats``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chainrule_cli.errors import StoreError
-from chainrule_cli.kinds import CHAIN_TYPES, TYPES
+from chainrule_cli import dbfile, pending
+from chainrule_cli.dbfile import SCHEMA_VERSION, StoreBusy, classify
+from chainrule_cli.errors import ChainruleError, StoreError
+from chainrule_cli.kinds import TYPES
+from chainrule_cli.pending import Item, describe
+from chainrule_cli.records import (
+    FIELDS,
+    Attempt,
+    Card,
+    attempt_from,
+    csv_text,
+    parse_time,
+    rating_for,
+    skill_of,
+)
 
 DB_NAME = "progress.db"
-BUSY_TIMEOUT_MS = 10_000
-MASTERY_LEVELS = ("not started", "attempted", "familiar", "proficient", "mastered")
-#: Mastery looks at this many recent attempts per type, not at a streak.
-WINDOW = 10
-#: Answered right, first try, no hints, in under this many seconds: rated Easy.
-EASY_SECONDS = 20.0
 #: Missed this many times (and not answered right since): flagged for `solve`.
 FLAG_MISSES = 3
-
-MIGRATIONS: list[str] = [
-    # version 0 → 1
-    """
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        answered_at TEXT NOT NULL,
-        problem_id TEXT NOT NULL,
-        expression TEXT NOT NULL,
-        type TEXT NOT NULL,
-        difficulty INTEGER NOT NULL,
-        at_point TEXT,
-        answer TEXT NOT NULL DEFAULT '',
-        correct INTEGER NOT NULL,
-        outcome TEXT NOT NULL,
-        mistake TEXT,
-        hints INTEGER NOT NULL DEFAULT 0,
-        tries INTEGER NOT NULL DEFAULT 0,
-        seconds REAL NOT NULL DEFAULT 0,
-        mode TEXT NOT NULL DEFAULT 'quiz'
-    );
-    CREATE INDEX attempts_type ON attempts(type, answered_at);
-    CREATE INDEX attempts_problem ON attempts(problem_id);
-    CREATE TABLE cards (
-        skill TEXT PRIMARY KEY,
-        card TEXT NOT NULL,
-        due TEXT NOT NULL
-    );
-    CREATE TABLE lessons (
-        section TEXT PRIMARY KEY,
-        completed_at TEXT NOT NULL
-    );
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
+#: Outcomes after which a problem is worth replaying (``quiz --missed``).
+NOT_RIGHT = ("missed", "revealed", "skipped")
+#: The formats ``export`` writes, by file extension.
+EXPORT_SUFFIXES = (".json", ".csv")
 
 
 def data_dir() -> Path:
@@ -90,86 +73,146 @@ def data_dir() -> Path:
 
 
 @dataclass
-class Attempt:
-    """One answered problem, as stored."""
+class Exported:
+    """What ``export`` wrote."""
 
-    answered_at: str
-    problem_id: str
-    expression: str
-    type: str
-    difficulty: int
-    answer: str
-    correct: bool
-    outcome: str
-    mistake: str | None = None
-    hints: int = 0
-    tries: int = 0
-    seconds: float = 0.0
-    at_point: str | None = None
-    mode: str = "quiz"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    attempts: int
+    cards: int
+    lessons: int
+    format: str
 
 
-#: The stored columns of an attempt, in the dataclass's order.
-FIELDS = tuple(Attempt.__dataclass_fields__)
-
-
-def skill_of(kind: str, difficulty: int) -> str:
-    """A review card is a skill (type × difficulty), not one text: a new or edited
-    problem of the same kind keeps the learner's progress."""
-    return f"{kind}:{difficulty}"
-
-
-def rating_for(attempt: Attempt) -> str:
-    """The FSRS rating from what happened, never from asking the learner."""
-    if not attempt.correct or attempt.outcome in ("skipped", "revealed", "missed"):
-        return "Again"
-    if attempt.hints or attempt.mode == "guided":
-        return "Hard"
-    if attempt.tries <= 1 and attempt.seconds < EASY_SECONDS:
-        return "Easy"
-    return "Good"
-
-
+@dataclass(eq=False)
 class Store:
     """The progress database. Open it with ``Store.open()``; every write commits at once."""
 
-    def __init__(
-        self, path: Path, connection: sqlite3.Connection, warning: str | None = None
-    ) -> None:
-        self.path = path
-        self.db = connection
-        #: Set when a bad database file was moved aside on opening.
-        self.warning = warning
+    path: Path
+    db: sqlite3.Connection
+    #: A one-line note for the learner from opening (a file moved aside, a repair).
+    warning: str | None = None
+    #: Opened read-only (a read-only folder or file): reads work, nothing is saved.
+    read_only: bool = False
+    #: A stand-in in memory while the real database is locked: kept aside at close.
+    detached: bool = False
+    on_wait: Callable[[str], None] | None = None
+    _queue: list[Item] = field(default_factory=list)  # not yet written
+    _unsaved: list[Item] = field(default_factory=list)  # never to be written here
+    _bad: set[tuple[str, Any]] = field(default_factory=set)
+    _blocked: bool = False
+    _closed: bool = False
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
-    def open(cls, directory: Path | None = None) -> Store:
+    def open(
+        cls, directory: Path | None = None, on_wait: Callable[[str], None] | None = None
+    ) -> Store:
+        """Open the store in ``directory`` (default ``data_dir()``).
+
+        ``on_wait`` is called with a note before waiting for another program's
+        lock. Raises ``StoreBusy`` when the lock outlasts the wait, ``StoreError``
+        when the database cannot be opened at all; never moves a healthy file.
+        """
         folder = directory or data_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the data directory {folder}: {exc.strerror}") from None
+            if not folder.is_dir():
+                raise StoreError(
+                    f"cannot create the data directory {folder}: {exc.strerror}"
+                ) from None
         path = folder / DB_NAME
+        if not dbfile.writable(folder, path):
+            return cls._open_read_only(path, on_wait)
+        inode = dbfile.inode_of(path)
         try:
-            return cls(path, _connect(path))
-        except sqlite3.DatabaseError as exc:
-            moved = _move_aside(path, "corrupt")
-            warning = (
-                f"the progress database {path} could not be read ({exc}); it was moved to "
-                f"{moved.name} and a fresh one was started"
-            )
-            try:
-                return cls(path, _connect(path), warning)
-            except sqlite3.Error as again:
-                raise StoreError(f"cannot open the progress database {path}: {again}") from None
+            db, repaired = dbfile.patiently(lambda t: dbfile.connect(path, t), on_wait)
+        except dbfile.Damaged as exc:
+            return cls._start_fresh(path, str(exc), inode, on_wait)
         except sqlite3.Error as exc:
+            kind = classify(exc)
+            if kind == "corrupt":
+                return cls._start_fresh(path, str(exc), inode, on_wait)
+            if kind == "locked":
+                raise _busy(path) from None
+            if kind == "access" and path.is_file():
+                return cls._open_read_only(path, on_wait)
             raise StoreError(f"cannot open the progress database {path}: {exc}") from None
+        warning = None
+        if repaired:
+            warning = f"the progress database {path} was repaired: {'; '.join(repaired)}"
+        store = cls(path, db, warning, on_wait=on_wait)
+        added = store._import_pending()
+        if added:
+            note = f"saved now: {added} kept aside while the progress database was locked"
+            store.warning = f"{store.warning}; {note}" if store.warning else note
+        return store
 
-    def close(self) -> None:
+    @classmethod
+    def _open_read_only(cls, path: Path, on_wait: Callable[[str], None] | None) -> Store:
+        if not path.exists():
+            return cls(path, dbfile.connect_memory(), None, read_only=True, on_wait=on_wait)
+        try:
+            db = dbfile.patiently(lambda t: dbfile.connect_read_only(path, t), on_wait)
+        except dbfile.Damaged as exc:
+            raise StoreError(
+                f"the progress database {path} is damaged ({exc}), and its folder is "
+                "read-only, so it cannot be moved aside"
+            ) from None
+        except sqlite3.Error as exc:
+            if classify(exc) == "locked":
+                raise _busy(path) from None
+            raise StoreError(f"cannot open the progress database {path}: {exc}") from None
+        return cls(path, db, None, read_only=True, on_wait=on_wait)
+
+    @classmethod
+    def _start_fresh(
+        cls, path: Path, why: str, inode: int | None, on_wait: Callable[[str], None] | None
+    ) -> Store:
+        """The file is not a database or fails the integrity check: keep it aside, start anew."""
+        try:
+            moved = dbfile.move_aside(path, "corrupt", inode)
+        except OSError as exc:
+            raise StoreError(
+                f"the progress database {path} is damaged ({why}) and could not be moved aside: "
+                f"{exc.strerror}"
+            ) from None
+        warning = (
+            f"the progress database {path} could not be read ({why}); it was moved to "
+            f"{moved.name} and a fresh one was started"
+        )
+        try:
+            db, _ = dbfile.patiently(lambda t: dbfile.connect(path, t), on_wait)
+        except (sqlite3.Error, dbfile.Damaged) as again:
+            raise StoreError(f"cannot open the progress database {path}: {again}") from None
+        return cls(path, db, warning, on_wait=on_wait)
+
+    @classmethod
+    def detached_from(cls, directory: Path | None = None) -> Store:
+        """A stand-in for a locked database: works in memory, keeps every answer aside at close."""
+        folder = directory or data_dir()
+        return cls(folder / DB_NAME, dbfile.connect_memory(), None, detached=True)
+
+    def close(self) -> str | None:
+        """Write what is still waiting, keep aside what cannot be written; say so in a line."""
+        if self._closed:
+            return None
+        self._closed = True
+        if self._queue and not (self.read_only or self.detached):
+            if self.on_wait is not None:
+                self.on_wait(
+                    f"waiting up to {dbfile.LOCK_WAIT_S:g} s to save {describe(self._queue)}"
+                )
+            with contextlib.suppress(StoreError):
+                self._flush(dbfile.LOCK_WAIT_S)
+        left = self._unsaved + self._queue
+        self._unsaved, self._queue = [], []
+        note = None
+        if left and self.read_only:
+            note = f"{describe(left)} not saved: {self.path.parent} is read-only"
+        elif left:
+            note = self._keep_aside(left)
         self.db.close()
+        return note
 
     def __enter__(self) -> Store:
         return self
@@ -179,319 +222,357 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def record(self, attempt: Attempt, now: datetime | None = None) -> None:
-        """Store one answered problem and update its skill's review card, atomically."""
-        when = now or datetime.now(UTC)
-        card_row = self._card_after(attempt, when)
-        for delay in (0.05, 0.2, 0.5, 1.0, 2.0):
-            try:
-                with self.db:
-                    row = attempt.to_dict()
-                    self.db.execute(
-                        f"INSERT INTO attempts ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})",
-                        [int(row[name]) if name == "correct" else row[name] for name in FIELDS],
-                    )
-                    if card_row is not None:
-                        self.db.execute(
-                            "INSERT OR REPLACE INTO cards (skill, card, due) VALUES (?, ?, ?)",
-                            card_row,
-                        )
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise StoreError(f"cannot save progress: {exc}") from None
-                time.sleep(delay)
-        raise StoreError("cannot save progress: the database stayed locked")
+        """Store one answered problem and update its skill's review card, atomically.
 
-    def _card_after(self, attempt: Attempt, when: datetime) -> tuple[str, str, str] | None:
-        if attempt.type not in TYPES:
-            return None
-        from fsrs import Card, Rating, Scheduler
-
-        skill = skill_of(attempt.type, attempt.difficulty)
-        row = self.db.execute("SELECT card FROM cards WHERE skill = ?", (skill,)).fetchone()
-        card = Card.from_dict(json.loads(row[0])) if row else Card()
-        scheduler = Scheduler(enable_fuzzing=False)
-        card, _ = scheduler.review_card(card, Rating[rating_for(attempt)], when)
-        return skill, json.dumps(card.to_dict()), card.due.isoformat()
+        When another program holds the lock, the answer is kept and written with
+        the next one (or kept aside at close): ``StoreBusy`` says so once.
+        """
+        item: Item = ("attempt", attempt, now or datetime.now(UTC))
+        self._enqueue(item)
 
     def complete_lesson(self, section: str) -> None:
-        with self.db:
+        """Remember a finished lesson section; never raises (a lock only delays it)."""
+        with contextlib.suppress(StoreError):
+            self._enqueue(("lesson", section, datetime.now(UTC)))
+
+    def _enqueue(self, item: Item) -> None:
+        if self.read_only:
+            self._unsaved.append(item)
+            return
+        if self.detached:
+            self._unsaved.append(item)
+            with self.db:
+                self._insert(item)
+            return
+        self._queue.append(item)
+        self._flush(0.1 if self._blocked else None)
+
+    def _flush(self, wait: float | None = None) -> None:
+        """Write the queue in order, one transaction per item."""
+        if wait is not None:
+            self.db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            while self._queue:
+                with self.db:
+                    self._insert(self._queue[0])
+                self._queue.pop(0)
+            self._blocked = False
+        except sqlite3.Error as exc:
+            if classify(exc) == "locked":
+                if self._blocked:
+                    return
+                self._blocked = True
+                raise StoreBusy(
+                    "the progress database is locked by another program: your answers are kept "
+                    "and will be saved as soon as it is free"
+                ) from None
+            raise StoreError(f"cannot save progress: {exc}") from None
+        finally:
+            if wait is not None:
+                self.db.execute(f"PRAGMA busy_timeout = {dbfile.BUSY_TIMEOUT_MS}")
+
+    def _insert(self, item: Item) -> None:
+        """Insert one item inside the caller's transaction."""
+        kind, payload, when = item
+        if kind == "lesson":
             self.db.execute(
                 "INSERT OR REPLACE INTO lessons (section, completed_at) VALUES (?, ?)",
-                (section, datetime.now(UTC).isoformat()),
+                (payload, when.isoformat()),
+            )
+            return
+        row = payload.to_dict()
+        self.db.execute(
+            f"INSERT INTO attempts ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})",
+            [int(row[name]) if name == "correct" else row[name] for name in FIELDS],
+        )
+        card_row = self._card_after(payload, when)
+        if card_row is not None:
+            self.db.execute(
+                "INSERT OR REPLACE INTO cards (skill, card, due) VALUES (?, ?, ?)", card_row
             )
 
-    def lessons(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT section, completed_at FROM lessons").fetchall())
+    def _card_after(self, attempt: Attempt, when: datetime) -> tuple[str, str, str] | None:
+        """The skill's card after this attempt; a malformed stored card is started over."""
+        if attempt.type not in TYPES:
+            return None
+        from fsrs import Card as FsrsCard
+        from fsrs import Rating, Scheduler
+
+        skill = skill_of(attempt.type, attempt.difficulty)
+        row = self.db.execute("SELECT rowid, card FROM cards WHERE skill = ?", (skill,)).fetchone()
+        scheduler = Scheduler(enable_fuzzing=False)
+        rating = Rating[rating_for(attempt)]
+        if row is not None:
+            try:
+                card, _ = scheduler.review_card(
+                    FsrsCard.from_dict(json.loads(row[1])), rating, when
+                )
+                return skill, json.dumps(card.to_dict()), card.due.isoformat()
+            except Exception:  # any malformed card: start over, and keep the answer
+                self._bad.add(("cards", row[0]))
+        card, _ = scheduler.review_card(FsrsCard(), rating, when)
+        return skill, json.dumps(card.to_dict()), card.due.isoformat()
 
     def reset(self) -> Path:
-        """Start over, keeping the old database as a backup file (returned)."""
-        self.db.close()  # the last connection to close checkpoints the WAL into the file
-        backup = _move_aside(self.path, "reset")
-        self.db = _connect(self.path)
+        """Start over, keeping a copy of the old database as a backup file (returned).
+
+        Other programs' writes are held off while the copy is taken and the tables
+        emptied, so nothing written meanwhile is lost from the backup.
+        """
+        if self.read_only or self.detached:
+            raise StoreError(f"cannot reset: the progress database {self.path} cannot be written")
+        base = f"{self.path.name}.reset-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+        backup = self.path.with_name(base)
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = self.path.with_name(f"{base}-{n}")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            if classify(exc) == "locked":
+                raise StoreBusy(
+                    "the progress database is in use by another program; nothing was reset"
+                ) from None
+            raise StoreError(f"cannot reset: {exc}") from None
+        try:
+            reader = sqlite3.connect(self.path)
+            target = sqlite3.connect(backup)
+            try:
+                reader.backup(target)
+            finally:
+                target.close()
+                reader.close()
+            for table in ("attempts", "cards", "lessons"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.commit()
+        except (sqlite3.Error, OSError) as exc:
+            self.db.rollback()
+            raise StoreError(f"cannot reset: {exc}; nothing was reset") from None
+        self._bad.clear()
         return backup
 
+    # -- keeping answers aside -----------------------------------------------------------
+    def _keep_aside(self, items: list[Item]) -> str:
+        try:
+            target = pending.write(self.path.parent, items)
+        except (OSError, ChainruleError) as exc:
+            return f"{describe(items)} could not be saved: {exc}"
+        return (
+            f"the progress database stayed locked: {describe(items)} "
+            f"{'is' if len(items) == 1 else 'are'} kept in {target.name} and will be added "
+            "the next time chainrule opens it"
+        )
+
+    def _import_pending(self) -> str:
+        """Add answers kept aside earlier; each file in one transaction. Returns what was added.
+
+        Still locked by another writer: the files wait for next time (a short try,
+        so opening is not held up).
+        """
+        items_added: list[Item] = []
+        files = pending.files(self.path.parent)
+        if not files:
+            return ""
+        self.db.execute(f"PRAGMA busy_timeout = {int(dbfile.FIRST_TRY_S * 1000)}")
+        try:
+            self._import(files, items_added)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {dbfile.BUSY_TIMEOUT_MS}")
+        return describe(items_added) if items_added else ""
+
+    def _import(self, files: list[Path], items_added: list[Item]) -> None:
+        for file in files:
+            claimed = file.with_name(file.name + ".importing")
+            try:
+                os.rename(file, claimed)  # only one process wins a file
+            except OSError:
+                continue
+            try:
+                items, bad = pending.read(claimed)
+            except (OSError, ValueError):
+                os.replace(claimed, file.with_name(file.name + ".unreadable"))
+                continue
+            try:
+                with self.db:
+                    for item in items:
+                        self._insert(item)
+            except sqlite3.Error:
+                os.replace(claimed, file)  # try again next time
+                break
+            claimed.unlink(missing_ok=True)
+            items_added.extend(items)
+            self._bad.update((file.name, n) for n in range(bad))
+
     # -- reading --------------------------------------------------------------------------
+    @property
+    def unreadable(self) -> int:
+        """How many stored records were malformed and skipped so far."""
+        return len(self._bad)
+
+    def _select(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
+        """Rows of a query; a missing table reads as empty, a lock or damage as a StoreError."""
+        try:
+            yield from self.db.execute(sql, args)
+        except sqlite3.Error as exc:
+            text = str(exc)
+            if text.startswith(("no such table", "no such column")):
+                return
+            kind = classify(exc)
+            if kind == "locked":
+                raise _busy(self.path) from None
+            if kind == "corrupt":
+                raise StoreError(
+                    f"the progress database {self.path} is damaged ({exc}); "
+                    "the next chainrule command will move it aside"
+                ) from None
+            raise StoreError(f"cannot read the progress database: {exc}") from None
+
     def attempts(self, limit: int | None = None, kind: str | None = None) -> list[Attempt]:
-        """Newest first."""
-        sql = "SELECT * FROM attempts"
-        args: list[Any] = []
+        """Valid attempts, newest first (malformed rows are skipped and counted)."""
+        sql = "SELECT rowid AS _rowid, * FROM attempts"
+        args: tuple[Any, ...] = ()
         if kind:
             sql += " WHERE type = ?"
-            args.append(kind)
-        sql += " ORDER BY answered_at DESC, id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        return [_attempt(row) for row in self.db.execute(sql, args).fetchall()]
+            args = (kind,)
+        sql += " ORDER BY answered_at DESC, rowid DESC"
+        out: list[Attempt] = []
+        for row in self._select(sql, args):
+            attempt = attempt_from(row)
+            if attempt is None:
+                self._bad.add(("attempts", row["_rowid"]))
+                continue
+            out.append(attempt)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
+        for row in self._select("SELECT COUNT(*) FROM attempts"):
+            return int(row[0])
+        return 0
+
+    def cards(self) -> list[Card]:
+        """Valid review cards, soonest due first."""
+        out = []
+        for row in self._select("SELECT rowid, skill, card, due FROM cards"):
+            due = parse_time(row["due"])
+            state: Any = None
+            if isinstance(row["card"], str):
+                try:
+                    state = json.loads(row["card"])
+                except ValueError:
+                    state = None
+            if not isinstance(row["skill"], str) or due is None or not isinstance(state, dict):
+                self._bad.add(("cards", row["rowid"]))
+                continue
+            out.append(Card(row["skill"], due, state))
+        out.sort(key=lambda card: card.due)
+        return out
 
     def due_skills(self, now: datetime | None = None) -> list[tuple[str, datetime]]:
         """Skills whose review is due, most overdue first."""
-        when = (now or datetime.now(UTC)).isoformat()
-        rows = self.db.execute(
-            "SELECT skill, due FROM cards WHERE due <= ? ORDER BY due", (when,)
-        ).fetchall()
-        return [(skill, datetime.fromisoformat(due)) for skill, due in rows]
+        when = now or datetime.now(UTC)
+        return [(card.skill, card.due) for card in self.cards() if card.due <= when]
 
     def next_due(self) -> datetime | None:
-        row = self.db.execute("SELECT MIN(due) FROM cards").fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        cards = self.cards()
+        return cards[0].due if cards else None
 
     def card_due(self, skill: str) -> datetime | None:
-        row = self.db.execute("SELECT due FROM cards WHERE skill = ?", (skill,)).fetchone()
-        return datetime.fromisoformat(row[0]) if row else None
+        return next((card.due for card in self.cards() if card.skill == skill), None)
+
+    def lessons(self) -> dict[str, str]:
+        """Finished lesson sections → when (malformed rows skipped and counted)."""
+        out = {}
+        for row in self._select("SELECT rowid, section, completed_at FROM lessons"):
+            section, when = row["section"], row["completed_at"]
+            if not isinstance(section, str) or parse_time(when) is None:
+                self._bad.add(("lessons", row["rowid"]))
+                continue
+            out[section] = when
+        return out
+
+    def check_all(self) -> int:
+        """Read every table once, so ``unreadable`` counts every malformed record."""
+        self.attempts()
+        self.cards()
+        self.lessons()
+        return self.unreadable
 
     def recently_missed(self, days: int = 14) -> list[str]:
         """Problem ids whose latest attempt in the last ``days`` was not right, most recent first."""
-        since = (datetime.now(UTC) - timedelta(days=days)).isoformat()
-        rows = self.db.execute(
-            """SELECT problem_id, correct FROM attempts a
-               WHERE answered_at >= ? AND id = (SELECT MAX(id) FROM attempts b WHERE b.problem_id = a.problem_id)
-               ORDER BY answered_at DESC""",
-            (since,),
-        ).fetchall()
-        return [pid for pid, correct in rows if not correct]
+        since = datetime.now(UTC) - timedelta(days=days)
+        latest = _latest_per_problem(self.attempts())
+        recent = [a for a in latest if (parse_time(a.answered_at) or since) > since]
+        return [a.problem_id for a in recent if not a.correct]
+
+    def to_replay(self) -> list[Attempt]:
+        """The latest attempt of each problem not answered right since, oldest first.
+
+        Missed, revealed and skipped problems: what ``quiz --missed`` asks again.
+        """
+        latest = _latest_per_problem(self.attempts())
+        return [a for a in reversed(latest) if not a.correct and a.outcome in NOT_RIGHT]
 
     def flagged(self) -> list[tuple[str, str, int]]:
         """(problem id, expression, misses) for problems missed many times and not right since."""
-        rows = self.db.execute(
-            """SELECT problem_id, expression, SUM(1 - correct) AS misses, MAX(id) AS last
-               FROM attempts GROUP BY problem_id HAVING misses >= ? ORDER BY misses DESC""",
-            (FLAG_MISSES,),
-        ).fetchall()
-        out = []
-        for pid, expression, misses, last in rows:
-            latest = self.db.execute(
-                "SELECT correct FROM attempts WHERE id = ?", (last,)
-            ).fetchone()
-            if latest and not latest[0]:
-                out.append((pid, expression, int(misses)))
+        history = self.attempts()
+        misses: dict[str, int] = {}
+        for a in history:
+            if not a.correct:
+                misses[a.problem_id] = misses.get(a.problem_id, 0) + 1
+        out = [
+            (a.problem_id, a.expression, misses[a.problem_id])
+            for a in _latest_per_problem(history)
+            if not a.correct and misses.get(a.problem_id, 0) >= FLAG_MISSES
+        ]
+        out.sort(key=lambda item: -item[2])
         return out
 
     # -- export ---------------------------------------------------------------------------
-    def export(self, path: Path) -> int:
-        """Write every attempt to ``path`` (.csv, else JSON); returns how many."""
+    def export(self, path: Path) -> Exported:
+        """Write the progress to ``path``: JSON (attempts, cards, lessons) or CSV (attempts).
+
+        The file is written whole or not at all, never through a symlink and never
+        over anything but a regular file (``safefile``). CSV cells that a
+        spreadsheet would run as a formula start with an apostrophe.
+        """
+        from chainrule_cli.safefile import write_atomic
+
+        suffix = path.suffix.lower()
+        if suffix not in EXPORT_SUFFIXES:
+            raise ChainruleError(f"{path}: export writes .json or .csv files")
         rows = [a.to_dict() for a in reversed(self.attempts())]
-        if path.suffix.lower() == ".csv":
-            buffer = io.StringIO()
-            fields = list(Attempt.__dataclass_fields__)
-            writer = csv.DictWriter(buffer, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-            text = buffer.getvalue()
-        else:
-            text = json.dumps({"schema_version": SCHEMA_VERSION, "attempts": rows}, indent=2)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        return len(rows)
+        if suffix == ".csv":
+            write_atomic(path, csv_text(rows))
+            return Exported(len(rows), 0, 0, "csv")
+        cards = self.cards()
+        lessons = self.lessons()
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "attempts": rows,
+            "cards": [{"skill": c.skill, "due": c.due.isoformat(), "card": c.state} for c in cards],
+            "lessons": [{"section": s, "completed_at": w} for s, w in sorted(lessons.items())],
+        }
+        write_atomic(path, json.dumps(data, indent=2) + "\n")
+        return Exported(len(rows), len(cards), len(lessons), "json")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level="DEFERRED")
-    db.row_factory = sqlite3.Row
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    check = db.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        db.close()
-        raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-    _migrate(db)
-    return db
+def _busy(path: Path) -> StoreBusy:
+    return StoreBusy(
+        f"the progress database {path} is locked by another program; "
+        "nothing was changed, try again when it is free"
+    )
 
 
-def _migrate(db: sqlite3.Connection) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the progress database is from a newer chainrule (schema {version}); upgrade chainrule"
-        )
-    if version == SCHEMA_VERSION:
-        return
-    with db:
-        db.execute("BEGIN IMMEDIATE")
-        version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
-        for step in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[step].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _move_aside(path: Path, why: str) -> Path:
-    """Rename the database (and its WAL files) out of the way; never delete them."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.{why}-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
-    if path.exists():
-        path.replace(target)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            extra.replace(target.with_name(target.name + suffix))
-    return target
-
-
-def _attempt(row: sqlite3.Row) -> Attempt:
-    values = {name: row[name] for name in FIELDS}
-    values["correct"] = bool(values["correct"])
-    return Attempt(**values)
-
-
-# -- statistics -----------------------------------------------------------------------------
-@dataclass
-class TypeStats:
-    type: str
-    attempts: int
-    correct: int
-    hints: int
-    mastery: str
-    last: str | None
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.attempts if self.attempts else 0.0
-
-    @property
-    def hints_per_problem(self) -> float:
-        return self.hints / self.attempts if self.attempts else 0.0
-
-
-def mastery(recent: Sequence[Attempt]) -> str:
-    """Khan-style level from a window of recent attempts (newest first), not a streak.
-
-    attempted → familiar (3+ tries, 60 %+ right) → proficient (5+, 80 %+, some
-    difficulty-2+ right) → mastered (proficient, and two difficulty-3 problems
-    right without hints). One typo lowers the accuracy a little; it does not reset.
-    """
-    window = list(recent)[:WINDOW]
-    if not window:
-        return "not started"
-    right = [a for a in window if a.correct]
-    accuracy = len(right) / len(window)
-    level = "attempted"
-    if len(window) >= 3 and accuracy >= 0.6:
-        level = "familiar"
-    if len(window) >= 5 and accuracy >= 0.8 and any(a.difficulty >= 2 for a in right):
-        level = "proficient"
-        clean_hard = [a for a in right if a.difficulty >= 3 and a.hints == 0 and a.mode != "guided"]
-        if len(clean_hard) >= 2:
-            level = "mastered"
-    return level
-
-
-def type_stats(store: Store) -> list[TypeStats]:
+def _latest_per_problem(newest_first: list[Attempt]) -> list[Attempt]:
+    """The latest attempt of each problem, newest first."""
+    seen: set[str] = set()
     out = []
-    for kind in TYPES:
-        history = store.attempts(kind=kind)
-        out.append(
-            TypeStats(
-                type=kind,
-                attempts=len(history),
-                correct=sum(a.correct for a in history),
-                hints=sum(a.hints for a in history),
-                mastery=mastery(history),
-                last=history[0].answered_at if history else None,
-            )
-        )
+    for a in newest_first:
+        if a.problem_id not in seen:
+            seen.add(a.problem_id)
+            out.append(a)
     return out
-
-
-def streak(days_practised: Iterable[date], today: date) -> int:
-    """Consecutive days with practice, ending today (or yesterday, if not yet today)."""
-    days = set(days_practised)
-    current = today if today in days else today - timedelta(days=1)
-    count = 0
-    while current in days:
-        count += 1
-        current -= timedelta(days=1)
-    return count
-
-
-def weekly_accuracy(
-    attempts: Sequence[Attempt], today: date, weeks: int = 8
-) -> list[tuple[str, int, float]]:
-    """(week starting, attempts, accuracy) for the last ``weeks`` weeks, oldest first."""
-    start_this_week = today - timedelta(days=today.weekday())
-    out = []
-    for back in range(weeks - 1, -1, -1):
-        start = start_this_week - timedelta(weeks=back)
-        end = start + timedelta(weeks=1)
-        inside = [a for a in attempts if start <= _day(a.answered_at) < end]
-        accuracy = sum(a.correct for a in inside) / len(inside) if inside else 0.0
-        out.append((start.isoformat(), len(inside), accuracy))
-    return out
-
-
-def _day(stamp: str) -> date:
-    return datetime.fromisoformat(stamp).astimezone().date()
-
-
-def summary(store: Store, today: date | None = None) -> dict[str, Any]:
-    """Everything ``stats`` shows, as plain data (``stats --json`` prints it)."""
-    day = today or datetime.now().astimezone().date()
-    everything = store.attempts()
-    by_type = type_stats(store)
-    return {
-        "attempts": len(everything),
-        "correct": sum(a.correct for a in everything),
-        "streak": streak((_day(a.answered_at) for a in everything), day),
-        "by_type": {
-            t.type: {
-                "attempts": t.attempts,
-                "correct": t.correct,
-                "accuracy": round(t.accuracy, 3),
-                "hints_per_problem": round(t.hints_per_problem, 2),
-                "mastery": t.mastery,
-                "last_practised": t.last,
-            }
-            for t in by_type
-        },
-        "weekly": [
-            {"week": week, "attempts": n, "accuracy": round(acc, 3)}
-            for week, n, acc in weekly_accuracy(everything, day)
-        ],
-        "flagged": [
-            {"id": pid, "expression": expr, "misses": n} for pid, expr, n in store.flagged()
-        ],
-    }
-
-
-def type_weights(store: Store) -> dict[str, float]:
-    """For an adaptive quiz: weaker types (lower recent accuracy, fewer tries) weigh more."""
-    weights = {}
-    for kind in CHAIN_TYPES:
-        recent = store.attempts(limit=WINDOW, kind=kind)
-        if not recent:
-            weights[kind] = 2.0
-            continue
-        accuracy = sum(a.correct for a in recent) / len(recent)
-        weights[kind] = 1.0 + 2.0 * (1.0 - accuracy)
-    return weights

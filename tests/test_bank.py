@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import Problem, check_problem, counts, dump, load, shipped_bank, validate
+from chainrule_cli.bank import (
+    MAX_BANK_BYTES,
+    Bank,
+    Problem,
+    check_problem,
+    clip,
+    counts,
+    dump,
+    load,
+    shipped_bank,
+    validate,
+)
 from chainrule_cli.cli import app
 
 runner = CliRunner()
@@ -235,3 +246,261 @@ def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
 
 def test_shipped_bank_is_found_from_the_checkout() -> None:
     assert (shipped_bank() / "trig.yaml").is_file()
+
+
+# -- hostile and careless banks: every failure located, bounded and in words ---------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(2x+1'\n",
+            "bank.yaml:2: t-1: cannot read the expression '(2x+1'",
+            id="unclosed-parenthesis",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: trig\n    expression: 'sin(3x)'\n    id: t-2\n",
+            "bank.yaml:5: t-2: duplicate key 'id': each key may appear once",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "problems: []\nproblems: []\n",
+            "bank.yaml:2: duplicate key 'problems'",
+            id="duplicate-top-level-key",
+        ),
+        pytest.param(
+            "base: &b {type: trig, expression: 'sin(3x)'}\nproblems:\n  - {id: t-1, <<: *b}\n",
+            "bank.yaml:1: YAML anchors and aliases (&name, *name) are not allowed in a bank",
+            id="anchor-and-merge-key",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: 1e15\n",
+            "bank.yaml:2: t-1: 'at' is too large: 1000000000000000.0 lies outside -1,000,000 to 1,000,000",
+            id="at-yaml-exponent-too-large",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: '10^15'\n",
+            "bank.yaml:2: t-1: 'at: 10^15' is too large: it lies outside -1,000,000 to 1,000,000",
+            id="at-text-too-large",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: .inf\n",
+            "bank.yaml:2: t-1: 'at' must be a finite number, not inf",
+            id="at-infinite",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: "
+            + "9" * 5000
+            + "\n",
+            "bank.yaml:2: t-1: 'at' is too long (5000 characters; at most 100)",
+            id="at-5000-digits",
+        ),
+        pytest.param(
+            "problems:\n  - id: a-1\n    type: applied\n    question: 'How fast?'\n"
+            "    expression: '4/3 pi r^3'\n    variable: r\n    at: 5\n    rate: 2e7\n",
+            "bank.yaml:2: a-1: 'rate' is too large: 20000000.0 lies outside",
+            id="rate-too-large",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: {a: 1}\n",
+            "bank.yaml:2: t-1: 'at' must be a number, not {'a': 1}",
+            id="at-mapping-without-internal-keys",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: power\n    expression: '(x+1)^2'\n    at: 2001-12-14\n",
+            "bank.yaml:2: t-1: 'at' must be a number, not datetime.date(2001, 12, 14)",
+            id="at-a-date",
+        ),
+        pytest.param(
+            "problems: " + "[" * 40 + "]" * 40 + "\n",
+            "bank.yaml:1: nested too deeply (more than 16 levels)",
+            id="deep-nesting",
+        ),
+        pytest.param("problems: []\n", "bank.yaml:1: 'problems' is empty", id="no-problems"),
+        pytest.param(
+            "problems:\n  - id: \"a\\tb\"\n    type: trig\n    expression: 'sin(3x)'\n",
+            "bank.yaml:2: a\tb: 'id' must not contain control characters",
+            id="id-with-control-character",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: trig\n    expression: 'sin(3x)'\n"
+            '    note: "Mind\\e]0;pwned\\a the inner."\n',
+            "bank.yaml:2: t-1: 'note' must not contain control characters such as escape "
+            "sequences (found '\\x1b' at character 5)",
+            id="note-with-escape-sequence",
+        ),
+        pytest.param(
+            "problems:\n  - id: a-1\n    type: applied\n    question: 'How fast?'\n"
+            "    expression: '4/3 pi r^3'\n    variable: r\n    at: 5\n    rate: 2\n"
+            '    chain: ["V\\e[31m", r, t]\n',
+            "bank.yaml:2: a-1: 'chain' names must not contain control characters",
+            id="chain-with-escape-sequence",
+        ),
+        pytest.param(
+            "problems:\n  - id: t-1\n    type: trig\n    expression: 'sin(3x)'\n    __line__: 9\n",
+            "bank.yaml:2: t-1: unknown key '__line__'",
+            id="internal-key-name-is-just-unknown",
+        ),
+        pytest.param(
+            "problems:\n  - \x00\n",
+            "bank.yaml: not valid YAML: control characters are not allowed",
+            id="nul-byte",
+        ),
+    ],
+)
+def test_hostile_banks_get_located_bounded_messages(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    """Each hostile or careless bank names the file, line and id, in a short message."""
+    path = _write(tmp_path, text)
+    issues = [str(i).replace(str(tmp_path) + os.sep, "") for i in validate(load([path]))]
+    assert any(issue.startswith(expected) for issue in issues), issues
+    assert all(len(issue) < 300 for issue in issues)
+    assert "__line__" in text or not any("__line__" in issue for issue in issues)
+
+
+def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    """A billion-laughs bank of a few hundred bytes is refused at once, its first alias named."""
+    lines = ["a0: &a0 ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path = _write(tmp_path, "\n".join([*lines, "problems:", "  - id: *a9"]) + "\n")
+    issues = validate(load([path]))
+    assert [(i.line, i.message.split(":")[0]) for i in issues] == [
+        (1, "YAML anchors and aliases (&name, *name) are not allowed in a bank")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        pytest.param("1e3", "1000", id="exponent-without-dot"),
+        pytest.param("2.5e-1", "0.25", id="negative-exponent"),
+        pytest.param("-1.5E+2", "-150", id="signed"),
+        pytest.param("0.5", "0.5", id="decimal"),
+        pytest.param("3", "3", id="integer"),
+        pytest.param("1_000", "1000", id="underscores"),
+        pytest.param("2001-13-45", "2001-13-45", id="not-a-date-stays-text"),
+        pytest.param("'pi/4'", "pi/4", id="text-for-the-math-parser"),
+    ],
+)
+def test_points_are_read_as_yaml_types_them(tmp_path: Path, typed: str, read: str) -> None:
+    """A YAML number becomes plain decimal text the math parser reads (never 1e+15 or 15e)."""
+    path = _write(
+        tmp_path, f"problems:\n  - {{id: t, type: power, expression: '(x+1)^2', at: {typed}}}\n"
+    )
+    bank = load([path])
+    assert bank.issues == []
+    assert bank.problems[0].at == read
+
+
+def test_validate_reports_every_failing_problem(tmp_path: Path) -> None:
+    """Parse failure, type mismatch, point outside the domain and duplicate id: all four, located."""
+    path = _write(
+        tmp_path,
+        "problems:\n"
+        "  - {id: ok, type: trig, expression: 'sin(3x)'}\n"
+        "  - {id: paren, type: power, expression: '(2x+1'}\n"
+        "  - {id: kind, type: log, expression: 'sin(5x)'}\n"
+        "  - {id: domain, type: log, expression: 'ln(2x)', at: -1}\n"
+        "  - {id: ok, type: trig, expression: 'cos(3x)'}\n",
+    )
+    issues = validate(load([path]))
+    located = sorted((i.line, i.problem_id) for i in issues)
+    assert located == [(3, "paren"), (4, "kind"), (5, "domain"), (6, "ok")]
+    result = runner.invoke(app, ["bank", "validate", str(path)])
+    assert result.exit_code == 1
+    assert all(f"bank.yaml:{n}: " in result.stderr for n in (3, 4, 5, 6))
+
+
+def test_a_problem_out_of_time_is_reported_as_such(tmp_path: Path) -> None:
+    """A problem that exceeds its own limit is reported as too slow, never passed."""
+    bank = Bank(problems=[Problem("slow", "trig", "sin(7x^2+3x+11)", source="b.yaml:2")])
+    issues = validate(bank, limit=1e-4)
+    assert [i.message for i in issues] == [
+        "Checking this problem took too long (the limit is 0.0001 s)"
+    ]
+
+
+def test_validation_budget_stops_and_says_how_many_were_not_checked() -> None:
+    """When the whole-bank budget runs out, the rest are reported as not checked."""
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 4.0
+        return now[0]
+
+    problems = [Problem(f"p{n}", "trig", "sin(3x)", source=f"b.yaml:{n}") for n in range(5)]
+    issues = validate(Bank(problems=problems), budget=10.0, clock=clock)
+    assert [(i.problem_id, i.line) for i in issues] == [("p2", 2)]
+    assert issues[0].message.startswith(
+        "not checked: validation stopped after its 10 s budget, with 3 problems"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("x" * 10_000, "'" + "x" * 38 + "…", id="long-text"),
+        pytest.param(10**5000, "<a number of about 5000 digits>", id="huge-int"),
+        pytest.param([[[["deep"]]]], "[[[[…]]]]", id="deep-list"),
+        pytest.param(
+            list(range(10_000)), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …", id="long-list"
+        ),
+        pytest.param("\x1b]0;t\x07", "'\\x1b]0;t\\x07'", id="escapes-shown"),
+    ],
+)
+def test_clip_bounds_any_value(value: object, expected: str) -> None:
+    """Values quoted in messages are short, whatever their size."""
+    shown = clip(value)
+    assert len(shown) <= 40
+    assert shown.startswith(expected.rstrip("…")[:30])
+
+
+def test_empty_folder_is_an_invalid_bank(tmp_path: Path) -> None:
+    """bank validate and bank list on a folder without bank files exit 1 and say why."""
+    for args in (["bank", "validate", str(tmp_path)], ["bank", "list", "--bank", str(tmp_path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, args
+        assert "no bank files (.yaml or .yml) in this folder" in result.stderr
+
+
+def test_list_of_an_invalid_bank_exits_1_with_the_reason(tmp_path: Path) -> None:
+    """bank list shows what loads, names what does not, and exits 1."""
+    path = _write(tmp_path, GOOD + "  - id: t-2\n    type: trigonometry\n    expression: 'x'\n")
+    result = runner.invoke(app, ["bank", "list", "--bank", str(path), "--json"])
+    assert result.exit_code == 1
+    assert [i["id"] for i in json.loads(result.stdout)] == ["t-1"]
+    assert "bank.yaml:6: t-2: unknown type 'trigonometry'" in result.stderr
+    broken = _write(tmp_path, "problems: [\n", "broken.yaml")
+    result = runner.invoke(app, ["bank", "list", "--bank", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.yaml:2: not valid YAML" in result.stderr
+
+
+def test_bank_size_is_capped(tmp_path: Path) -> None:
+    """A bank file over 5 MB is refused with its size, without being parsed."""
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_BANK_BYTES + 1)
+    issues = load([path]).issues
+    assert [i.message for i in issues] == ["too large (5.0 MB or more; a bank is at most 5 MB)"]
+
+
+def test_quiz_skips_problems_that_fail_validation_in_one_line(tmp_path: Path) -> None:
+    """The quiz never asks a failing problem; it names all the skipped ones in one line."""
+    path = _write(
+        tmp_path,
+        "problems:\n"
+        "  - {id: ok-1, type: trig, expression: 'sin(3x)'}\n"
+        "  - {id: bad-paren, type: power, expression: '(2x+1'}\n"
+        "  - {id: bad-type, type: log, expression: 'sin(5x)'}\n"
+        "  - {id: bad-schema, type: trig}\n",
+    )
+    result = runner.invoke(
+        app, ["quiz", "--bank", str(path), "--no-shuffle", "--count", "3"], input="s\ns\ns\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "sin(3x)" in result.stdout
+    assert "(2x + 1" not in result.stdout and "sin(5x)" not in result.stdout
+    notes = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert any("bad-schema" in line for line in notes), result.stderr
+    assert any("bad-paren, bad-type" in line for line in notes), result.stderr

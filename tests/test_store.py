@@ -17,16 +17,8 @@ from typer.testing import CliRunner
 from chainrule_cli.bank import load
 from chainrule_cli.cli import app
 from chainrule_cli.review import review_deck
-from chainrule_cli.store import (
-    DB_NAME,
-    Attempt,
-    Store,
-    data_dir,
-    mastery,
-    rating_for,
-    streak,
-    summary,
-)
+from chainrule_cli.stats import mastery, streak, summary
+from chainrule_cli.store import DB_NAME, Attempt, Store, data_dir, rating_for
 
 runner = CliRunner()
 
@@ -275,7 +267,7 @@ def test_stats_json_and_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     data = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     assert data["attempts"] == 1 and data["by_type"]["trig"]["correct"] == 1
     refused = runner.invoke(app, ["stats", "--reset"], input="n\n")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 0 and "nothing was reset" in refused.stdout
     assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["attempts"] == 1
     done = runner.invoke(app, ["stats", "--reset", "--yes"])
     assert done.exit_code == 0 and "kept in" in done.stdout
@@ -306,3 +298,80 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     finally:
         db.close()
+
+
+def test_export_json_holds_attempts_cards_and_lessons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON export carries everything: attempts, review cards and finished lessons."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path))
+    with Store.open() as store:
+        store.record(attempt(True))
+        store.record(attempt(False, kind="log", pid="log-001"))
+        store.complete_lesson("intuition")
+    out = tmp_path / "all.json"
+    result = runner.invoke(app, ["export", str(out)])
+    assert result.exit_code == 0
+    assert "Exported 2 attempts, 2 review cards and 1 finished lesson to" in result.stdout
+    data = json.loads(out.read_text())
+    assert set(data) >= {"schema_version", "attempts", "cards", "lessons"}
+    assert [a["problem_id"] for a in data["attempts"]] == ["trig-001", "log-001"]
+    assert sorted(c["skill"] for c in data["cards"]) == ["log:1", "trig:1"]
+    assert all("due" in c["card"] for c in data["cards"])
+    assert [lesson["section"] for lesson in data["lessons"]] == ["intuition"]
+
+
+@pytest.mark.parametrize(
+    ("args", "answer"),
+    [
+        pytest.param(["stats", "--reset"], "n\n", id="declined"),
+        pytest.param(["stats", "--reset"], "", id="end-of-input"),
+    ],
+)
+def test_declined_reset_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], answer: str
+) -> None:
+    """Saying no (or nothing) to a reset prints "nothing was reset" and exits 0."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path))
+    with Store.open() as store:
+        store.record(attempt(True))
+    result = runner.invoke(app, args, input=answer)
+    assert result.exit_code == 0
+    assert "nothing was reset" in result.stdout and "error" not in result.stderr
+    with Store.open() as store:
+        assert store.count() == 1
+
+
+def test_reset_backup_holds_every_attempt(tmp_path: Path) -> None:
+    """The backup a reset leaves is a database with every attempt it had."""
+    with Store.open(tmp_path) as store:
+        for i in range(4):
+            store.record(attempt(pid=f"p{i}"))
+        backup = store.reset()
+        assert store.count() == 0 and store.cards() == []
+    with Store.open(tmp_path) as fresh:
+        assert fresh.count() == 0
+    import sqlite3
+
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 4
+    finally:
+        copy.close()
+
+
+@pytest.mark.parametrize("module", ["quiz", "learn"])
+def test_commands_open_the_store_through_stores(module: str) -> None:
+    """No import cycle: quiz and learn get the store from cli/stores.py, not from cli/progress.py."""
+    import ast
+
+    import chainrule_cli.cli
+
+    source = (Path(chainrule_cli.cli.__file__).parent / f"{module}.py").read_text()
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "chainrule_cli.cli.progress" not in imported
+    assert "chainrule_cli.cli.stores" in imported

@@ -46,15 +46,28 @@ def root(
 
 
 def _register() -> None:
-    from chainrule_cli.cli import bank, check, generate, learn, plot, progress, quiz, solve
+    from chainrule_cli.cli import (
+        bank,
+        check,
+        generate,
+        learn,
+        plot,
+        practise,
+        progress,
+        quiz,
+        solve,
+        takeaway,
+    )
 
     solve.register(app)
     check.register(app)
     plot.register(app)
     quiz.register(app)
+    practise.register(app)
     progress.register(app)
     learn.register(app)
     generate.register(app)
+    takeaway.register(app)
     app.add_typer(bank.app, name="bank")
 
 
@@ -62,5 +75,78 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="chainrule")
+    """Console-script entry point.
+
+    The standard streams are made safe before any command runs: a closed stdin
+    reads as empty input, a closed stdout is refused with one line, and text the
+    output's encoding cannot carry is replaced instead of raising. When writing
+    the output fails (a full disk, a device error), the command ends with one
+    line on stderr and exit status 2; a pipe closed by the reader (``| head``)
+    ends it quietly with status 1. Never a traceback.
+    """
+    import sys
+
+    refused = _prepare_streams()
+    if refused is not None:
+        raise SystemExit(refused)
+    status: int | str | None
+    try:
+        app(prog_name="chainrule")
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    except OSError as exc:
+        status = _output_failed(exc)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        status = _output_failed(exc)
+    raise SystemExit(status)
+
+
+def _prepare_streams() -> int | None:
+    """Stand in for a closed stdin; refuse a closed stdout (the exit status), else None."""
+    import os
+    import sys
+
+    if sys.stdin is None:  # started with stdin closed (<&-): read as empty input
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stdout is None:  # started with stdout closed (>&-): nowhere to put the result
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed: nothing could be shown\n")
+        return 2
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")  # the last safety net; views choose ASCII themselves
+    return None
+
+
+def _output_failed(exc: OSError) -> int:
+    """One line on stderr for an output that failed; the exit status.
+
+    Pending output is then sent to the null device, so that Python's own flush
+    at exit does not fail again with a traceback.
+    """
+    import errno
+    import os
+    import sys
+
+    if exc.filename is not None:  # a file the command itself opened, not the output
+        message = f"{exc.filename}: {exc.strerror or exc}"
+    else:
+        message = f"cannot write the output: {exc.strerror or exc}"
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:  # the reader stopped reading (| head): not worth a word
+        return 1
+    try:
+        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 2

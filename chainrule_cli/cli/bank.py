@@ -36,7 +36,8 @@ def validate(
     """Check every problem in a bank (default: the shipped one).
 
     The expression parses, the derivative agrees with sympy.diff, the type
-    fits and the point is in the domain.
+    fits and the point is in the domain. Each problem has a time limit and
+    the whole bank a time budget; a problem that runs out of time is reported.
 
     Prints a summary table and every error (file:line: id: message).
     Exit status: 0 when all problems are valid, 1 otherwise.
@@ -44,20 +45,20 @@ def validate(
     Example: chainrule bank validate problems/
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import counts, load, validate
+    from chainrule_cli.bank import counts, failed_ids, load, validate
 
     bank = load(paths or None)
     issues = validate(bank)
     console = render.make_console()
-    bad_ids = {i.problem_id for i in issues}
+    bad_ids = failed_ids(issues)
     valid = [p for p in bank.problems if p.id not in bad_ids]
     console.print(render.bank_summary(counts(valid), len(bank.files), console))
     if issues:
-        err = render.make_console(stderr=True)
-        for issue in issues:
-            err.print(str(issue), markup=False, highlight=False, soft_wrap=True)
+        render.issue_lines(issues)
+        plural = "s" if len(issues) != 1 else ""
         console.print(
-            f"{len(issues)} problem(s) found in {len(bank.problems)} loaded; fix them and validate again."
+            f"{len(issues)} issue{plural} found; {len(valid)} of {len(bank.problems)} "
+            "loaded problems are valid. Fix them and validate again."
         )
         raise typer.Exit(int(ExitCode.WRONG))
     console.print(f"All {len(bank.problems)} problems are valid.")
@@ -75,6 +76,9 @@ def list_problems(
 ) -> None:
     """List the problems in a bank, filtered by type and difficulty.
 
+    Problems that cannot be loaded are named on stderr, and the exit status
+    is then 1 (0 when the whole bank loads).
+
     Example: chainrule bank list --type trig --difficulty 2
     """
     from chainrule_cli import render
@@ -85,6 +89,14 @@ def list_problems(
     chosen = loaded.select(types, difficulty)
     if json_output:
         render.print_json([{"at": None, **p.to_dict()} for p in chosen])
-        return
-    console = render.make_console()
-    console.print(render.problem_table(chosen, console))
+    else:
+        console = render.make_console()
+        console.print(render.problem_table(chosen, console))
+    if loaded.issues:
+        render.issue_lines(loaded.issues)
+        plural = "s" if len(loaded.issues) != 1 else ""
+        render.error(
+            f"{len(loaded.issues)} issue{plural} in this bank: "
+            "chainrule bank validate checks it in full"
+        )
+        raise typer.Exit(int(ExitCode.WRONG))

@@ -61,4 +61,6 @@ def generate(
         + (f" --difficulty {difficulty}" if difficulty else "")
         + f" ({len(problems)} problems, all validated).\n"
     )
-    sys.stdout.write(header + dump(problems))
+    # An output that cannot carry unicode gets YAML escapes ("\u03C0"), which read back the same.
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    sys.stdout.write(header + dump(problems, unicode=encoding.startswith("utf")))

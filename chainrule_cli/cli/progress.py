@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from chainrule_cli.cli.common import BankPaths, fail, guard
-from chainrule_cli.exitcodes import ExitCode
+from chainrule_cli.cli.stores import close_store, open_store
 
-if TYPE_CHECKING:
-    from chainrule_cli.store import Store
+#: The most attempts ``history`` lists, and the most problems ``review`` asks.
+HISTORY_MAX = 10_000
+REVIEW_MAX = 1_000
 
 
 def register(app: typer.Typer) -> None:
@@ -21,27 +22,19 @@ def register(app: typer.Typer) -> None:
     app.command()(export)
 
 
-def open_store() -> Store:
-    """Open the progress store; say so in one line if a bad file was moved aside."""
+def _say(text: str) -> None:
+    """One line of output on stdout (a file name in it is shown as written)."""
     from chainrule_cli import render
-    from chainrule_cli.store import Store
+    from chainrule_cli.render.progress import plain_line
 
-    store = Store.open()
-    if store.warning:
-        render.warn(store.warning)
-    return store
+    render.make_console().print(plain_line(text), soft_wrap=True)
 
 
-def try_open_store() -> Store | None:
-    """For practice that should go on without saving: None (and a note) when the store fails."""
+def _skipped(count: int) -> None:
     from chainrule_cli import render
-    from chainrule_cli.errors import StoreError
 
-    try:
-        return open_store()
-    except StoreError as exc:
-        render.warn(f"{exc}; progress will not be saved this time")
-        return None
+    if count:
+        render.warn(f"{count} unreadable record{'s' if count != 1 else ''} skipped")
 
 
 @guard
@@ -54,25 +47,22 @@ def stats(
         bool, typer.Option("--yes", help="With --reset: do not ask for confirmation.")
     ] = False,
 ) -> None:
-    """Your progress: accuracy, hints and mastery per type.
+    """Your progress: accuracy, hints and mastery per type, and your mistakes.
 
-    Also your daily streak and your accuracy over the last weeks.
+    Also your daily streak, your accuracy over the last weeks, and how often
+    each mistake was named in your latest answers.
 
     Example: chainrule stats
     """
     from chainrule_cli import render
-    from chainrule_cli.store import summary
+    from chainrule_cli.stats import summary
 
-    store = open_store()
-    with store:
-        if reset:
-            if not yes and not typer.confirm(
-                f"Reset all progress ({store.count()} attempts)?", default=False
-            ):
-                raise fail("nothing was reset", code=ExitCode.WRONG)
-            backup = store.reset()
-            typer.echo(f"Progress reset. The old data is kept in {backup}.")
-            return
+    if yes and not reset:
+        raise fail("--yes only goes with --reset (chainrule stats --reset --yes)")
+    if reset:
+        _reset(yes)
+        return
+    with open_store() as store:
         data = summary(store)
     if json_output:
         render.print_json(data)
@@ -81,10 +71,34 @@ def stats(
     console.print(render.stats_view(data, console))
 
 
+def _reset(yes: bool) -> None:
+
+    with open_store() as store:
+        if not yes:
+            try:
+                agreed = typer.confirm(
+                    f"Reset all progress ({store.count()} attempts)?", default=False
+                )
+            except typer.Abort:  # end of input or Ctrl-C: the same as no
+                typer.echo()
+                agreed = False
+            if not agreed:
+                _say("nothing was reset")
+                return
+        backup = store.reset()
+    _say(f"Progress reset. The old data is kept in {backup}.")
+
+
 @guard
 def history(
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="How many of the latest attempts.")
+        int,
+        typer.Option(
+            "--limit",
+            min=1,
+            max=HISTORY_MAX,
+            help=f"How many of the latest attempts (1-{HISTORY_MAX}).",
+        ),
     ] = 20,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
@@ -94,9 +108,9 @@ def history(
     """
     from chainrule_cli import render
 
-    store = open_store()
-    with store:
+    with open_store() as store:
         attempts = store.attempts(limit=limit)
+        _skipped(store.unreadable)
     if json_output:
         render.print_json([a.to_dict() for a in attempts])
         return
@@ -109,33 +123,58 @@ def export(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Where to write: a .csv file, or JSON for any other name.", show_default=False
+            help="Where to write: a .json file (everything) or a .csv file (the attempts).",
+            show_default=False,
         ),
     ],
 ) -> None:
-    """Export every attempt, as JSON or CSV (by the file's extension).
+    """Export your progress as JSON or CSV (by the file's extension).
+
+    JSON holds every attempt, your review cards and the lessons you finished;
+    CSV holds the attempts, one row each. Cells a spreadsheet would run as a
+    formula (starting with = + - @) get a leading apostrophe.
 
     Example: chainrule export progress.csv
     """
-    store = open_store()
-    with store:
+    from chainrule_cli.safefile import check_target
+    from chainrule_cli.store import EXPORT_SUFFIXES
+
+    if not file.name:
+        raise fail("give a file name ending in .json or .csv")
+    if file.suffix.lower() not in EXPORT_SUFFIXES:
+        raise fail(f"{file}: export writes .json or .csv files; give a name ending in one")
+    check_target(file)
+    with open_store() as store:
         try:
-            n = store.export(file)
+            done = store.export(file)
         except OSError as exc:
-            raise fail(f"cannot write {file}: {exc.strerror}") from None
-    typer.echo(f"Exported {n} attempts to {file}.")
+            raise fail(f"cannot write {file}: {exc.strerror or exc}") from None
+        _skipped(store.unreadable)
+    attempts = f"{done.attempts} attempt{'s' if done.attempts != 1 else ''}"
+    if done.format == "csv":
+        _say(
+            f"Exported {attempts} to {file} (CSV holds the attempts only; "
+            "export to .json for your review cards and lessons too)."
+        )
+    else:
+        cards = f"{done.cards} review card{'s' if done.cards != 1 else ''}"
+        lessons = f"{done.lessons} finished lesson{'s' if done.lessons != 1 else ''}"
+        _say(f"Exported {attempts}, {cards} and {lessons} to {file}.")
 
 
 @guard
 def review(
-    count: Annotated[int, typer.Option("--count", min=1, help="How many problems at most.")] = 10,
+    count: Annotated[
+        int,
+        typer.Option("--count", min=1, max=REVIEW_MAX, help="How many problems at most."),
+    ] = 10,
     bank: BankPaths = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing problems.")] = None,
 ) -> None:
     """A quiz of what is due, spaced with FSRS.
 
     Each skill (type and difficulty) is scheduled from how you did; problems
-    you missed recently come first.
+    you missed recently come first, and the quiz mixes the skills that are due.
 
     Example: chainrule review --count 5
     """
@@ -144,14 +183,16 @@ def review(
     from chainrule_cli.cli.quiz import play
     from chainrule_cli.review import review_deck
 
-    store = open_store()
+    store = open_store(writing=True)
     console = render.make_console()
-    with store:
+    try:
         deck = review_deck(store, load(bank or None), count, seed)
         if not deck:
             console.print(render.nothing_due(store.next_due(), store.count(), console))
             return
         play(deck, len(deck), console, store, mode="review")
         flagged = store.flagged()
+    finally:
+        close_store(store)
     if flagged:
         console.print(render.flagged_view(flagged, console))

@@ -2,6 +2,13 @@
 
 Every console is made here, so the choices about width, colour and encoding are
 made once: rich honours ``COLUMNS``, ``NO_COLOR`` and ``TERM=dumb`` itself.
+
+Two rules keep data from steering the terminal. Consoles never read rich
+markup (``markup=False``), so an id such as ``[/]`` or ``[link=…]`` is printed
+as written. And every string that comes from data (a bank, the store, the
+user) passes through ``plain``, which makes control characters visible, so an
+escape sequence hidden in a bank prints as ``\\x1b]0;…`` instead of changing
+the terminal.
 """
 
 from __future__ import annotations
@@ -9,59 +16,281 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TextIO, cast
 
 from rich import box
 from rich.console import Console, RenderableType
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-if TYPE_CHECKING:
-    pass
+#: Bidirectional overrides and isolates, and the line separators: invisible
+#: characters that reorder or break what the reader sees ("trojan source").
+_INVISIBLE = (
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0x2028,
+    0x2029,
+)
+
+
+def _escape_table(keep_newlines: bool) -> dict[int, str]:
+    codes = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *_INVISIBLE]
+    kept = {0x09, 0x0A} if keep_newlines else set()
+    return {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in codes if c not in kept}
+
+
+_MULTILINE = _escape_table(keep_newlines=True)
+_ONE_LINE = _escape_table(keep_newlines=False)
+
+
+def plain(text: object, one_line: bool = False) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never obeyed.
+
+    C0 controls (but tab and newline, unless ``one_line``), DEL, C1 controls and
+    the bidirectional overrides become visible ``\\xNN``/``\\uNNNN`` text, so
+    ESC sequences (colours, OSC titles and hyperlinks) and BEL cannot reach the
+    terminal. Use it on every string that comes from data.
+    """
+    return str(text).translate(_ONE_LINE if one_line else _MULTILINE)
+
+
+def data_text(text: object, style: str = "", one_line: bool = False) -> Text:
+    """A string from data as a rich ``Text``: no markup, no control characters."""
+    return Text(plain(text, one_line), style=style)
 
 
 def make_console(stderr: bool = False, width: int | None = None) -> Console:
-    """A console for stdout or stderr; ``COLUMNS`` and ``NO_COLOR`` are honoured by rich."""
-    return Console(
+    """A console for stdout or stderr; ``COLUMNS`` and ``NO_COLOR`` are honoured by rich.
+
+    Markup is off: nothing printed is ever read as ``[bold]``-style markup, so
+    text from banks and the store cannot break the output or hide links in it.
+    When the output cannot carry unicode (``PYTHONIOENCODING=ascii``, a latin-1
+    terminal, or ``CHAINRULE_ASCII``), the console writes through
+    ``AsciiStream``: views choose ASCII forms themselves, and whatever unicode
+    is left (a lesson's text, a plot's axes) is spelled in ASCII, never raised.
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    file = None if _unicode_encoding(stream) else cast("TextIO", AsciiStream(stderr))
+    return SafeConsole(
+        file=file,
         stderr=stderr,
         width=width,
         highlight=False,
         soft_wrap=False,
         emoji=False,
+        markup=False,
     )
+
+
+class SafeConsole(Console):
+    """A rich console that cannot emit a control character it did not make itself.
+
+    The views pass data through ``plain`` before laying it out; this is the
+    net under them: the text of every segment is escaped the same way just
+    before it is written, while rich's own styles and cursor controls (which
+    are not text) pass unchanged.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(plain(segment.text), segment.style)
+            for segment in buffer
+        )
+
+
+def _unicode_encoding(stream: Any) -> bool:
+    if os.environ.get("CHAINRULE_ASCII"):
+        return False
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding.startswith("utf")
 
 
 def supports_unicode(console: Console) -> bool:
     """Whether math can use x², √ and ·: the output encoding must be UTF-something."""
     if os.environ.get("CHAINRULE_ASCII"):
         return False
-    encoding = (console.encoding or "").lower()
+    encoding = (console.encoding or "").lower().replace("_", "-")
     return encoding.startswith("utf")
+
+
+# -- ASCII for outputs that cannot carry unicode -------------------------------------------
+_SPELLED = {
+    "′": "'",
+    "″": "''",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "·": "*",
+    "×": "x",
+    "÷": "/",
+    "→": "->",
+    "←": "<-",
+    "⇒": "=>",
+    "↦": "->",
+    "≈": "~",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "±": "+/-",
+    "√": "sqrt",
+    "∂": "d",
+    "∞": "inf",
+    "π": "pi",
+    "σ": "sigma",
+    "θ": "theta",
+    "Δ": "Delta",
+    "…": "...",
+    "✓": "ok",
+    "✔": "ok",
+    "✗": "x",
+    "✘": "x",
+    "•": "*",
+    "●": "o",
+    "○": "o",
+    "█": "#",
+    "▓": "#",
+    "▒": ":",
+    "░": ".",
+    "▌": "|",
+    "▐": "|",
+    "│": "|",
+    "┃": "|",
+    "║": "|",
+    "─": "-",
+    "━": "-",
+    "═": "=",
+    "╭": "+",
+    "╮": "+",
+    "╰": "+",
+    "╯": "+",
+    "┌": "+",
+    "┐": "+",
+    "└": "+",
+    "┘": "+",
+    "├": "+",
+    "┤": "+",
+    "┬": "+",
+    "┴": "+",
+    "┼": "+",
+    "\u00a0": " ",
+}
+_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿˣ", "0123456789+-()nx", strict=True))
+_SUBSCRIPT = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋", "0123456789+-", strict=True))
+_ASCII_TABLE = str.maketrans(
+    {
+        **_SPELLED,
+        **{chr(c): ("." if c > 0x2800 else " ") for c in range(0x2800, 0x2900)},  # braille
+        **_SUBSCRIPT,
+    }
+)
+
+
+def ascii_text(text: str) -> str:
+    """``text`` spelled in ASCII: x² → x^2, → → ->, ✓ → ok, π → pi, braille dots → '.'.
+
+    Letters with accents lose them (é → e); anything else becomes '?'.
+    """
+    if text.isascii():
+        return text
+    import re
+    import unicodedata
+
+    out = re.sub(
+        f"[{''.join(_SUPERSCRIPT)}]+",
+        lambda m: "^" + "".join(_SUPERSCRIPT[c] for c in m.group()),
+        text,
+    ).translate(_ASCII_TABLE)
+    if out.isascii():
+        return out
+    decomposed = unicodedata.normalize("NFKD", out)
+    return "".join(
+        c if c.isascii() else ("" if unicodedata.combining(c) else "?") for c in decomposed
+    )
+
+
+class AsciiStream:
+    """stdout or stderr (looked up at each write, as rich does), spelled in ASCII.
+
+    Rich reads ``encoding`` to choose ASCII borders; ``write`` turns what is
+    left of unicode into ASCII (``ascii_text``), so nothing is lost to '?' and
+    no UnicodeEncodeError can be raised.
+    """
+
+    def __init__(self, stderr: bool = False) -> None:
+        self.stderr = stderr
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr if self.stderr else sys.stdout
+
+    @property
+    def encoding(self) -> str:
+        return "ascii"
+
+    def write(self, text: str) -> int:
+        self.stream.write(ascii_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(self.stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self.stream.fileno())
+
+
+def box_for(console: Console) -> box.Box:
+    """The table border for this console: light lines, or ASCII when unicode is out."""
+    return box.SIMPLE_HEAD if supports_unicode(console) else box.ASCII
 
 
 # -- errors ------------------------------------------------------------------------
 def error(message: str, caret_lines: Sequence[str] = ()) -> None:
     """One clear line on stderr, and the input with a caret for math input."""
     console = make_console(stderr=True)
-    console.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+    console.print(Text("error: ", style="bold red") + data_text(message), soft_wrap=True)
     for line in caret_lines:
-        console.print(Text(line, style="red" if line.strip() == "^" else ""), soft_wrap=True)
+        style = "red" if line.strip() == "^" else ""
+        console.print(data_text(line, style, one_line=True), soft_wrap=True)
 
 
 def dim(text: str) -> Text:
     """A quiet line of explanation."""
-    return Text(text, style="dim")
+    return data_text(text, "dim")
 
 
 def warn(message: str) -> None:
     """A one-line notice on stderr that does not stop the command."""
     console = make_console(stderr=True)
-    console.print(Text("note: ", style="bold yellow") + Text(message), soft_wrap=True)
+    console.print(Text("note: ", style="bold yellow") + data_text(message), soft_wrap=True)
 
 
-def panel(title: str, body: RenderableType, style: str = "cyan") -> Panel:
-    return Panel(body, title=title, title_align="left", border_style=style, expand=False)
+def line(message: str, stderr: bool = False) -> None:
+    """One plain line (data allowed in it), on stdout or stderr."""
+    console = make_console(stderr=stderr)
+    console.print(data_text(message), soft_wrap=True)
+
+
+def panel(title: str | Text, body: RenderableType, style: str = "cyan") -> Panel:
+    """A titled box; a string title is shown as written (rich would read it as markup)."""
+    shown = title if isinstance(title, Text) else data_text(title, one_line=True)
+    return Panel(body, title=shown, title_align="left", border_style=style, expand=False)
+
+
+def cell(value: Any) -> Text:
+    """One table cell: rich text as built, anything else as plain text from data."""
+    return value if isinstance(value, Text) else data_text("" if value is None else value)
 
 
 def table(
@@ -70,16 +299,28 @@ def table(
     title: str | None = None,
     unicode: bool = True,
 ) -> Table:
-    out = Table(title=title, box=box.SIMPLE_HEAD if unicode else box.ASCII, title_justify="left")
+    """A simple table whose cells are shown as written (never markup, never escapes)."""
+    out = Table(
+        title=None if title is None else data_text(title, one_line=True),
+        box=box.SIMPLE_HEAD if unicode else box.ASCII,
+        title_justify="left",
+    )
     for column in columns:
-        out.add_column(column)
+        out.add_column(data_text(column, one_line=True))
     for row in rows:
-        out.add_row(*(str(cell) if not isinstance(cell, Text) else cell for cell in row))
+        out.add_row(*(cell(value) for value in row))
     return out
 
 
 def print_json(data: Any) -> None:
-    """Pure JSON on stdout: no markup, no colour, whatever the terminal."""
+    """Pure JSON on stdout: no markup, no colour, whatever the terminal.
+
+    Non-ASCII text is escaped (``\\u03c0``) when the output encoding cannot
+    carry it, so JSON never fails on an ASCII terminal; control characters are
+    always escaped by JSON itself.
+    """
     import json
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    ascii_only = not encoding.startswith("utf")
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=ascii_only) + "\n")

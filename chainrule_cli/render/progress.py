@@ -1,4 +1,4 @@
-"""``stats``, ``history`` and ``review``: the learner's progress as tables and charts."""
+"""``stats``, ``history``, ``review`` and ``export``: the learner's progress as tables and charts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from chainrule_cli.render.console import ascii_text, data_text, plain
 from chainrule_cli.render.mathfmt import math_for
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
         acc = f"{line['accuracy']:.0%}" if line["attempts"] else ""
         hints = f"{line['hints_per_problem']:.1f}" if line["attempts"] else ""
         out.add_row(
-            kind,
+            data_text(kind, one_line=True),
             str(line["attempts"]),
             acc,
             hints,
@@ -75,19 +76,53 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
         else:
             chart.append(f"  {week['week']}  {'':20} -\n", style="dim")
     parts.append(chart)
+    if data.get("by_mistake"):
+        parts.append(mistakes_view(data["by_mistake"], data.get("mistake_window", 0), console))
     if data["flagged"]:
         parts.append(
             flagged_view(
                 [(f["id"], f["expression"], f["misses"]) for f in data["flagged"]], console
             )
         )
+    if data.get("unreadable"):
+        parts.append(unreadable_line(data["unreadable"]))
     return Group(*parts)
+
+
+def mistakes_view(counts: dict[str, int], window: int, console: Console) -> RenderableType:
+    """How often each mistake was named lately, and the drill for the commonest."""
+    m = math_for(console)
+    out = Text(f"Your mistakes in your last {window} answers\n", style="bold")
+    width = max(len(code) for code in counts)
+    for code, n in counts.items():
+        label = MISTAKE_LABELS.get(code, "")
+        if not m.unicode:
+            label = label.replace("′", "'")
+        out.append(f"  {n:>3}  {code:<{width}}  ")
+        out.append(f"{label}\n", style="dim")
+    top = next(iter(counts))
+    out.append(f"Drill the commonest one:\n  chainrule quiz --mistake {top}\n")
+    return out
+
+
+def unreadable_line(count: int) -> Text:
+    """The store skipped malformed records: say how many."""
+    return Text(f"{count} unreadable record{'s' if count != 1 else ''} skipped", style="yellow")
+
+
+def plain_line(text: str) -> Text:
+    """A line of the progress commands' own output, with any data in it shown as written."""
+    from chainrule_cli.render.console import data_text
+
+    return data_text(text)
 
 
 def flagged_view(flagged: Sequence[tuple[str, str, int]], console: Console) -> RenderableType:
     lines = [Text("Missed several times — see every step with solve:", style="bold yellow")]
     for pid, expression, misses in flagged:
-        lines.append(Text(f'  {pid} (missed {misses}×): chainrule solve "{expression}"'))
+        lines.append(
+            data_text(f'  {pid} (missed {misses}×): chainrule solve "{expression}"', one_line=True)
+        )
     return Group(*lines)
 
 
@@ -99,6 +134,8 @@ MISTAKE_LABELS = {
     "sign_error": "sign",
     "power_not_reduced": "power not reduced",
     "constant_factor": "constant factor",
+    "product_rule_missed": "product rule missed",
+    "product_of_derivatives": "f′·g′ for (fg)′",
 }
 
 
@@ -112,12 +149,21 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
     from datetime import datetime
 
     for a in attempts:
-        label = MISTAKE_LABELS.get(a.mistake or "", a.outcome)
+        label = plain(MISTAKE_LABELS.get(a.mistake or "", a.outcome or ""), one_line=True)
+        label = label if m.unicode else ascii_text(label)
         result = (
             Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
         )
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
-        out.add_row(when, a.expression, a.type, a.answer, result, str(a.hints), str(a.tries))
+        out.add_row(
+            when,
+            data_text(a.expression, one_line=True),
+            data_text(a.type, one_line=True),
+            data_text(a.answer, one_line=True),
+            result,
+            str(a.hints),
+            str(a.tries),
+        )
     return out
 
 

@@ -1,0 +1,139 @@
+"""The records the progress store keeps, checked where they are read.
+
+``Attempt`` is one answered problem, ``Card`` a skill's review card. A row
+read back from the database (or from a file of answers kept aside) becomes an
+``Attempt`` only if every field has the right type and the time can be read
+(``attempt_from``); anything else is skipped and counted by the store, never a
+crash. ``csv_text`` is the CSV form of attempts, with cells that a spreadsheet
+would run as formulas defused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+#: Answered right, first try, no hints, in under this many seconds: rated Easy.
+EASY_SECONDS = 20.0
+#: A CSV cell starting with one of these is read as a formula by spreadsheets
+#: (OWASP, "CSV Injection"): such cells get a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass
+class Attempt:
+    """One answered problem, as stored."""
+
+    answered_at: str
+    problem_id: str
+    expression: str
+    type: str
+    difficulty: int
+    answer: str
+    correct: bool
+    outcome: str
+    mistake: str | None = None
+    hints: int = 0
+    tries: int = 0
+    seconds: float = 0.0
+    at_point: str | None = None
+    mode: str = "quiz"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: The stored columns of an attempt, in the dataclass's order.
+FIELDS = tuple(Attempt.__dataclass_fields__)
+
+
+def skill_of(kind: str, difficulty: int) -> str:
+    """A review card is a skill (type × difficulty), not one text: a new or edited
+    problem of the same kind keeps the learner's progress."""
+    return f"{kind}:{difficulty}"
+
+
+def rating_for(attempt: Attempt) -> str:
+    """The FSRS rating from what happened, never from asking the learner."""
+    if not attempt.correct or attempt.outcome in ("skipped", "revealed", "missed"):
+        return "Again"
+    if attempt.hints or attempt.mode == "guided":
+        return "Hard"
+    if attempt.tries <= 1 and attempt.seconds < EASY_SECONDS:
+        return "Easy"
+    return "Good"
+
+
+@dataclass
+class Card:
+    """A review card as stored: its skill, when it is due, and FSRS's state."""
+
+    skill: str
+    due: datetime
+    state: dict[str, Any]
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell that cannot run as a spreadsheet formula (OWASP: prefix an apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Attempts as CSV: a header row, every cell quoted, formula-like cells defused."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: csv_safe(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A stored time as an aware datetime (naive means UTC); None when malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def attempt_from(row: Any) -> Attempt | None:
+    """An attempt from a row or a mapping, or None when any field is malformed."""
+    try:
+        values = {name: row[name] for name in FIELDS}
+    except (IndexError, KeyError):
+        return None
+    for name in ("problem_id", "expression", "type", "outcome", "mode"):
+        if not isinstance(values[name], str) or not values[name]:
+            return None
+    if values["answer"] is None:
+        values["answer"] = ""
+    for name in ("answer", "mistake"):
+        if values[name] is not None and not isinstance(values[name], str):
+            return None
+    if isinstance(values["at_point"], int | float) and not isinstance(values["at_point"], bool):
+        values["at_point"] = str(values["at_point"])
+    if values["at_point"] is not None and not isinstance(values["at_point"], str):
+        return None
+    for name in ("difficulty", "hints", "tries"):
+        value = values[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return None
+    seconds = values["seconds"]
+    if not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds < 0:
+        return None
+    values["seconds"] = float(seconds)
+    if values["correct"] not in (0, 1) or isinstance(values["correct"], float):
+        return None
+    values["correct"] = bool(values["correct"])
+    if parse_time(values["answered_at"]) is None:
+        return None
+    return Attempt(**values)
