@@ -85,7 +85,8 @@ def command_tree() -> Command:
             )
         out.options.append(Option(["--help"], False, help="Show the help and exit"))
         for sub_name, sub in sorted(getattr(command, "commands", {}).items()):
-            out.subcommands.append(convert(sub_name, sub))
+            if not getattr(sub, "hidden", False):  # an alias such as `practice`
+                out.subcommands.append(convert(sub_name, sub))
         return out
 
     return convert("chainrule", typer.main.get_command(app))

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from chainrule_cli.bank import Bank, Problem
 from chainrule_cli.kinds import CHAIN_TYPES
 
 DEFAULT_COUNT = 10
+#: Generated problems refused in a row before a filtered stream gives up.
+KEEP_PATIENCE = 40
 
 
 @dataclass
@@ -37,6 +39,7 @@ def build_deck(
     shuffle: bool = True,
     generated: bool = False,
     weights: dict[str, float] | None = None,
+    keep: Callable[[Problem], bool] | None = None,
 ) -> Deck:
     """Choose the problems.
 
@@ -44,23 +47,27 @@ def build_deck(
     * an explicit ``count`` larger than the filtered bank: fill up with generated ones.
     * the default count (10) or the whole bank if smaller.
     * ``weights`` (type → weight), when no type is chosen: weaker types come up more often.
+    * ``keep``: only problems it accepts (``quiz --mistake``), bank and generated alike;
+      it is asked lazily, in the shuffled order, only until the quiz is full.
     """
     rng = random.Random(seed)
     # Without --type: every problem of the bank, and generated ones of the six chain types.
     kinds = list(types) or list(CHAIN_TYPES)
     if generated:
-        stream = _generated(kinds, difficulty, rng)
+        stream = _generated(kinds, difficulty, rng, keep)
         if count is None:
             return Deck(stream, None, 0, -1)
         return Deck(itertools.islice(stream, count), count, 0, count)
     pool = bank.select(types, difficulty)
     if shuffle:
         pool = _weighted_order(pool, weights, rng) if weights else _shuffled(pool, rng)
+    if keep is not None:
+        pool = list(itertools.islice(filter(keep, pool), count or DEFAULT_COUNT))
     wanted = count if count is not None else min(DEFAULT_COUNT, len(pool))
     chosen = pool[:wanted]
     missing = max(0, wanted - len(chosen))
     if missing:
-        filler = itertools.islice(_generated(kinds, difficulty, rng), missing)
+        filler = itertools.islice(_generated(kinds, difficulty, rng, keep), missing)
         return Deck(itertools.chain(chosen, filler), wanted, len(chosen), missing)
     return Deck(iter(chosen), wanted, len(chosen), 0)
 
@@ -80,7 +87,26 @@ def _weighted_order(
     return [p for _, p in keyed]
 
 
-def _generated(kinds: list[str], difficulty: int | None, rng: random.Random) -> Iterator[Problem]:
+def _generated(
+    kinds: list[str],
+    difficulty: int | None,
+    rng: random.Random,
+    keep: Callable[[Problem], bool] | None = None,
+) -> Iterator[Problem]:
     from chainrule_cli.generate import stream
 
-    return stream(kinds, difficulty, rng)
+    problems = stream(kinds, difficulty, rng)
+    return problems if keep is None else _kept(problems, keep)
+
+
+def _kept(problems: Iterator[Problem], keep: Callable[[Problem], bool]) -> Iterator[Problem]:
+    """The problems ``keep`` accepts; ends after ``KEEP_PATIENCE`` refusals in a row."""
+    refused = 0
+    for problem in problems:
+        if keep(problem):
+            refused = 0
+            yield problem
+            continue
+        refused += 1
+        if refused >= KEEP_PATIENCE:
+            return

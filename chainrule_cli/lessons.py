@@ -19,7 +19,7 @@ class Checkpoint:
 
     ``kind``: ``derivative`` (of ``expression``), ``slope`` (of ``expression`` at
     ``at``), ``number`` (a value, ``answer``), or ``applied`` (a rates problem,
-    ``problem_id`` from the bank).
+    ``problem_id`` from the bank). ``hint`` is what ``h`` shows.
     """
 
     prompt: str
@@ -28,6 +28,11 @@ class Checkpoint:
     at: str | None = None
     answer: float | None = None
     problem_id: str = ""
+    hint: str = ""
+
+
+#: The hint for a checkpoint that has none of its own: the lesson's key idea.
+KEY_IDEA = "Outer derivative times inner derivative: dy/dx = dy/du · du/dx."
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ SECTIONS: tuple[Section, ...] = (
             "How many times as fast as x does y change?",
             "number",
             answer=12,
+            hint="Rates along a chain multiply: (y per u) × (u per x).",
         ),
     ),
     Section(
@@ -88,7 +94,13 @@ SECTIONS: tuple[Section, ...] = (
                 "2(3x + 1), three times too small. The inner function's rate, 3, must be multiplied in."
             ),
         ),
-        Checkpoint("Differentiate y = (2x + 1)².", "derivative", expression="(2x+1)^2"),
+        Checkpoint(
+            "Differentiate y = (2x + 1)².",
+            "derivative",
+            expression="(2x+1)^2",
+            hint="Inner u = 2x + 1, outer u². Outer derivative 2u, kept as 2(2x + 1); "
+            "then multiply by the inner derivative.",
+        ),
     ),
     Section(
         "why-multiply",
@@ -107,6 +119,7 @@ SECTIONS: tuple[Section, ...] = (
             "A learner wrote (sin(x²))′ = cos(x²) + 2x. Type the right derivative of sin(x²).",
             "derivative",
             expression="sin(x^2)",
+            hint="Outer derivative cos(x²), inner derivative 2x: multiply them, don't add.",
         ),
     ),
     Section(
@@ -123,7 +136,11 @@ SECTIONS: tuple[Section, ...] = (
             ),
         ),
         Checkpoint(
-            "What is the slope of y = e^(3x) at x = 0?", "slope", expression="e^(3x)", at="0"
+            "What is the slope of y = e^(3x) at x = 0?",
+            "slope",
+            expression="e^(3x)",
+            at="0",
+            hint="The derivative is e^(3x) · 3; then put in x = 0 (and e⁰ = 1).",
         ),
     ),
     Section(
@@ -138,7 +155,13 @@ SECTIONS: tuple[Section, ...] = (
                 example="sin(e^(x^2))",
             ),
         ),
-        Checkpoint("Differentiate y = e^(sin(3x)).", "derivative", expression="e^(sin(3x))"),
+        Checkpoint(
+            "Differentiate y = e^(sin(3x)).",
+            "derivative",
+            expression="e^(sin(3x))",
+            hint="Outer e^u stays e^(sin(3x)). The inner sin(3x) is a chain too: "
+            "its derivative is cos(3x) · 3. Multiply them all.",
+        ),
     ),
     Section(
         "types",
@@ -156,7 +179,12 @@ SECTIONS: tuple[Section, ...] = (
                 "In every one: outer derivative × inner derivative."
             ),
         ),
-        Checkpoint("Differentiate y = ln(x² + 1).", "derivative", expression="ln(x^2+1)"),
+        Checkpoint(
+            "Differentiate y = ln(x² + 1).",
+            "derivative",
+            expression="ln(x^2+1)",
+            hint="ln u has derivative 1/u; the inner x² + 1 has derivative 2x.",
+        ),
     ),
     Section(
         "applications",
@@ -178,6 +206,7 @@ SECTIONS: tuple[Section, ...] = (
             "when r = 4 cm? (A number, in cm²/s.)",
             "applied",
             problem_id="applied-002",
+            hint="dA/dr = 2πr, which is 8π at r = 4; multiply by dr/dt = 3.",
         ),
     ),
     Section(
@@ -204,6 +233,7 @@ SECTIONS: tuple[Section, ...] = (
             "(A decimal is fine.)",
             "number",
             answer=0.25**10,
+            hint="Multiply 0.25 by itself ten times: 0.25^10.",
         ),
     ),
 )

@@ -1,69 +1,102 @@
-"""What ``chainrule review`` asks: recently missed problems first, then due skills.
+"""What ``chainrule review`` asks: the skills that are due, mixed, missed problems first.
 
 A skill's review card (``store.cards``) is scheduled by FSRS from what
-happened in each attempt; this module only turns "what is due" into problems,
-preferring the exact problems the learner got wrong.
+happened in each attempt; this module only turns "what is due" into problems:
+
+* every due skill gets a turn before any skill gets a second one, so ten
+  problems over three due skills come 4, 3 and 3, never 6 from one; no skill
+  takes more than its fair share (``ceil(count / due skills)``) unless it is the
+  only one due;
+* within a skill, the exact problems the learner got wrong recently come first,
+  then bank problems of that skill, then generated ones when the bank runs dry;
+* the skill with the most recent miss goes first, then the most overdue.
 """
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from chainrule_cli.bank import Bank, Problem
+from chainrule_cli.drills import problem_from
+from chainrule_cli.kinds import CHAIN_TYPES, TYPES
 from chainrule_cli.store import Store, skill_of
+
+#: Generated problems tried per skill before giving up on filling it.
+GENERATED_TRIES = 20
 
 
 def review_deck(
     store: Store, bank: Bank, count: int, seed: int | None = None, now: datetime | None = None
 ) -> list[Problem]:
-    """Up to ``count`` problems: missed-and-due problems first, then one problem per due skill."""
+    """Up to ``count`` problems over the due skills, in turns (see the module docstring)."""
     rng = random.Random(seed)
-    due = [skill for skill, _ in store.due_skills(now or datetime.now(UTC))]
+    due = [s for s, _ in store.due_skills(now or datetime.now(UTC)) if _parse(s) is not None]
     if not due:
         return []
-    by_id = {p.id: p for p in bank.problems}
+    missed = _missed_by_skill(store, bank, set(due))
+    # Skills with a recent miss first (the most recent first), then the most overdue.
+    rank = {skill: n for n, skill in enumerate(missed)}
+    order = sorted(due, key=lambda s: (0, rank[s]) if s in rank else (1, due.index(s)))
+    sources = {skill: _source(skill, missed.get(skill, []), bank, rng) for skill in order}
+    cap = count if len(order) == 1 else math.ceil(count / len(order))
+    taken: dict[str, int] = dict.fromkeys(order, 0)
+    seen: set[str] = set()
     chosen: list[Problem] = []
-    taken: set[str] = set()
-    for pid in store.recently_missed():
-        problem = by_id.get(pid) or _from_history(store, pid)
-        if (
-            problem is not None
-            and skill_of(problem.type, problem.difficulty) in due
-            and pid not in taken
-        ):
-            chosen.append(problem)
-            taken.add(pid)
-    rounds = 0
-    while len(chosen) < count and rounds < count:
-        rounds += 1
-        added = False
-        for skill in due:
+    while len(chosen) < count and sources:
+        for skill in list(sources):
             if len(chosen) >= count:
                 break
-            kind, level = skill.split(":")
-            pool = [p for p in bank.select([kind], int(level)) if p.id not in taken]
-            if not pool:
+            problem = next((p for p in sources[skill] if p.id not in seen), None)
+            if problem is None or taken[skill] >= cap:
+                del sources[skill]
                 continue
-            problem = rng.choice(pool)
             chosen.append(problem)
-            taken.add(problem.id)
-            added = True
-        if not added:
-            break
-    return chosen[:count]
+            seen.add(problem.id)
+            taken[skill] += 1
+    return chosen
 
 
-def _from_history(store: Store, pid: str) -> Problem | None:
-    """A problem no longer in the bank (generated, or from another bank), rebuilt from its attempt."""
-    for attempt in store.attempts(limit=500):
-        if attempt.problem_id == pid:
-            return Problem(
-                pid,
-                attempt.type,
-                attempt.expression,
-                attempt.difficulty,
-                attempt.at_point,
-                generated=True,
-            )
-    return None
+def _missed_by_skill(store: Store, bank: Bank, due: set[str]) -> dict[str, list[Problem]]:
+    """Recently missed problems of the due skills, most recent first, by skill."""
+    by_id = {p.id: p for p in bank.problems}
+    latest = {a.problem_id: a for a in reversed(store.attempts(limit=2000))}
+    out: dict[str, list[Problem]] = {}
+    for pid in store.recently_missed():
+        attempt = latest.get(pid)
+        problem = by_id.get(pid) or (problem_from(attempt) if attempt is not None else None)
+        if problem is None:
+            continue
+        skill = skill_of(problem.type, problem.difficulty)
+        if skill in due:
+            out.setdefault(skill, []).append(problem)
+    return out
+
+
+def _source(skill: str, missed: list[Problem], bank: Bank, rng: random.Random) -> Iterator[Problem]:
+    """A skill's problems in the order they are asked: missed, then bank, then generated."""
+    parsed = _parse(skill)
+    assert parsed is not None  # due skills are checked
+    kind, level = parsed
+    yield from missed
+    pool = bank.select([kind], level)
+    rng.shuffle(pool)
+    yield from pool
+    if kind not in CHAIN_TYPES:
+        return
+    from chainrule_cli.generate import stream
+
+    for n, problem in enumerate(stream([kind], level, rng)):
+        if n >= GENERATED_TRIES:
+            return
+        yield problem
+
+
+def _parse(skill: str) -> tuple[str, int] | None:
+    """``trig:2`` → ("trig", 2); None for a skill this version does not know."""
+    kind, _, level = skill.rpartition(":")
+    if kind not in TYPES or level not in ("1", "2", "3"):
+        return None
+    return kind, int(level)

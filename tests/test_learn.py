@@ -67,6 +67,78 @@ def test_learn_end_of_input_is_clean() -> None:
     assert "Traceback" not in result.stdout
 
 
+# -- the checkpoint prompt: keys and blank lines never use a try -----------------------------------
+def learn(answers: str, section: str = "intuition") -> tuple[int, str, str]:
+    result = runner.invoke(app, ["learn", "--section", section], input=answers)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_blank_hint_and_skip_use_no_try() -> None:
+    """printf '\\n\\nh\\ns\\n' | chainrule learn: a blank line and h use no try; s moves on."""
+    code, out, _ = learn("\n\nh\ns\n")
+    assert code == 0
+    assert "Rates along a chain multiply: (y per u) × (u per x)." in out
+    assert "Skipped" in out
+    assert "The answer:" not in out  # no tries were burned
+    assert "The four steps" in out  # on to the next section
+    with Store.open() as store:
+        assert set(store.lessons()) == {"intuition"}
+
+
+def test_many_blank_lines_then_the_answer() -> None:
+    """yes "" | chainrule learn no longer burns the three tries: the answer after still counts."""
+    code, out, _ = learn("\n" + "\n" * 20 + "12\nq\n")
+    assert code == 0
+    assert "Correct" in out
+    assert "The answer:" not in out
+
+
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        pytest.param("?", "Keys at this prompt", id="keys"),
+        pytest.param("g", "No guided mode here", id="guide"),
+        pytest.param("12)", "", id="typing-error"),
+        pytest.param("h", "Hint", id="hint"),
+    ],
+)
+def test_keys_and_typing_errors_use_no_try(lines: str, shown: str) -> None:
+    """Two misses, a key or a typing error, then a third real answer: it still counts."""
+    code, out, _ = learn(f"\n1\n{lines}\n2\n12\nq\n")
+    assert code == 0
+    assert shown in out
+    assert out.count("Not quite") == 2
+    assert "Correct" in out and "The answer:" not in out
+
+
+def test_three_misses_show_the_answer() -> None:
+    """Three real answers that are wrong use the three tries; then the answer is shown."""
+    code, out, _ = learn("\n1\n2\n3\nq\n")
+    assert code == 0
+    assert out.count("Not quite") == 3
+    assert "The answer: 12. On to the next section." in out
+
+
+def test_a_shows_the_answer_and_goes_on() -> None:
+    """a at a checkpoint shows the answer and moves on to the next section."""
+    code, out, _ = learn("\n\na\nq\n", section="four-steps")  # two screens
+    assert code == 0
+    assert "The answer:" in out and "Why multiply, not add" in out
+
+
+def test_checkpoint_hint_for_every_section() -> None:
+    """Every checkpoint has its own hint for h."""
+    assert all(section.checkpoint.hint for section in SECTIONS)
+
+
+def test_checkpoint_typing_error_is_shown_with_a_caret() -> None:
+    """A checkpoint answer that cannot be read is reported with a caret, and asked again."""
+    code, out, err = learn("\n\n2(x+1\n4(2x+1)\nq\n", section="four-steps")
+    assert code == 0
+    assert "never closed" in err and "^" in err
+    assert "Correct" in out
+
+
 # -- applied problems --------------------------------------------------------------------------
 APPLIED = [p for p in load().problems if p.applied]
 

@@ -10,10 +10,13 @@ from chainrule_cli.cli.common import fail, guard
 
 if TYPE_CHECKING:
     from chainrule_cli.lessons import Checkpoint, Section
+    from chainrule_cli.prompt import LineReader
     from chainrule_cli.render import Console
     from chainrule_cli.store import Store
 
 QUIT = {"q", "quit", "exit"}
+#: Tries at a checkpoint question; keys, blank lines and typing errors use none.
+CHECKPOINT_TRIES = 3
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +39,7 @@ def learn(
     Example: chainrule learn --section backprop
     """
     from chainrule_cli import render
-    from chainrule_cli.cli.progress import try_open_store
+    from chainrule_cli.cli.stores import try_open_store
     from chainrule_cli.lessons import NAMES, SECTIONS
 
     if section is not None and section not in NAMES:
@@ -61,7 +64,12 @@ def learn(
                     )
                 )
         for index in range(start, len(SECTIONS)):
-            if not _teach(SECTIONS[index], index, console, ask, store):
+            try:
+                going_on = _teach(SECTIONS[index], index, console, ask, store)
+            except KeyboardInterrupt:  # Ctrl-C leaves, like q
+                console.print()
+                going_on = False
+            if not going_on:
                 console.print(
                     render.dim("See you next time: chainrule learn continues where you left off.")
                 )
@@ -72,13 +80,15 @@ def learn(
             store.close()
 
 
-def _reader(console: Console):
+def _reader(console: Console) -> LineReader:
     from chainrule_cli.cli.quiz import read_line
 
     return read_line(console)
 
 
-def _teach(section: Section, index: int, console: Console, ask, store: Store | None) -> bool:
+def _teach(
+    section: Section, index: int, console: Console, ask: LineReader, store: Store | None
+) -> bool:
     """One section: its screens, then its checkpoint. False when the learner leaves."""
     from chainrule_cli import render
     from chainrule_cli.lessons import SECTIONS
@@ -96,28 +106,60 @@ def _teach(section: Section, index: int, console: Console, ask, store: Store | N
     return True
 
 
-def _checkpoint(checkpoint: Checkpoint, console: Console, ask) -> bool | None:
-    """Ask the checkpoint question, up to three tries. None when the learner leaves."""
+def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bool | None:
+    """Ask the checkpoint question, up to three tries; None when the learner leaves.
+
+    Only an answer that can be read uses up a try: an empty line, a key (h, a,
+    s, ?) or a line with a typing error does not.
+    """
+    from functools import partial
+
     from chainrule_cli import render
-    from chainrule_cli.errors import InputError
-    from chainrule_cli.lessons import CheckpointJudge
+    from chainrule_cli.checking import AppliedChecker
+    from chainrule_cli.cli.quiz import checked
+    from chainrule_cli.lessons import KEY_IDEA, CheckpointJudge
+    from chainrule_cli.prompt import CHECKPOINT_KEYS, MathField, key_of
 
     judge = CheckpointJudge(checkpoint, render.supports_unicode(console))
+    unit = judge.checker.problem.unit if isinstance(judge.checker, AppliedChecker) else None
+    field = MathField(("x",), unit=unit)
     console.print(render.checkpoint_question(checkpoint, console))
-    for _ in range(3):
-        line = ask(judge.prompt)
-        if line is None or line.strip().lower() in QUIT:
+    console.print(render.dim("  An answer, or: h hint, a answer, s skip, q leave, ? keys."))
+    tries, keep = 0, ""
+    while tries < CHECKPOINT_TRIES:
+        line = ask(judge.prompt, field, CHECKPOINT_KEYS, keep)
+        keep = ""
+        if line is None:
             return None
-        if not line.strip():
+        text = line.strip()
+        key = key_of(text)
+        if key == "quit":
+            return None
+        if not text:
             continue
-        try:
-            right, feedback = judge.check(line.strip())
-        except InputError as exc:
-            render.error(exc.message, exc.caret_lines())
-            continue
-        console.print(render.checkpoint_result(right, feedback, console))
-        if right:
-            return True
+        if key == "keys":
+            console.print(render.key_list(CHECKPOINT_KEYS, console, ask.interactive))
+        elif key == "hint":
+            console.print(render.note_panel("Hint", checkpoint.hint or KEY_IDEA))
+        elif key == "skip":
+            console.print(render.dim("  Skipped: on to the next part."))
+            return False
+        elif key == "answer":
+            break
+        elif key == "guide":
+            console.print(render.dim("  No guided mode here: h gives a hint."))
+        elif (result := checked(partial(judge.check, text))) is None:
+            keep = line
+        else:
+            tries += 1
+            right, feedback = result
+            console.print(render.checkpoint_result(right, feedback, console))
+            if right:
+                return True
+            left = CHECKPOINT_TRIES - tries
+            if left:
+                plural = "tries" if left > 1 else "try"
+                console.print(render.dim(f"  {left} {plural} left: answer again, or h for a hint."))
     console.print(render.checkpoint_answer(judge.answer_text(), console))
     return False
 

@@ -1,15 +1,19 @@
 """``chainrule quiz``: practice with answers checked symbolically and hints one step at a time.
 
 The session logic lives in ``session.QuizSession``; this module only reads
-lines, shows renderables and records rounds. It reads plain lines, so it
-works the same with a terminal, with answers piped in, with ``NO_COLOR`` and
-``TERM=dumb``. Ctrl-C and end of input end the quiz with the summary and exit 0.
+lines, shows renderables and records rounds. Lines come from ``prompt.LineReader``:
+at a terminal a prompt with line editing, history and a live reading of the
+answer; piped, plain lines, so scripts work as before. The keys (h, g, a, s, q,
+?) are the same at every prompt. Nothing typed ends the quiz by mistake: a line
+that cannot be read, or takes too long to check, is an error message and the
+same prompt again, and costs no try. Ctrl-C and end of input end the quiz with
+the summary and exit 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -23,15 +27,20 @@ from chainrule_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from chainrule_cli.bank import Problem
+    from chainrule_cli.bank import Bank, Issue, Problem
+    from chainrule_cli.deck import Deck
+    from chainrule_cli.prompt import LineReader
     from chainrule_cli.render import Console
     from chainrule_cli.session import QuizSession, Round
     from chainrule_cli.store import Attempt, Store
 
-HINT_WORDS = {"h", "hint", "?"}
-SKIP_WORDS = {"s", "skip"}
-QUIT_WORDS = {"q", "quit", "exit"}
-GUIDE_WORDS = {"g", "guide", "guided"}
+T = TypeVar("T")
+
+#: The most problems one quiz asks.
+COUNT_MAX = 1000
+
+#: The time allowed to check one answer (or one guided step) before it is refused.
+CHECK_SECONDS = 2.5
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +53,10 @@ def quiz(
     count: Annotated[
         int | None,
         typer.Option(
-            "--count", min=1, help="How many problems (default 10, or the whole bank if smaller)."
+            "--count",
+            min=1,
+            max=COUNT_MAX,
+            help="How many problems (default 10, or the whole bank if smaller).",
         ),
     ] = None,
     difficulty: DifficultyFilter = None,
@@ -71,6 +83,21 @@ def quiz(
             "--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss)."
         ),
     ] = False,
+    missed: Annotated[
+        bool,
+        typer.Option(
+            "--missed",
+            help="Replay what you missed, revealed or skipped and have not got right since, oldest first.",
+        ),
+    ] = False,
+    mistake: Annotated[
+        str | None,
+        typer.Option(
+            "--mistake",
+            metavar="CODE",
+            help="Drill one mistake, by the code stats and check give it: only problems where that slip is easy to make.",
+        ),
+    ] = None,
 ) -> None:
     """Practise: answers checked symbolically, hints one step at a time.
 
@@ -78,25 +105,46 @@ def quiz(
     answer is right, and a wrong one gets the name of the mistake.
 
     At the prompt: an answer, h for a hint, g to be guided step by step,
-    s to skip, q to quit.
+    a to see the answer, s to skip, q to quit, ? to list the keys.
 
     Example: chainrule quiz --type trig --count 5
     """
     from chainrule_cli import render
     from chainrule_cli.bank import load
-    from chainrule_cli.cli.progress import try_open_store
+    from chainrule_cli.cli.stores import close_store, try_open_store
     from chainrule_cli.deck import build_deck
-    from chainrule_cli.store import type_weights
 
     types = check_type(kind)
+    if missed and generated:
+        raise fail("--missed replays your own problems; it does not go with --generated")
+    keep = _slip_filter(mistake)
     console = render.make_console()
     loaded = load(bank or None)
-    for issue in loaded.issues:
-        render.warn(f"skipping: {issue}")
+    _note_skipped(loaded.issues)
     store = try_open_store()
-    weights = type_weights(store) if store is not None and not types else None
-    deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated, weights)
+    deck: Deck | None
+    try:
+        if missed:
+            deck = _missed_deck(store, loaded, types, difficulty, count, keep, console)
+        else:
+            from chainrule_cli.stats import type_weights
+
+            weights = type_weights(store) if store is not None and not types else None
+            deck = build_deck(
+                loaded, types, difficulty, count, seed, shuffle, generated, weights, keep
+            )
+    except BaseException:
+        close_store(store)
+        raise
+    if deck is None:
+        close_store(store)
+        return
     if deck.total == 0:
+        close_store(store)
+        if mistake is not None:
+            raise fail(
+                f"no problems here invite {mistake}: try fewer filters, or --generated"
+            )
         raise fail("no problems match: try fewer filters, or --generated for endless practice")
     note = ""
     if deck.generated > 0 and not generated:
@@ -107,8 +155,50 @@ def quiz(
     try:
         play(deck.problems, deck.total, console, store, note=note, plot=plot)
     finally:
-        if store is not None:
-            store.close()
+        close_store(store)
+
+
+def _slip_filter(code: str | None) -> Callable[[Problem], bool] | None:
+    """``--mistake CODE``: a filter for problems that invite that slip (exit 2 for an unknown code)."""
+    if code is None:
+        return None
+    from chainrule_cli.drills import codes, invites
+
+    known = codes()
+    if code not in known:
+        raise fail(f"unknown mistake {code!r}: choose from {', '.join(known)}")
+    return lambda problem: invites(problem, code)
+
+
+def _missed_deck(
+    store: Store | None,
+    bank: Bank,
+    types: list[str],
+    difficulty: int | None,
+    count: int | None,
+    keep: Callable[[Problem], bool] | None,
+    console: Console,
+) -> Deck | None:
+    """``--missed``: what you missed, revealed or skipped, oldest first (None: nothing to do)."""
+    from chainrule_cli import render
+    from chainrule_cli.deck import DEFAULT_COUNT, Deck
+    from chainrule_cli.drills import replay
+
+    if store is None or store.detached:
+        raise fail("--missed needs your saved progress, which cannot be read just now")
+    problems = replay(store, bank, types, difficulty)
+    if keep is not None:
+        problems = [p for p in problems if keep(p)]
+    if not problems:
+        console.print(
+            render.dim(
+                "Nothing to replay: no problem you missed, revealed or skipped is waiting"
+                " (or you have got them all right since)."
+            )
+        )
+        return None
+    chosen = problems[: count or DEFAULT_COUNT]
+    return Deck(iter(chosen), len(chosen), len(chosen), 0)
 
 
 def play(
@@ -136,9 +226,22 @@ def play(
     session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
     run(session, console, read_line(console), plot)
     console.print(render.quiz_summary(session.summary(), console, note))
-    for problem, why in session.skipped_broken:
-        render.warn(f"skipped {problem.id}: {why}")
+    if session.skipped_broken:
+        render.warn(render.skipped_note([problem.id for problem, _ in session.skipped_broken]))
     return session
+
+
+def _note_skipped(issues: list[Issue]) -> None:
+    """What a quiz cannot use from its bank: a file that cannot be read is named with
+    its reason; the problems that fail are named together, in one line."""
+    from chainrule_cli import render
+
+    for issue in issues:
+        if issue.problem_id is None:
+            render.warn(f"skipping: {issue}")
+    ids = list(dict.fromkeys(i.problem_id for i in issues if i.problem_id is not None))
+    if ids:
+        render.warn(render.skipped_note(ids))
 
 
 def to_attempt(round_: Round, mode: str) -> Attempt:
@@ -166,32 +269,46 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
     )
 
 
-def read_line(console: Console) -> Callable[[str], str | None]:
-    """Read one line after a prompt; None at end of input.
+def read_line(console: Console) -> LineReader:
+    """The reader for one session's prompts; it returns None at end of input.
 
-    When the answers are piped in, they are echoed after the prompt, so the
-    transcript reads as a conversation.
+    At a terminal: line editing, Up/Down through this session's answers and a
+    live reading of the answer. Piped: plain lines, echoed after the prompt so
+    the transcript reads as a conversation.
     """
-    import sys
+    from chainrule_cli import render
+    from chainrule_cli.prompt import LineReader
 
-    echo = not sys.stdin.isatty()
-
-    def ask(prompt: str) -> str | None:
-        try:
-            line = console.input(prompt)
-        except EOFError:
-            console.print()
-            return None
-        if echo:
-            console.print(line, markup=False, highlight=False)
-        return line
-
-    return ask
+    return LineReader(render.supports_unicode(console))
 
 
-def run(
-    session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False
-) -> None:
+def checked(work: Callable[[], T]) -> T | None:
+    """``work()`` under the time limit for checking an answer; None after an error.
+
+    Every error is one message on stderr, never the end of the loop: the caller
+    asks again, with the text still there to fix, and no try is used up.
+    """
+    from chainrule_cli import render
+    from chainrule_cli.errors import ChainruleError, InputError, TooComplex
+    from chainrule_cli.limits import time_limit
+
+    try:
+        with time_limit(CHECK_SECONDS, "Checking this answer"):
+            return work()
+    except InputError as exc:
+        render.error(exc.message, exc.caret_lines())
+    except TooComplex as exc:
+        render.error(f"{exc}: try a simpler form of the answer")
+    except ChainruleError as exc:
+        render.error(str(exc))
+    except RecursionError:
+        render.error("that answer is nested too deeply to check")
+    except Exception as exc:  # a bug met by one answer must not end the quiz
+        render.error(f"this answer could not be checked ({type(exc).__name__}): try another form")
+    return None
+
+
+def run(session: QuizSession, console: Console, ask: LineReader, plot: bool = False) -> None:
     """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C."""
     from chainrule_cli import render
 
@@ -247,97 +364,132 @@ def _play(
     session: QuizSession,
     round_: Round,
     console: Console,
-    ask: Callable[[str], str | None],
+    ask: LineReader,
     plot: bool = False,
 ) -> bool:
     """Work one problem; False when the learner wants to stop."""
+    from functools import partial
+
     from chainrule_cli import render
-    from chainrule_cli.errors import ChainruleError, InputError
+    from chainrule_cli.prompt import QUIZ_KEYS, MathField, key_of
 
     var = round_.solution.analysis.variable.name
+    field = MathField((var,))
     if round_.problem.applied:
         prompt = "answer: "
+        field = MathField(("x",), unit=round_.problem.unit)
     elif round_.problem.at is not None:
         prompt = f"slope at {var} = {round_.problem.at}: "
     else:
         prompt = f"dy/d{var} = "
+    keep = ""  # after an error, the line comes back to be fixed
     while round_.outcome is None:
-        line = ask(prompt)
+        line = ask(prompt, field, QUIZ_KEYS, keep)
+        keep = ""
         if line is None:
             return False
         text = line.strip()
-        word = text.lower()
         if not text:
             continue
-        if word in QUIT_WORDS:
+        key = key_of(text)
+        if key == "quit":
             return False
-        if word in HINT_WORDS:
-            hint = session.hint()
-            if hint is not None:
-                applied = round_.checker if round_.problem.applied else None
-                console.print(render.hint_panel(hint, round_.solution, console, applied))
-                if hint.kind == "solution" and plot:
-                    _draw(round_, console)
-            continue
-        if word in SKIP_WORDS:
+        if key == "keys":
+            console.print(render.key_list(QUIZ_KEYS, console, ask.interactive))
+        elif key == "hint":
+            _show_hint(session, round_, console, plot)
+        elif key == "answer":
+            session.reveal()
+            _show_solution(round_, console, plot)
+        elif key == "skip":
             session.skip()
             _show_solution(round_, console, plot)
-            continue
-        if word in GUIDE_WORDS:
+        elif key == "guide":
             if not _guide(session, console, ask, plot):
                 return False
-            continue
-        try:
-            result = session.answer(text)
-        except InputError as exc:
-            render.error(exc.message, exc.caret_lines())
-            continue
-        except ChainruleError as exc:
-            render.error(str(exc))
-            continue
-        if result.verdict.correct:
+        elif (result := checked(partial(session.answer, text))) is None:
+            keep = line
+        elif result.verdict.correct:
             console.print(render.correct_text(round_, console))
-            continue
-        console.print(
-            render.verdict(False, result.verdict.feedback, result.verdict.read_as, console)
-        )
-        if result.finished:
-            _show_solution(round_, console, plot)
         else:
-            console.print(render.tries_text(result.tries_left))
+            verdict = result.verdict
+            console.print(
+                render.verdict(False, verdict.feedback, verdict.read_as, console, verdict.notes)
+            )
+            if result.finished:
+                _show_solution(round_, console, plot)
+            else:
+                console.print(render.tries_text(result.tries_left))
     return True
 
 
-def _guide(
-    session: QuizSession, console: Console, ask: Callable[[str], str | None], plot: bool = False
-) -> bool:
-    """Walk the top layer step by step; False when input ends."""
+def _show_hint(session: QuizSession, round_: Round, console: Console, plot: bool) -> None:
+    """The next hint; the last one is the full solution (with the graphs under --plot)."""
     from chainrule_cli import render
-    from chainrule_cli.errors import InputError
 
+    hint = session.hint()
+    if hint is not None:
+        applied = round_.checker if round_.problem.applied else None
+        console.print(render.hint_panel(hint, round_.solution, console, applied))
+        if hint.kind == "solution" and plot:
+            _draw(round_, console)
+
+
+def _guide(session: QuizSession, console: Console, ask: LineReader, plot: bool = False) -> bool:
+    """Walk every layer of the chain step by step, two tries a step; False when the
+    learner wants to stop."""
+    from functools import partial
+
+    from chainrule_cli import render
+    from chainrule_cli.prompt import GUIDED_KEYS, MathField, key_of
+
+    round_ = session.current
     try:
         walk = session.guided()
     except ValueError:
         console.print(render.dim("There is no chain to walk through here: use h for a hint."))
         return True
     console.print(render.dim("Guided mode: one step at a time."))
-    while not walk.done:
+    x = walk.x.name
+    keep = ""
+    noted = -1
+    while not walk.done and round_ is not None and round_.outcome is None:
         step = walk.step
-        line = ask(render.guided_prompt(step, walk, console))
+        question = walk.question
+        if noted != walk.index:
+            noted = walk.index
+            note = render.guided_note(question, walk, console)
+            if note is not None:
+                console.print(note)
+        # f′ may be written in the layer's letter (2u) or with the inner function put in.
+        field = MathField((walk.layer.letter, x)) if step == "outer" else MathField((x,))
+        line = ask(render.guided_prompt(question, walk, console), field, GUIDED_KEYS, keep)
+        keep = ""
         if line is None:
             return False
-        if line.strip().lower() in QUIT_WORDS:
-            return False
-        try:
-            result = walk.submit(line.strip())
-        except InputError as exc:
-            render.error(exc.message, exc.caret_lines())
+        text = line.strip()
+        if not text:
             continue
-        console.print(render.guided_result(result, step, console))
-        if result.done:
-            session.finish_guided(result)
-            if result.verdict is not None and result.verdict.correct:
-                console.print(render.correct_text(session.rounds[-1], console))
-            else:
-                _show_solution(session.rounds[-1], console, plot)
+        key = key_of(text)
+        if key == "quit":
+            return False
+        if key == "keys":
+            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
+        elif key == "hint":
+            _show_hint(session, round_, console, plot)
+        elif key in ("answer", "skip"):
+            session.reveal() if key == "answer" else session.skip()
+            _show_solution(round_, console, plot)
+        elif key == "guide":
+            console.print(render.dim("  Guided mode is on: answer this step, or ? for the keys."))
+        elif (result := checked(partial(walk.submit, text))) is None:
+            keep = line
+        else:
+            console.print(render.guided_result(result, question, console))
+            if result.done:
+                session.finish_guided(result)
+                if result.verdict is not None and result.verdict.correct:
+                    console.print(render.correct_text(session.rounds[-1], console))
+                else:
+                    _show_solution(session.rounds[-1], console, plot)
     return True

@@ -10,9 +10,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.render.console import panel
+from chainrule_cli.mathtext import show_product
+from chainrule_cli.render.console import data_text, panel, plain
 from chainrule_cli.render.mathfmt import math_for
-from chainrule_cli.render.solution import _d, combination_row, solution_view
+from chainrule_cli.render.solution import _d, solution_view
 
 if TYPE_CHECKING:
     from chainrule_cli.solution import Solution
@@ -35,9 +36,9 @@ def problem_header(
         characters="─" if m.unicode else "-",
     )
     if problem.applied:
-        question = Text("  " + (problem.question or ""), style="bold")
+        question = Text("  " + plain(problem.question or ""), style="bold")
         if problem.unit:
-            question.append(f"  (answer in {problem.unit})", style="dim")
+            question.append(f"  (answer in {plain(problem.unit, one_line=True)})", style="dim")
         return Group(Text(""), head, question)
     body = Text("  y = ", style="bold") + Text(m(expression, written=True), style="bold cyan")
     if problem.at is not None:
@@ -47,11 +48,47 @@ def problem_header(
     return Group(Text(""), head, body, question)
 
 
-def quiz_help(console: Console) -> Text:
-    return Text(
-        "  Type your answer, or h for a hint, g to be guided step by step, s to skip, q to quit.",
-        style="dim",
-    )
+def quiz_help(console: Console, keys: Any = ()) -> Text:
+    """One quiet line under the first problem: the keys, by letter and name."""
+    if not keys:
+        return Text(
+            "  Type your answer, or: h hint, g guided, a answer, s skip, q quit, ? keys.",
+            style="dim",
+        )
+    words = ", ".join(f"{key.letter} {key.name}" for key in keys)
+    return Text(f"  Type your answer, or: {words}.", style="dim")
+
+
+def key_list(keys: Any, console: Console, editing: bool = False) -> RenderableType:
+    """What ``?`` shows: each key at this prompt and what it does (and the editing keys)."""
+    m = math_for(console)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key in keys:
+        grid.add_row(key.letter, Text(key.does))
+    parts: list[RenderableType] = [Text("  Keys at this prompt:", style="dim"), _indent(grid)]
+    if editing:
+        arrows = ("←/→", "↑/↓") if m.unicode else ("Left/Right", "Up/Down")
+        parts.append(
+            Text(
+                f"  Editing: {arrows[0]}, Home/End, Ctrl-A/E move; Ctrl-U, Ctrl-W delete;\n"
+                f"  {arrows[1]} bring back this session's earlier answers.",
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
+def _indent(renderable: RenderableType) -> RenderableType:
+    from rich.padding import Padding
+
+    return Padding(renderable, (0, 0, 0, 4), expand=False)
+
+
+def note_panel(title: str, body: str, style: str = "cyan") -> RenderableType:
+    """A short piece of text in a panel (a checkpoint's hint); printed as text, never markup."""
+    return panel(title, Text(body), style=style)
 
 
 def applied_hint(
@@ -88,7 +125,11 @@ def applied_solution(checker: Any, solution: Solution, console: Console) -> Rend
 def hint_panel(
     hint: Any, solution: Solution, console: Console, applied: Any = None
 ) -> RenderableType:
-    """One hint as a panel: what it reveals depends on its kind."""
+    """One hint as a panel: what it reveals depends on its kind.
+
+    Inner functions are shown as written and derivatives as the rule builds
+    them, so one panel never shows the same function in two notations.
+    """
     from chainrule_cli.explain import Layer
 
     m = math_for(console)
@@ -100,11 +141,19 @@ def hint_panel(
         return applied_hint(hint, title, applied, solution, console)
     if hint.kind == "solution":
         return panel(f"{title}: the full solution", solution_view(solution, console), style="green")
+    if hint.kind == "layers":
+        return panel(f"{title}: the layers, from the outside in", _layers_body(hint, m))
     if hint.kind == "rule":
-        _, name, body = combination_row(step, m)
-        return panel(f"{title}: {name.lower()}", body)
+        return panel(
+            f"{title}: the {_RULE_NAMES.get(step.kind, step.kind)}", rule_body(hint, m, var)
+        )
+    if hint.kind == "combine":
+        return panel(
+            f"{title}: put the parts together", _combine_body(hint, m, var), style="yellow"
+        )
     assert isinstance(step, Layer)
     out, letter = step.output, step.letter
+    of = f" of layer {hint.layer}" if hint.layer else ""
     if hint.kind == "table":
         body = Text(
             f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}   (straight from the table: {step.rule})"
@@ -119,19 +168,23 @@ def hint_panel(
         return panel(f"{title}: the inner and the outer function", body)
     if hint.kind == "outer":
         body = Text()
+        lead = _nested_lead(hint, m, var)
+        if lead:
+            body.append(lead + "\n", style="dim")
         body.append(f"{_d(out, letter)} = {m(step.outer_derivative_form)}", style="magenta")
         body.append(f"   ({step.rule})\n", style="dim")
         body.append(
             f"inner kept as it is: {m(step.outer_derivative, written=True)}", style="magenta"
         )
-        return panel(f"{title}: the outer derivative", body, style="magenta")
+        return panel(f"{title}: the outer derivative{of}", body, style="magenta")
     if hint.kind == "inner":
         body = Text(
             f"{_d(letter, var)} = ({m(step.inner, written=True)}){m.prime} = {m(step.inner_derivative)}",
             style="cyan",
         )
-        return panel(f"{title}: the inner derivative", body)
-    # multiply: the two factors side by side
+        return panel(f"{title}: the inner derivative{of}", body)
+    # multiply: the two factors side by side, then what they make
+    factors = list(hint.factors) or [step.outer_derivative, step.inner_derivative]
     grid = Table.grid(padding=(0, 2))
     grid.add_column(justify="center")
     grid.add_column(justify="center")
@@ -140,11 +193,153 @@ def hint_panel(
         Text("outer derivative", style="dim"), Text(""), Text("inner derivative", style="dim")
     )
     grid.add_row(
-        Text(m(step.outer_derivative, written=True), style="magenta"),
+        Text(m(factors[0], written=True), style="magenta"),
         Text(m.times, style="bold"),
-        Text(m(step.inner_derivative), style="cyan"),
+        Text(m(factors[1], written=True) if len(factors) > 1 else "1", style="cyan"),
     )
-    return panel(f"{title}: multiply", grid, style="yellow")
+    result = Text(f"{_d(out, var)} = {show_product(factors, m.unicode)}")
+    _append_tidy(result, hint.tidy, m)
+    parts: list[RenderableType] = [grid, result]
+    completes = _completes_line(hint, m, var)
+    if completes is not None:
+        parts.append(completes)
+    where = f" (layer {hint.layer})" if hint.layer else ""
+    return panel(f"{title}: multiply{where}", Group(*parts), style="yellow")
+
+
+_RULE_NAMES = {
+    "sum": "sum rule",
+    "constant multiple": "constant multiple rule",
+    "product": "product rule",
+    "quotient": "quotient rule",
+    "general power": "general power rule",
+}
+
+
+def _part_names(step: Any) -> list[str]:
+    names = list(getattr(step, "names", None) or ())
+    defaults = ["f", "g", "h", "k"]
+    return names + defaults[len(names) :] if len(names) < len(step.parts) else names
+
+
+def _layers_body(hint: Any, m: Any) -> Text:
+    """Each layer, outermost first, with what it does to its inner function."""
+    from chainrule_cli.explain import Layer
+
+    body = Text()
+    for index, (depth, step, number) in enumerate(hint.rows):
+        if index:
+            body.append("\n")
+        body.append("  " * depth)
+        if isinstance(step, Layer):
+            body.append(f"layer {number}  ", style="bold")
+            body.append(f"{step.output} = {m(step.outer_form)}", style="magenta")
+            body.append("   inner ")
+            body.append(f"{step.letter} = {m(step.inner, written=True)}", style="cyan")
+            continue
+        names = _part_names(step)
+        output = getattr(step, "output", "y")
+        kind = step.kind if step.kind != "constant multiple" else "constant multiple"
+        article = "an" if kind[0] in "aeiou" else "a"
+        body.append(f"{output} is {article} {kind}: ", style="bold")
+        body.append(
+            ", ".join(
+                f"{name} = {m(part, written=True)}"
+                for name, part in zip(names, step.parts, strict=False)
+            )
+        )
+    return body
+
+
+def _nested_lead(hint: Any, m: Any, var: str) -> str:
+    """For a layer inside another: why the chain rule is needed again."""
+    from chainrule_cli.explain import Layer
+
+    parent = hint.parent
+    if not isinstance(parent, Layer):
+        return ""
+    return (
+        f"The inner derivative {_d(parent.letter, var)} = ({m(parent.inner, written=True)}){m.prime} "
+        f"needs the chain rule again: layer {hint.layer}."
+        if hint.layer
+        else f"The inner derivative {_d(parent.letter, var)} needs the chain rule again."
+    )
+
+
+def rule_body(hint: Any, m: Any, var: str) -> Text:
+    """A sum, product or quotient rule: the parts, their table derivatives, and which
+    parts need the chain rule (worked out in the next hints); never the result."""
+    from chainrule_cli.explain import Layer
+
+    step = hint.step
+    names = _part_names(step)
+    body = Text()
+    parent = hint.parent
+    if isinstance(parent, Layer):
+        body.append(
+            f"{_d(parent.letter, var)} = ({m(parent.inner, written=True)}){m.prime}:\n", style="dim"
+        )
+    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+    body.append(formula, style="bold")
+    node = step.node
+    if step.kind == "constant multiple":
+        body.append(f"   with c = {m(node.factor)}, {names[0]} = {m(step.parts[0], written=True)}")
+    else:
+        shown = ", ".join(
+            f"{name} = {m(part.written, written=True)}"
+            for name, part in zip(names, hint.parts, strict=False)
+        )
+        body.append(f"   with {shown}")
+    for name, part in zip(names, hint.parts, strict=False):
+        body.append("\n")
+        if part.derivative is None:
+            body.append(
+                f"{name}{m.prime} = ({m(part.written, written=True)}){m.prime} needs the chain rule: next",
+                style="cyan",
+            )
+        else:
+            body.append(
+                f"{name}{m.prime} = ({m(part.written, written=True)}){m.prime} = {m(part.derivative)}",
+                style="cyan",
+            )
+    return body
+
+
+def _combine_body(hint: Any, m: Any, var: str) -> RenderableType:
+    step = hint.step
+    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+    output = getattr(step, "output", "y")
+    line = Text(f"{_d(output, var)} = {m(hint.result, written=True)}")
+    _append_tidy(line, hint.tidy, m)
+    parts: list[RenderableType] = [Text(formula, style="bold"), line]
+    completes = _completes_line(hint, m, var)
+    if completes is not None:
+        parts.append(completes)
+    return Group(*parts)
+
+
+def _append_tidy(text: Text, tidy: Any, m: Any) -> None:
+    if tidy is None:
+        return
+    shown = m(tidy, written=True)
+    if not text.plain.endswith(shown):
+        text.append(" = ")
+        text.append(shown, style="bold")
+
+
+def _completes_line(hint: Any, m: Any, var: str) -> Text | None:
+    """After an inner layer's product: it is the inner derivative of the layer outside."""
+    layer = hint.completes
+    if layer is None:
+        return None
+    where = f" of layer {hint.completes_layer}" if hint.completes_layer else ""
+    output = getattr(hint.step, "output", layer.letter)
+    if output == layer.letter:
+        return Text(f"{m.arrow} the inner derivative{where}, worked out", style="dim")
+    return Text(
+        f"{m.arrow} so {_d(layer.letter, var)} = {_d(output, var)} too: the inner derivative{where}",
+        style="dim",
+    )
 
 
 def tries_text(tries_left: int) -> Text:
@@ -185,42 +380,146 @@ def correct_text(round_: Any, console: Console) -> RenderableType:
         verdict_text.append(f" — the slope is {m(round_.solution.slope)}")
     parts: list[RenderableType] = [verdict_text]
     if round_.problem.note:
-        parts.append(Text(f"  Note: {round_.problem.note}", style="italic"))
+        parts.append(Text(f"  Note: {plain(round_.problem.note)}", style="italic"))
     return Group(*parts)
 
 
-def guided_prompt(step: str, walk: Any, console: Console) -> str:
+def _scaled(layer: Any) -> Any:
+    """The layer's function as written, with its constant multiple (3e^(x²))."""
+    import sympy as sp
+
+    constant = getattr(layer, "constant", 1)
+    written = layer.node.written
+    return written if constant == 1 else sp.Mul(constant, written, evaluate=False)
+
+
+def guided_note(question: Any, walk: Any, console: Console) -> RenderableType | None:
+    """What to know before a guided step: a rule met on the way (sum, product …),
+    or, for a layer inside another, why the chain rule is needed again."""
+    from chainrule_cli.explain import Layer
+
     m = math_for(console)
-    layer = walk.layer
+    parts: list[RenderableType] = []
+    var = walk.x.name
+    for note in question.notes:
+        parts.append(_indent(rule_body(note, m, var)))
+    parent = question.parent
+    if question.kind == "inner" and isinstance(parent, Layer):
+        parts.append(
+            Text(
+                f"  The inner derivative {_d(parent.letter, var)} = "
+                f"({m(parent.inner, written=True)}){m.prime} needs the chain rule again"
+                + (f": layer {question.layer}." if question.layer else "."),
+                style="dim",
+            )
+        )
+    return Group(*parts) if parts else None
+
+
+def guided_prompt(question: Any, walk: Any, console: Console) -> str:
+    """The question for one step of the guided walk, with its place in the walk."""
+    m = math_for(console)
     x = walk.x.name
-    outer_name = f"{layer.output} = {m(layer.outer_form)}"
-    prompts = {
-        "inner": f"Step 1 of 4. The inner function: {layer.letter} = ",
-        "outer": f"Step 2 of 4. The outer function is {outer_name}. Its derivative d{layer.output}/d{layer.letter} = ",
-        "inner_derivative": f"Step 3 of 4. The inner derivative d{layer.letter}/d{x} = ",
-        "product": (
-            f"Step 4 of 4. Multiply them and put in {x} = {walk.round.problem.at}: slope = "
-            if walk.round.problem.at is not None
-            else f"Step 4 of 4. Multiply them: dy/d{x} = "
-        ),
-    }
-    return prompts[step]
+    step = question.step
+    head = f"Step {question.number} of {question.total}. "
+    kind = question.kind
+    if kind == "answer":
+        top = getattr(step, "output", "y")
+        what = "Multiply them" if question.top_is_layer else "Put it all together"
+        at = walk.round.problem.at
+        if at is not None:
+            return f"{head}{what} and put in {x} = {at}: slope = "
+        return f"{head}{what}: d{top}/d{x} = "
+    if kind == "combine":
+        formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+        return f"{head}Put the parts together, {formula}: d{step.output}/d{x} = "
+    out, letter = step.output, step.letter
+    if kind == "inner":
+        if question.layer:
+            written = m(_scaled(step), written=True)
+            return (
+                f"{head}Layer {question.layer} is {out} = {written}. Its inner function {letter} = "
+            )
+        return f"{head}The inner function: {letter} = "
+    if kind == "outer":
+        return (
+            f"{head}The outer function is {out} = {m(step.outer_form)}. "
+            f"Its derivative d{out}/d{letter} = "
+        )
+    if kind == "inner_derivative":
+        return f"{head}The inner derivative d{letter}/d{x} = "
+    return f"{head}Multiply them: d{out}/d{x} = "
 
 
-def guided_result(result: Any, step: str, console: Console) -> Text:
+_STEP_NAMES = {
+    "inner": "the inner function",
+    "outer": "the outer derivative",
+    "inner_derivative": "the inner derivative",
+    "multiply": "the product",
+    "combine": "the parts put together",
+}
+
+
+def guided_result(result: Any, question: Any, console: Console) -> Text:
+    """Right, a diagnosis and one more try, or (after two misses) the right entry."""
+    from chainrule_cli.explain import Layer
+
     m = math_for(console)
-    names = {
-        "inner": "the inner function",
-        "outer": "the outer derivative",
-        "inner_derivative": "the inner derivative",
-        "product": "the product",
-    }
+    kind = question.kind if not isinstance(question, str) else question
+    if kind == "answer":
+        name = "the product" if getattr(question, "top_is_layer", True) else "the answer"
+    else:
+        name = _STEP_NAMES.get(kind, "this step")
+    if getattr(question, "layer", 0) and kind != "answer":
+        name += f" of layer {question.layer}"
     if result.ok:
-        return Text(f"  {m.check} Right: that is {names[step]}.", style="green")
-    text = Text(f"  {m.cross} This step went wrong ({names[step]}): {result.message}", style="red")
-    if result.expected is not None and step != "product":
-        text.append(f" It is {m(result.expected)}.", style="bold")
+        return Text(f"  {m.check} Right: that is {name}.", style="green")
+    if not result.revealed:
+        text = Text(f"  {m.cross} Not yet ({name}): {result.message}", style="red")
+        text.append("  One more try.", style="dim")
+        return text
+    text = Text(f"  {m.cross} This step went wrong ({name}): {result.message}", style="red")
+    if result.expected is not None and kind != "answer":
+        text.append(f" It is {m(result.expected, written=True)}", style="bold")
+        step = getattr(question, "step", None)
+        if kind == "outer" and isinstance(step, Layer):
+            text.append(
+                f", so with the inner kept: {m(step.outer_derivative, written=True)}", style="bold"
+            )
+        text.append(".", style="bold")
+        text.append(" On to the next step.", style="dim")
     return text
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def score_line(summary: Any, console: Console) -> RenderableType:
+    """3 problems, 2 hints, 1 wrong try: 2.25 / 3, and the rule that gave it."""
+    m = math_for(console)
+    counts = [
+        _count(summary.attempted, "problem"),
+        _count(summary.hints, "hint"),
+        _count(summary.wrong, "wrong try", "wrong tries"),
+    ]
+    if summary.guided:
+        counts.append(f"{summary.guided} guided")
+    if summary.skipped:
+        counts.append(f"{summary.skipped} skipped")
+    if summary.revealed:
+        counts.append(f"{summary.revealed} shown")
+    score = f"{round(summary.score, 2):g}"
+    line = Text(", ".join(counts) + ": ")
+    line.append(f"{score} / {summary.attempted}", style="bold")
+    quarter, half = ("¼", "½") if m.unicode else ("1/4", "1/2")
+    rule = Text(
+        f"A right answer scores 1, less {quarter} for each hint and each wrong try "
+        f"(never below {quarter}); guided, at most {half}. The full solution, a skip or "
+        "running out of tries scores 0.",
+        style="dim",
+    )
+    return Group(line, rule)
 
 
 def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> RenderableType:
@@ -232,20 +531,26 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
     out = Table(
         title="Your quiz", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
     )
-    for column in ("type", "right", "hints used", "score"):
+    for column in ("type", "right", "hints used", "wrong tries", "score"):
         out.add_column(column, justify="left" if column == "type" else "right")
     for line in summary.lines:
         out.add_row(
-            line.type, f"{line.right}/{line.attempted}", str(line.hints), f"{line.credit:.2f}"
+            line.type,
+            f"{line.right}/{line.attempted}",
+            str(line.hints),
+            str(line.wrong),
+            f"{line.credit:.2f}",
         )
     right = sum(line.right for line in summary.lines)
     out.add_row(
         Text("all", style="bold"),
         Text(f"{right}/{summary.attempted}", style="bold"),
-        str(sum(line.hints for line in summary.lines)),
+        str(summary.hints),
+        str(summary.wrong),
         Text(f"{summary.score:.2f}", style="bold"),
     )
     parts.append(out)
+    parts.append(score_line(summary, console))
     if summary.missed:
         missed = Table(
             title="To review", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
@@ -255,7 +560,7 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
         missed.add_column("right answer", overflow="fold")
         for r in summary.missed:
             missed.add_row(
-                r.problem.id,
+                data_text(r.problem.id, one_line=True),
                 m(r.solution.analysis.tree.written, written=True),
                 right_answer(r, console),
             )

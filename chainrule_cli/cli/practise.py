@@ -1,0 +1,68 @@
+"""``chainrule practise``: the quiz loop on a function the learner brings.
+
+The same loop as ``quiz`` (``cli.quiz.play``): the prompt, hints in teaching
+order, the guided walk and the verdict with its mistake. The problem is made
+by ``session.own_problem``, which also refuses a function that needs no chain
+rule; it is recorded in the progress under a stable id made from the
+expression (``own-`` and a short hash), so practising it again adds to the
+same history. ``practice`` is a hidden alias for the American spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from chainrule_cli.cli.common import MATH_ARGS, guard, reject_option_like
+
+#: Building the problem (parsing, the rule tree, the point's domain) must not hang.
+PREPARE_SECONDS = 5.0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("practise", context_settings=MATH_ARGS)(practise)
+    app.command("practice", context_settings=MATH_ARGS, hidden=True)(practise)
+
+
+@guard
+def practise(
+    expression: Annotated[
+        str,
+        typer.Argument(help='Your function, e.g. "sin(x^2)".', show_default=False),
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Ask for the slope at this point instead of the derivative."),
+    ] = None,
+    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
+    plot: Annotated[
+        bool,
+        typer.Option(
+            "--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss)."
+        ),
+    ] = False,
+) -> None:
+    """Practise the chain rule on your own function, with hints and guided steps.
+
+    You differentiate it; any equal form is right, a wrong answer gets the name
+    of the mistake, h gives the next hint and g walks every layer with you.
+    The attempt is saved in your progress like a quiz problem.
+
+    Example: chainrule practise "sin(x^2)" --at 1
+    """
+    reject_option_like(expression, "an expression")
+    from chainrule_cli import render
+    from chainrule_cli.cli.quiz import play
+    from chainrule_cli.cli.stores import close_store, try_open_store
+    from chainrule_cli.limits import time_limit
+    from chainrule_cli.session import own_problem
+
+    with time_limit(PREPARE_SECONDS, "Preparing this function"):
+        problem = own_problem(expression, at, var)
+    console = render.make_console()
+    store = try_open_store()
+    try:
+        play([problem], 1, console, store, mode="practise", plot=plot)
+    finally:
+        close_store(store)
