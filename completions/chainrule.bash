@@ -8,7 +8,7 @@ _chainrule() {
         case "$w" in
             -*) ;;
             *) case "$path" in
-                   "") case "$w" in backprop|bank|check|export|generate|history|learn|plot|quiz|review|solve|stats) path="$w" ;; esac ;;
+                   "") case "$w" in anki|backprop|bank|check|export|generate|history|learn|plot|practise|quiz|review|solve|stats|worksheet) path="$w" ;; esac ;;
                    bank) case "$w" in list|validate) path="$path $w" ;; esac ;;
                esac ;;
         esac
@@ -18,17 +18,24 @@ _chainrule() {
         --at) COMPREPLY=(); return ;;
         --bank) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --count) COMPREPLY=(); return ;;
+        --deck) COMPREPLY=(); return ;;
         --difficulty) COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
+        --format) COMPREPLY=(); return ;;
         --layers) COMPREPLY=(); return ;;
         --limit) COMPREPLY=(); return ;;
+        --mistake) COMPREPLY=(); return ;;
+        --output) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --range) COMPREPLY=(); return ;;
         --section) COMPREPLY=($(compgen -W "intuition four-steps why-multiply check-with-numbers nested types applications backprop" -- "$cur")); return ;;
         --seed) COMPREPLY=(); return ;;
+        --title) COMPREPLY=(); return ;;
         --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied" -- "$cur")); return ;;
         --var) COMPREPLY=(); return ;;
+        -o) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case "$path" in
-        "") COMPREPLY=($(compgen -W "backprop bank check export generate history learn plot quiz review solve stats --version --help" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "anki backprop bank check export generate history learn plot practise quiz review solve stats worksheet --version --help" -- "$cur")) ;;
+        "anki") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--type --difficulty --count --seed --bank --shuffle --no-shuffle --generated --deck --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "backprop") COMPREPLY=($(compgen -W "--layers --activation --seed --skip --help" -- "$cur")) ;;
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
@@ -39,10 +46,12 @@ _chainrule() {
         "history") COMPREPLY=($(compgen -W "--limit --json --help" -- "$cur")) ;;
         "learn") COMPREPLY=($(compgen -W "--section --help" -- "$cur")) ;;
         "plot") COMPREPLY=($(compgen -W "--at --range --var --help" -- "$cur")) ;;
-        "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --help" -- "$cur")) ;;
+        "practise") COMPREPLY=($(compgen -W "--at --var --plot --help" -- "$cur")) ;;
+        "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --missed --mistake --help" -- "$cur")) ;;
         "review") COMPREPLY=($(compgen -W "--count --bank --seed --help" -- "$cur")) ;;
         "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --help" -- "$cur")) ;;
         "stats") COMPREPLY=($(compgen -W "--json --reset --yes --help" -- "$cur")) ;;
+        "worksheet") COMPREPLY=($(compgen -W "--format -o --output --type --difficulty --count --seed --bank --shuffle --no-shuffle --generated --title --help" -- "$cur")) ;;
     esac
 }
 complete -F _chainrule chainrule
