@@ -142,9 +142,7 @@ def quiz(
     if deck.total == 0:
         close_store(store)
         if mistake is not None:
-            raise fail(
-                f"no problems here invite {mistake}: try fewer filters, or --generated"
-            )
+            raise fail(f"no problems here invite {mistake}: try fewer filters, or --generated")
         raise fail("no problems match: try fewer filters, or --generated for endless practice")
     note = ""
     if deck.generated > 0 and not generated:
