@@ -214,9 +214,10 @@ def bench_verdicts() -> dict[str, object]:
     from chainrule_cli.checking import Checker
     from chainrule_cli.parsing import parse_number
     from chainrule_cli.rules import analyse
+    from tests.differential import FUNCTIONS, SEED
     from tests.differential import run as differential
 
-    tally = differential(300, seed=2026)
+    tally = differential(FUNCTIONS, seed=SEED)
     corpus = yaml.safe_load((ROOT / "tests" / "corpus" / "textbook.yaml").read_text("utf-8"))
     accepted = caught = named = wrong = 0
     for item in corpus["items"]:

@@ -43,6 +43,7 @@ from chainrule_cli.points import require_real, sample_points
 from chainrule_cli.precision import decimal_figures, judge, round_figures, same_number
 from chainrule_cli.rules import Analysis, Chain, analyse, nice_value, real_value, spine, unscaled
 from chainrule_cli.syntax import Node, to_sympy
+from chainrule_cli.units import strip_unit
 
 if TYPE_CHECKING:
     import sympy
@@ -582,7 +583,7 @@ class AppliedChecker:
             return parse_number(text), parse(text)
         except InputError as first:
             unit = self.problem.unit
-            stripped = _strip_unit(text, unit) if unit else None
+            stripped = strip_unit(text, unit) if unit else None
             if stripped is None:
                 if unit and any(c.isalpha() for c in text):
                     raise InputError(
@@ -652,18 +653,3 @@ class AppliedChecker:
         if code == "sign_error":
             return "right size, wrong sign: check whether each quantity grows or shrinks."
         return f"multiply the two rates: {outer}, and {inner}."
-
-
-def _strip_unit(text: str, unit: str) -> str | None:
-    """``text`` without a trailing ``unit`` (spaces, ^ and superscripts ignored)."""
-
-    def norm(s: str) -> str:
-        return s.replace(" ", "").replace("**", "^").replace("^2", "²").replace("^3", "³").lower()
-
-    target = norm(unit)
-    compact = text.rstrip()
-    for cut in range(len(compact), 0, -1):
-        if norm(compact[cut:]) == target:
-            number = compact[:cut].strip()
-            return number or None
-    return None

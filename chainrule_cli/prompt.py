@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
 from chainrule_cli.parsing import MAX_LENGTH
+from chainrule_cli.units import strip_unit
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -137,20 +138,6 @@ def _read(text: str, variable: str, unicode: bool) -> tuple[Any, tuple[str, ...]
     return result.tree, tuple(result.notes(unicode))
 
 
-def _without_unit(text: str, unit: str) -> str | None:
-    """``text`` with a trailing ``unit`` taken off (spaces, ``^`` and superscripts ignored)."""
-
-    def norm(s: str) -> str:
-        return s.replace(" ", "").replace("**", "^").replace("^2", "²").replace("^3", "³").lower()
-
-    target = norm(unit)
-    compact = text.rstrip()
-    for cut in range(len(compact), 0, -1):
-        if norm(compact[cut:]) == target:
-            return compact[:cut].strip() or None
-    return None
-
-
 def _compute(text: str, field: MathField, unicode: bool) -> Reading:
     from chainrule_cli.errors import InputError
     from chainrule_cli.mathtext import show
@@ -159,7 +146,7 @@ def _compute(text: str, field: MathField, unicode: bool) -> Reading:
 
     candidates = [(text, "")]
     if field.unit:
-        stripped = _without_unit(text, field.unit)
+        stripped = strip_unit(text, field.unit)
         if stripped is not None:
             candidates.append((stripped, " " + field.unit))
     errors: list[Reading] = []
