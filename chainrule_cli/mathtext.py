@@ -208,8 +208,8 @@ class _Printer:
         if not denominator:
             return top, MUL
         bottom = self.product(denominator)
-        if len(denominator) > 1:
-            bottom = f"({bottom})"
+        if len(denominator) > 1 or bottom.startswith(self.minus):
+            bottom = f"({bottom})"  # 1/(2x·y), 1/(−x)
         return f"{top}/{bottom}", MUL
 
     def product(self, factors: list[sympy.Expr]) -> str:
@@ -220,8 +220,8 @@ class _Printer:
         previous: sympy.Expr | None = None
         for factor in factors:
             text = self.wrap(factor, MUL + 1)
-            if isinstance(factor, sp.Number) and factor.is_negative and previous is not None:
-                text = f"({text})"
+            if previous is not None and text.startswith(self.minus):
+                text = f"({text})"  # a negative factor after another: 2(−x), x·(−1)
             if previous is None:
                 out = text
             elif (
@@ -241,13 +241,15 @@ class _Printer:
         import sympy as sp
 
         base, exp = expr.args
+        if exp == 1:  # an unevaluated u¹ is just u: never (x² + 1)^1
+            return self.render(base)
         if exp == sp.Rational(1, 2):
             return self.root("√" if self.unicode else "sqrt", base), ATOM
         if exp == sp.Rational(1, 3):
             return self.root("∛" if self.unicode else "cbrt", base), ATOM
         if exp.is_number and exp.is_negative:
             flipped = base if exp == -1 else sp.Pow(base, -exp, evaluate=False)
-            bottom = self.wrap(flipped, MUL + 1)
+            bottom = self.wrap(flipped, POW)  # 1/x², 1/(2x), 1/(−x)
             return f"1/{bottom}", MUL
         if (
             isinstance(base, sp.Function)
@@ -275,7 +277,8 @@ class _Printer:
     def root(self, sign: str, base: sympy.Expr) -> str:
         import sympy as sp
 
-        if self.unicode and isinstance(base, sp.Symbol | sp.Integer) and not base.is_negative:
+        atom = isinstance(base, sp.Symbol | sp.Integer) or base is sp.pi
+        if self.unicode and atom and not base.is_negative:
             return f"{sign}{self.text(base)}"
         return f"{sign}({self.text(base)})"
 
@@ -333,9 +336,10 @@ def _flat_factors(expr: sympy.Mul) -> list[sympy.Expr]:
     import sympy as sp
 
     out: list[sympy.Expr] = []
-    for factor in expr.args:
-        if isinstance(factor, sp.Mul):
-            out.extend(_flat_factors(factor))
+    for index, factor in enumerate(expr.args):
+        negative = bool(factor.args) and isinstance(factor.args[0], sp.Number)
+        if isinstance(factor, sp.Mul) and not (index and negative and factor.args[0] < 0):
+            out.extend(_flat_factors(factor))  # but 2·(−x) stays 2(−x), not 2(−1)x
         else:
             out.append(factor)
     return out
