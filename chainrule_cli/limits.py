@@ -72,10 +72,24 @@ def time_limit(seconds: float, what: str = "This computation") -> Iterator[None]
     except _Deadline as exc:
         if exc.owner is not owner:
             raise
-        raise TooComplex(f"{what} took too long (the limit is {seconds:g} s)") from None
+        raise TooComplex(f"{what} took too long (the limit is {seconds:.2g} s)") from None
     finally:
         _active[:] = [item for item in _active if item[0] is not owner]
         _arm()
+
+
+#: A whole command, start-up included, ends within this many seconds on hostile input.
+COMMAND_SECONDS = 3.0
+#: What is kept back from the budget for printing the result (or the error).
+RESERVE_SECONDS = 0.4
+
+
+def command_budget(total: float = COMMAND_SECONDS, reserve: float = RESERVE_SECONDS) -> float:
+    """Seconds left for the algebra so that the command ends ``total`` seconds after it
+    started (``chainrule_cli.STARTED``), with ``reserve`` kept for printing; at least 0.3."""
+    from chainrule_cli import STARTED
+
+    return max(0.3, total - (time.monotonic() - STARTED) - reserve)
 
 
 def attempt(seconds: float, fn: Callable[[], T], fallback: T) -> T:

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Json, Variable, guard, reject_option_like
 from chainrule_cli.exitcodes import ExitCode
-
-CHECK_SECONDS = 2.5
 
 
 def register(app: typer.Typer) -> None:
@@ -19,20 +17,30 @@ def register(app: typer.Typer) -> None:
 @guard
 def check(
     expression: Annotated[
-        str, typer.Argument(help='The function, e.g. "(3x+1)^2".', show_default=False)
+        str,
+        typer.Argument(
+            metavar="EXPRESSION", help='The function, e.g. "(3x+1)^2".', show_default=False
+        ),
     ],
     answer: Annotated[
         str,
         typer.Argument(
-            help='Your derivative, e.g. "6(3x+1)" (or a number with --at).', show_default=False
+            metavar="ANSWER",
+            help='Your derivative, e.g. "6(3x+1)" (or a number with --at).',
+            show_default=False,
         ),
     ],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Check the value of the derivative at this point instead."),
+        typer.Option(
+            "--at",
+            metavar="POINT",
+            help="Check the value of the derivative at this point instead.",
+            show_default=False,
+        ),
     ] = None,
-    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    var: Variable = "x",
+    json_output: Json = False,
 ) -> None:
     """Check a derivative, and name the mistake in a wrong one.
 
@@ -47,11 +55,11 @@ def check(
     reject_option_like(answer, "an answer")
     from chainrule_cli import render
     from chainrule_cli.checking import Checker
-    from chainrule_cli.limits import time_limit
+    from chainrule_cli.limits import command_budget, time_limit
 
     console = render.make_console()
     unicode = render.supports_unicode(console)
-    with time_limit(CHECK_SECONDS, "Checking this answer"):
+    with time_limit(command_budget(), "Checking this answer"):
         verdict = Checker.for_text(expression, at, var, unicode).check(answer)
     if json_output:
         render.print_json(verdict.to_json())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, fail, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Variable, fail, guard, reject_option_like
 
 if TYPE_CHECKING:
     from chainrule_cli.render import Console
@@ -20,19 +20,30 @@ def register(app: typer.Typer) -> None:
 @guard
 def plot(
     expression: Annotated[
-        str, typer.Argument(help='The function, e.g. "sin(x^2)".', show_default=False)
+        str,
+        typer.Argument(
+            metavar="EXPRESSION", help='The function, e.g. "sin(x^2)".', show_default=False
+        ),
     ],
     at: Annotated[
         str | None,
         typer.Option(
             "--at",
+            metavar="POINT",
             help="The point to follow along the chain (default: 1, or a nearby point in the domain).",
+            show_default=False,
         ),
     ] = None,
     span: Annotated[
-        str | None, typer.Option("--range", help="The x range to draw, as LO:HI (e.g. -2:3).")
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LO:HI",
+            help="The x range to draw (e.g. -2:3; default: 2 either side of the point).",
+            show_default=False,
+        ),
     ] = None,
-    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
+    var: Variable = "x",
 ) -> None:
     """Draw the inner, outer and composite graphs, with their tangents.
 
@@ -43,11 +54,11 @@ def plot(
     """
     reject_option_like(expression, "an expression")
     from chainrule_cli import render
-    from chainrule_cli.limits import time_limit
+    from chainrule_cli.limits import command_budget, time_limit
     from chainrule_cli.solution import solve
 
     window = parse_range(span)
-    with time_limit(5.0, "Drawing this"):
+    with time_limit(command_budget(), "Drawing this"):
         solution = solve(expression, at, var)
         console = render.make_console()
         rates = render.rates_diagram(solution, render.math_for(console))

@@ -6,9 +6,15 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, fail, guard, reject_option_like
-
-SOLVE_SECONDS = 2.5
+from chainrule_cli.cli.common import (
+    MATH_ARGS,
+    Json,
+    Point,
+    Variable,
+    fail,
+    guard,
+    reject_option_like,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,16 +25,15 @@ def register(app: typer.Typer) -> None:
 def solve(
     expression: Annotated[
         str,
-        typer.Argument(help='The function to differentiate, e.g. "(3x+1)^2".', show_default=False),
+        typer.Argument(
+            metavar="EXPRESSION",
+            help='The function to differentiate, e.g. "(3x+1)^2".',
+            show_default=False,
+        ),
     ],
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="Also find the slope at this point (e.g. 1, -0.5, pi/4)."),
-    ] = None,
-    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object instead of the steps.")
-    ] = False,
+    at: Point = None,
+    var: Variable = "x",
+    json_output: Json = False,
     plot: Annotated[
         bool,
         typer.Option(
@@ -48,10 +53,10 @@ def solve(
     if plot and json_output:
         raise fail("--plot draws pictures and --json prints data: use one or the other")
     from chainrule_cli import render
-    from chainrule_cli.limits import time_limit
+    from chainrule_cli.limits import command_budget, time_limit
     from chainrule_cli.solution import solve as work_out
 
-    with time_limit(SOLVE_SECONDS, "Working this out"):
+    with time_limit(command_budget(), "Working this out"):
         solution = work_out(expression, at, var)
     if json_output:
         render.print_json(solution.to_json())
