@@ -30,21 +30,21 @@ returns a note that says what it was read as, with a "did you mean …?"
 
 Limits (input length, nesting, number and exponent sizes) are checked on the
 tree before SymPy sees it, so ``9^9^9`` is refused at once instead of hanging.
+
+The tokens come from ``tokens.py`` (the whitelist, LaTeX commands, name
+splitting) and the size limits from ``sizes.py``; this module is the grammar.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chainrule_cli.errors import InputError
+from chainrule_cli.sizes import MAX_DEPTH, check_limits, estimate
 from chainrule_cli.syntax import (
     CONSTANTS,
     FUNCTION_ALIASES,
-    GREEK,
     INVERSES,
     Add,
     Call,
@@ -56,82 +56,16 @@ from chainrule_cli.syntax import (
     Num,
     Pow,
     Var,
-    children,
-    depth,
     has_variable,
     to_sympy,
     variable_name,
 )
+from chainrule_cli.tokens import CLOSERS, OPENERS, Token, tokenize
 
 if TYPE_CHECKING:
     import sympy
 
 MAX_LENGTH = 500
-MAX_DEPTH = 40
-MAX_DIGITS = 30
-MAX_EXPONENT = 1000
-#: The largest constant magnitude (as a power of ten) allowed anywhere.
-MAX_MAGNITUDE = 300
-
-SUPERSCRIPTS = {
-    "⁰": "0",
-    "¹": "1",
-    "²": "2",
-    "³": "3",
-    "⁴": "4",
-    "⁵": "5",
-    "⁶": "6",
-    "⁷": "7",
-    "⁸": "8",
-    "⁹": "9",
-    "⁻": "-",
-}
-MULTIPLY = {"*", "·", "×", "⋅", "∙"}
-MINUS = {"-", "−", "–"}
-OPENERS = {"(": ")", "[": "]", "{": "}"}
-CLOSERS = {")", "]", "}"}
-ROOTS = {"√": "sqrt", "∛": "cbrt", "∜": "root4"}
-
-#: LaTeX commands: what each one is, as a token (kind, value); None means "skip it".
-LATEX: dict[str, tuple[str, str] | None] = {
-    **{name: ("name", name) for name in FUNCTION_ALIASES},
-    "pi": ("name", "pi"),
-    "cdot": ("op", "*"),
-    "times": ("op", "*"),
-    "div": ("op", "/"),
-    "frac": ("frac", "frac"),
-    "dfrac": ("frac", "frac"),
-    "tfrac": ("frac", "frac"),
-    "sqrt": ("root", "latex-sqrt"),
-    "left": None,
-    "right": None,
-    "big": None,
-    "Big": None,
-    "bigl": None,
-    "bigr": None,
-    "Bigl": None,
-    "Bigr": None,
-    "vert": ("op", "|"),
-    "lvert": ("op", "|"),
-    "rvert": ("op", "|"),
-    "mid": ("op", "|"),
-    "operatorname": ("operatorname", ""),
-    "mathrm": ("operatorname", ""),
-    **{name: ("name", name) for name in GREEK.values()},
-}
-#: LaTeX spacing commands, read as a space.
-LATEX_SPACES = {",", ";", ":", "!", " ", "quad", "qquad"}
-
-
-@dataclass(frozen=True)
-class Token:
-    """One token: ``kind`` is num, name, op, sup, root, frac, operatorname or end."""
-
-    kind: str
-    value: str
-    start: int
-    end: int
-
 
 # -- ambiguity notes ---------------------------------------------------------------
 #: Where the left-to-right reading of implicit multiplication or a bare function
@@ -215,207 +149,6 @@ class Reading:
             if line not in out:
                 out.append(line)
         return out
-
-
-# -- tokens ------------------------------------------------------------------------
-def tokenize(text: str, variable: str = "x") -> list[Token]:
-    """Split ``text`` into tokens, refusing anything outside the whitelist."""
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif _digit(c) or (c == "." and i + 1 < n and _digit(text[i + 1])):
-            j = i
-            while j < n and _digit(text[j]):
-                j += 1
-            if j < n and text[j] == ".":
-                j += 1
-                while j < n and _digit(text[j]):
-                    j += 1
-            if j < n and text[j] == "." and j + 1 < n and _digit(text[j + 1]):
-                raise InputError("malformed number: more than one decimal point", text, i)
-            digits = sum(ch.isdigit() for ch in text[i:j])
-            if digits > MAX_DIGITS:
-                raise InputError(
-                    f"number too long ({digits} digits; at most {MAX_DIGITS})", text, i
-                )
-            tokens.append(Token("num", text[i:j], i, j))
-            i = j
-        elif c.isascii() and c.isalpha():
-            j = i
-            while j < n and text[j].isascii() and text[j].isalpha():
-                j += 1
-            tokens.extend(_split_name(text, i, j, variable))
-            i = j
-        elif c == "\\":
-            i = _latex(text, i, tokens)
-        elif c == "π":
-            tokens.append(Token("name", "pi", i, i + 1))
-            i += 1
-        elif c in GREEK:
-            tokens.append(Token("name", GREEK[c], i, i + 1))
-            i += 1
-        elif c in MINUS:
-            tokens.append(Token("op", "-", i, i + 1))
-            i += 1
-        elif c == "+":
-            tokens.append(Token("op", "+", i, i + 1))
-            i += 1
-        elif c == "*" and i + 1 < n and text[i + 1] == "*":
-            tokens.append(Token("op", "^", i, i + 2))
-            i += 2
-        elif c in MULTIPLY:
-            tokens.append(Token("op", "*", i, i + 1))
-            i += 1
-        elif c in "/÷":
-            tokens.append(Token("op", "/", i, i + 1))
-            i += 1
-        elif c == "_" and not (tokens and tokens[-1].kind == "name" and tokens[-1].value == "log"):
-            raise InputError(
-                "unexpected character '_' (it only marks a log's base: log_2 x)", text, i
-            )
-        elif c in "^_" or c in OPENERS or c in CLOSERS or c == "|":
-            tokens.append(Token("op", c, i, i + 1))
-            i += 1
-        elif c in SUPERSCRIPTS:
-            j = i
-            while j < n and text[j] in SUPERSCRIPTS:
-                j += 1
-            value = "".join(SUPERSCRIPTS[ch] for ch in text[i:j])
-            if not value.lstrip("-").isdigit() or value.count("-") > 1:
-                raise InputError("malformed superscript", text, i)
-            tokens.append(Token("sup", value, i, j))
-            i = j
-        elif c in ROOTS:
-            tokens.append(Token("root", ROOTS[c], i, i + 1))
-            i += 1
-        elif c == "=":
-            raise InputError("type an expression, not an equation (no '=')", text, i)
-        elif c == ",":
-            raise InputError("unexpected ','", text, i)
-        else:
-            raise InputError(f"unexpected character {_char(c)}", text, i)
-    tokens.append(Token("end", "", n, n))
-    return tokens
-
-
-def _char(c: str) -> str:
-    """A character for a message: printable ones quoted, others by code point."""
-    return repr(c) if c.isprintable() else f"U+{ord(c):04X}"
-
-
-def _latex(text: str, i: int, tokens: list[Token]) -> int:
-    """One LaTeX command at ``text[i] == '\\\\'``: append its token, return where it ends."""
-    n = len(text)
-    j = i + 1
-    if j < n and not (text[j].isascii() and text[j].isalpha()):
-        symbol_ = text[j]
-        if symbol_ in LATEX_SPACES:
-            return j + 1
-        if symbol_ in "{}":
-            tokens.append(Token("op", symbol_, i, j + 1))
-            return j + 1
-        if symbol_ == "|":
-            tokens.append(Token("op", "|", i, j + 1))
-            return j + 1
-        raise InputError(f"unknown LaTeX command \\{symbol_}", text, i)
-    while j < n and text[j].isascii() and text[j].isalpha():
-        j += 1
-    name = text[i + 1 : j]
-    if not name:
-        raise InputError("a backslash needs a LaTeX command after it, e.g. \\sin", text, i)
-    if name in LATEX_SPACES:
-        return j
-    if name not in LATEX:
-        raise InputError(f"unknown LaTeX command \\{name}", text, i)
-    kind = LATEX[name]
-    if kind is None:
-        return j
-    if kind[0] == "operatorname":
-        # \operatorname{asec}: the braces hold a function name.
-        k = j
-        while k < n and text[k].isspace():
-            k += 1
-        close = text.find("}", k)
-        if k >= n or text[k] != "{" or close < 0:
-            raise InputError(f"\\{name} needs a name in braces, e.g. \\{name}{{asec}}", text, i)
-        word = text[k + 1 : close].strip()
-        if word in FUNCTION_ALIASES or word in CONSTANTS:
-            tokens.append(Token("name", word, i, close + 1))
-            return close + 1
-        raise InputError(f"unknown function name {word!r}", text, k + 1)
-    tokens.append(Token(kind[0], kind[1], i, j))
-    return j
-
-
-def _digit(c: str) -> bool:
-    """An ASCII digit (``str.isdigit`` also says yes to '²')."""
-    return "0" <= c <= "9"
-
-
-def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
-    """Split a run of letters into known names, longest name first.
-
-    ``xsin`` is x·sin and ``exp`` is exp (not e·x·p). The search remembers
-    which positions cannot be split, so it takes time linear in the run's
-    length (no exponential backtracking on ``sinhsinh…q``). When the run cannot
-    be split, the error names the unknown part: a Greek name that is not the
-    variable, a lone letter after known names (``xy`` → 'y'), or the whole run.
-    """
-    run = text[start:end]
-    known = _known_words(variable)
-    dead: set[int] = set()
-
-    def split(pos: int) -> list[str] | None:
-        # Iterative over the run: each position is tried once.
-        stack: list[tuple[int, int, list[str]]] = [(pos, 0, [])]
-        while stack:
-            at, choice, words = stack.pop()
-            if at == len(run):
-                return words
-            if at in dead:
-                continue
-            options = [w for w in known if run.startswith(w, at)]
-            if choice >= len(options):
-                dead.add(at)
-                continue
-            stack.append((at, choice + 1, words))
-            word = options[choice]
-            stack.append((at + len(word), 0, [*words, word]))
-        return None
-
-    words = split(0)
-    if words is None:
-        if run in GREEK.values() or run.lower() in GREEK.values():
-            raise InputError(f"unknown name {run!r}: the variable is {variable}", text, start)
-        pos = 0
-        while True:
-            for word in (variable, *CONSTANTS):
-                if run.startswith(word, pos) and pos + len(word) < len(run):
-                    pos += len(word)
-                    break
-            else:
-                break
-        unknown = run[pos:] if pos else run
-        if len(unknown) > 1 and pos:
-            unknown = unknown[0]
-        message = f"unknown name {unknown[:40]!r}"
-        if len(unknown) == 1 or (unknown.lower() == unknown and len(unknown) <= 2):
-            message += f": the variable is {variable}"
-        raise InputError(message, text, start + pos)
-    tokens: list[Token] = []
-    pos = start
-    for word in words:
-        tokens.append(Token("name", word, pos, pos + len(word)))
-        pos += len(word)
-    return tokens
-
-
-@functools.cache
-def _known_words(variable: str) -> tuple[str, ...]:
-    return tuple(sorted({*FUNCTION_ALIASES, *CONSTANTS, variable}, key=len, reverse=True))
 
 
 # -- the grammar -------------------------------------------------------------------
@@ -764,7 +497,7 @@ class _Parser:
             base = self.group() if self.is_op(*OPENERS) else self.atom()
             if has_variable(base):
                 raise self.error("the base of a logarithm must be a number", underscore.end)
-            value = _estimate(base, self.text)
+            value = estimate(base, self.text)
             if value is None or not value > 0 or value == 1:
                 raise self.error(
                     "the base of a logarithm must be a positive number other than 1",
@@ -876,105 +609,6 @@ def _combine(left: Node, right: Node, op: str) -> Node:
     if isinstance(left, Mul):
         return Mul((*left.factors, right), span)
     return Mul((left, right), span)
-
-
-# -- limits on the tree -------------------------------------------------------
-_MATH: dict[str, Callable[[float], float]] = {
-    "sin": math.sin,
-    "cos": math.cos,
-    "tan": math.tan,
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "cbrt": lambda v: math.copysign(abs(v) ** (1 / 3), v),
-    "abs": abs,
-    "sinh": math.sinh,
-    "cosh": math.cosh,
-    "tanh": math.tanh,
-    "sech": lambda v: 1 / math.cosh(v),
-    "csch": lambda v: 1 / math.sinh(v),
-    "coth": lambda v: 1 / math.tanh(v),
-    "asin": math.asin,
-    "acos": math.acos,
-    "atan": math.atan,
-    "asec": lambda v: math.acos(1 / v),
-    "acsc": lambda v: math.asin(1 / v),
-    "acot": lambda v: math.atan(1 / v),
-    "asinh": math.asinh,
-    "acosh": math.acosh,
-    "atanh": math.atanh,
-    "sec": lambda v: 1 / math.cos(v),
-    "csc": lambda v: 1 / math.sin(v),
-    "cot": lambda v: 1 / math.tan(v),
-}
-
-
-def _estimate(node: Node, text: str) -> float | None:
-    """A float estimate of a constant subtree (None where it has the variable).
-
-    Raises InputError where a constant is too large to be worth computing.
-    """
-    if isinstance(node, Num):
-        return float(node.text)
-    if isinstance(node, Const):
-        return math.pi if node.name == "pi" else math.e
-    if isinstance(node, Var):
-        return None
-    values = [_estimate(child, text) for child in children(node)]
-    if any(v is None for v in values):
-        if isinstance(node, Pow) and values[1] is not None and abs(values[1]) > MAX_EXPONENT:
-            raise InputError(
-                f"exponent too large (at most {MAX_EXPONENT})", text, _start(node.exponent)
-            )
-        return None
-    try:
-        if isinstance(node, Pow):
-            base, exp = values[0], values[1]
-            assert base is not None and exp is not None
-            if (
-                base not in (0.0, 1.0, -1.0)
-                and abs(exp) * abs(math.log10(abs(base))) > MAX_MAGNITUDE
-            ):
-                raise InputError("number too large to work with", text, _start(node.exponent))
-            result = abs(base) ** exp if base > 0 or float(exp).is_integer() else float("nan")
-            if base < 0 and float(exp).is_integer() and int(exp) % 2:
-                result = -result
-            return result
-        if isinstance(node, Call):
-            assert values[0] is not None
-            value = float(_MATH[node.name](values[0]))
-            if node.base is not None:
-                assert values[1] is not None
-                value /= math.log(values[1])
-            return value
-        if isinstance(node, Mul):
-            product = 1.0
-            for v in values:
-                assert v is not None
-                product *= v
-            return product
-        if isinstance(node, Div):
-            assert values[0] is not None and values[1] is not None
-            return values[0] / values[1] if values[1] else float("nan")
-        if isinstance(node, Add):
-            return float(sum(v for v in values if v is not None))
-        if isinstance(node, Neg):
-            assert values[0] is not None
-            return -values[0]
-    except (OverflowError, ValueError, ZeroDivisionError):
-        if isinstance(node, Call) and node.name in ("exp", "sinh", "cosh"):
-            raise InputError("number too large to work with", text, _start(node)) from None
-        return float("nan")
-    return None
-
-
-def check_limits(node: Node, text: str) -> None:
-    """Refuse trees whose constants or exponents are too large to compute with."""
-    if depth(node) > MAX_DEPTH:
-        raise InputError(f"nested too deeply (at most {MAX_DEPTH} levels)", text, 0)
-    value = _estimate(node, text)
-    if value is not None and math.isfinite(value) and abs(value) > 10.0**MAX_MAGNITUDE:
-        raise InputError("number too large to work with", text, 0)
 
 
 def check_variable(variable: str) -> str:
