@@ -304,7 +304,8 @@ def _fish_option(condition: str, option: Option) -> str:
 
 
 def reference(tree: Command | None = None) -> str:
-    """The README's command reference, in Markdown, from the same tree."""
+    """The README's command reference, in Markdown: a table of the commands, then
+    each command's ``--help`` exactly as it prints at 80 columns."""
     tree = tree or command_tree()
     lines = ["| command | what it does |", "|---|---|"]
     commands: list[tuple[str, Command]] = []
@@ -315,22 +316,21 @@ def reference(tree: Command | None = None) -> str:
             commands.append((command.name, command))
     for path, command in commands:
         lines.append(f"| `chainrule {path}` | {command.help} |")
-    for path, command in commands:
-        usage = " ".join(["chainrule", path, *command.arguments, "[OPTIONS]"])
-        lines += ["", f"### `chainrule {path}`", "", "```", usage, "```", ""]
-        paragraphs = [p.strip().replace("\n", " ") for p in command.doc.split("\n\n") if p.strip()]
-        lines += [f"{p}\n" for p in paragraphs]
-        options = [o for o in command.options if o.names != ["--help"]]
-        if options:
-            lines += ["| option | meaning |", "|---|---|"]
-            for option in options:
-                names = " / ".join(f"`{n}`" for n in option.names)
-                if option.choices:
-                    value = " " + ", ".join(f"`{c}`" for c in option.choices)
-                else:
-                    value = " PATH" if option.files else (" VALUE" if option.takes_value else "")
-                lines.append(f"| {names}{value} | {option.help} |")
+    for path, _ in commands:
+        lines += ["", f"### `chainrule {path}`", "", "```", help_text(path.split()).rstrip(), "```"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def help_text(path: list[str], columns: int = 80) -> str:
+    """What ``chainrule PATH --help`` prints in a terminal ``columns`` wide."""
+    from typer.testing import CliRunner
+
+    from chainrule_cli.cli import app
+
+    result = CliRunner().invoke(
+        app, [*path, "--help"], env={"COLUMNS": str(columns)}, prog_name="chainrule"
+    )
+    return result.stdout
 
 
 FILES = {"chainrule.bash": bash, "_chainrule": zsh, "chainrule.fish": fish}

@@ -10,6 +10,8 @@ at the point, and the last panel's slope is their product.
 Ranges are chosen around the point and clipped where a function is undefined
 or shoots off (ln near 0, tan near its asymptotes): undefined samples split
 the curve into pieces, and values far outside the typical range are dropped.
+Where the values are too large for a float (e^(x²) past x ≈ 26.6), the panel
+says so in its ``note`` instead of silently drawing less, or nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Panel:
     high: float = 0.0
     ylow: float = 0.0
     yhigh: float = 0.0
+    note: str = ""  # why part of the graph (or all of it) is not drawn
 
     def tangent(self) -> list[tuple[float, float]]:
         """The tangent segment across the panel, clipped to its vertical range."""
@@ -146,11 +149,16 @@ def _panel(
     except Undefined:
         raise DomainError(f"the graph of {title} is undefined at {variable} = {t0:g}") from None
     pieces: list[list[tuple[float, float]]] = [[]]
+    overflow: list[float] = []
     for i in range(SAMPLES):
         t = low + (high - low) * i / (SAMPLES - 1)
         try:
             y = f(t)
-        except Undefined:
+            if abs(y) > HUGE:
+                raise Undefined("math range error")
+        except Undefined as exc:
+            if "range" in str(exc):  # OverflowError: "math range error", "out of range"
+                overflow.append(t)
             if pieces[-1]:
                 pieces.append([])
             continue
@@ -169,11 +177,39 @@ def _panel(
                 current = []
         if len(current) > 1:
             clipped.append(current)
-    return Panel(title, variable, output, t0, y0, slope, clipped, low, high, ylow, yhigh)
+    note = _overflow_note(title, variable, overflow, low, high, drawn=bool(clipped))
+    return Panel(title, variable, output, t0, y0, slope, clipped, low, high, ylow, yhigh, note)
+
+
+#: Values beyond this are too large to draw among the others (a float overflows at 1.8e308).
+HUGE = 1e100
+
+
+def _overflow_note(
+    title: str, variable: str, overflow: list[float], low: float, high: float, drawn: bool
+) -> str:
+    """Why some of the graph is missing: its values overflow (beyond 10¹⁰⁰) there."""
+    if not overflow:
+        return ""
+    where = (
+        f"for {variable} ≥ {_short(min(t for t in overflow if t >= 0))}"
+        if all(t >= 0 for t in overflow)
+        else f"for {variable} ≤ {_short(max(overflow))}"
+        if all(t <= 0 for t in overflow)
+        else f"for part of {_short(low)} ≤ {variable} ≤ {_short(high)}"
+    )
+    if not drawn:
+        return f"too large to draw {where}: try a narrower --range"
+    return f"not drawn {where}: too large"
+
+
+def _short(value: float) -> str:
+    return f"{value:.4g}".replace("-", "−")
 
 
 def _y_range(values: list[float], y0: float, slope: float, width: float) -> tuple[float, float]:
     """A vertical range that shows the curve near the point and drops what shoots off."""
+    values = [v for v in values if abs(v) <= HUGE]
     if not values:
         return y0 - 1, y0 + 1
     ordered = sorted(values)

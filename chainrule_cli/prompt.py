@@ -410,7 +410,10 @@ class LineReader:
     def _plain(self, prompt: str) -> str | None:
         stdin = self._stdin if self._stdin is not None else sys.stdin
         stdout = self._stdout if self._stdout is not None else sys.stdout
-        self._write(stdout, prompt)
+        # Echoed (piped) transcripts end no line in a space: the prompt's trailing
+        # space is written with the answer, and not at all before an empty one.
+        space = prompt[len(prompt.rstrip(" ")) :] if self.echo else ""
+        self._write(stdout, prompt[: len(prompt) - len(space)])
         line = ""
         if stdin is not None:
             try:
@@ -422,7 +425,8 @@ class LineReader:
             return None
         line = line.rstrip("\r\n")
         if self.echo:
-            self._write(stdout, _printable(line) + "\n")
+            shown = _printable(line)
+            self._write(stdout, (space + shown if shown.strip() else "") + "\n")
         return line
 
     @staticmethod

@@ -20,7 +20,7 @@ _chainrule() {
         --count) COMPREPLY=(); return ;;
         --deck) COMPREPLY=(); return ;;
         --difficulty) COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
-        --format) COMPREPLY=(); return ;;
+        --format) COMPREPLY=($(compgen -W "md tex html" -- "$cur")); return ;;
         --layers) COMPREPLY=(); return ;;
         --limit) COMPREPLY=(); return ;;
         --mistake) COMPREPLY=(); return ;;

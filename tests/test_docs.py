@@ -10,8 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from chainrule_cli import __version__
+from chainrule_cli.backprop import ACTIVATIONS
 from chainrule_cli.cli import app
+from chainrule_cli.cli.common import CHOICES, FORMATS
 from chainrule_cli.completion import command_tree, reference
+from chainrule_cli.kinds import TYPES
+from chainrule_cli.lessons import NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,15 +41,73 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(path: tuple
 
 
 def test_readme_reference_is_fresh() -> None:
-    """Run python scripts/gen_reference.py when this fails."""
-    assert reference() in README
+    """The reference shows each command's --help as printed; run python scripts/gen_reference.py
+    when this fails."""
+    text = reference()
+    assert text in README
+    assert runner.invoke(app, ["quiz", "--help"]).stdout.rstrip() in text
 
 
 def test_readme_commands_match_ci() -> None:
+    """The README's install and test lines work where pip refuses the system Python."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]' && pytest" in README
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert venv + "pip install -e '.[test]' && pytest" in README
     assert "pip install -e '.[test]' && pytest" in ci
-    assert 'pip install . && chainrule solve "(3x+1)^2" --at 1' in README
+    assert venv + 'pip install . && chainrule solve "(3x+1)^2" --at 1' in README
+    assert "`pipx install .`" in README
+
+
+def test_no_arguments_prints_the_help() -> None:
+    """`chainrule` alone (and `chainrule bank`) prints the help on stdout and exits 0."""
+    for args in ([], ["bank"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("Usage: chainrule")
+        assert result.stderr == ""
+
+
+@pytest.mark.parametrize("path", [(), *_commands()], ids=lambda p: " ".join(p) or "chainrule")
+def test_dash_h_is_help_and_help_has_no_type_noise(path: tuple[str, ...]) -> None:
+    """-h prints what --help prints; no <str>, <bool>, <list[str]>, ranges or completion options."""
+    long = runner.invoke(app, [*path, "--help"])
+    short = runner.invoke(app, [*path, "-h"])
+    assert long.exit_code == short.exit_code == 0
+    assert short.stdout == long.stdout
+    for noise in ("<", "{", "<=x<=", "--install-completion", "--show-completion", "╭"):
+        assert noise not in long.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "option", "values"),
+    [
+        pytest.param(("quiz",), "--type", TYPES, id="quiz-type"),
+        pytest.param(("bank", "list"), "--type", TYPES, id="bank-list-type"),
+        pytest.param(("learn",), "--section", NAMES, id="learn-section"),
+        pytest.param(("backprop",), "--activation", ACTIVATIONS, id="backprop-activation"),
+        pytest.param(("worksheet",), "--format", FORMATS, id="worksheet-format"),
+        pytest.param(("quiz",), "--difficulty", ("1", "2", "3"), id="quiz-difficulty"),
+    ],
+)
+def test_help_lists_the_allowed_values(
+    path: tuple[str, ...], option: str, values: tuple[str, ...]
+) -> None:
+    """--help names every value an option takes, and the completions offer the same."""
+    text = " ".join(runner.invoke(app, [*path, "--help"]).stdout.split())
+    start = text.index(option)
+    described = text[start : start + 400]
+    for value in values:
+        assert value in described
+    assert tuple(CHOICES[option]) == tuple(values)
+
+
+def test_choices_agree_with_the_core() -> None:
+    """The choices kept for help and completion are the ones the core knows."""
+    from chainrule_cli.cli.takeaway import EXTENSIONS
+
+    assert CHOICES["--section"] == NAMES
+    assert CHOICES["--activation"] == ACTIVATIONS
+    assert set(EXTENSIONS.values()) == set(CHOICES["--format"])
 
 
 def test_version() -> None:

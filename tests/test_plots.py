@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,73 @@ def test_solve_plot() -> None:
     result = runner.invoke(app, ["solve", "(2x+1)^2", "--at", "1", "--plot"])
     assert result.exit_code == 0
     assert "Rates multiply along the chain: 2 × 6 = 12" in result.stdout
+
+
+# -- axes, ranges and overflow (#15) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "step", "label"),
+    [
+        pytest.param(-0.0000001, 0.5, "0", id="minus-zero"),
+        pytest.param(-1.5, 0.5, "−1.5", id="one-minus-sign"),
+        pytest.param(3889120.5, 1000000.0, "3.88912×10⁶", id="six-digits-at-most"),
+        pytest.param(2000000.0, 1000000.0, "2×10⁶", id="round-millions"),
+        pytest.param(0.25, 0.05, "0.25", id="decimals-from-the-step"),
+        pytest.param(12345.0, 5.0, "12345", id="whole"),
+    ],
+)
+def test_axis_labels(value: float, step: float, label: str) -> None:
+    """Tick labels have at most six significant digits and the math's minus sign."""
+    from chainrule_cli.plots import tick_label
+
+    assert tick_label(value, step) == label
+    digits = [c for c in label.split("×")[0] if c.isdigit()]
+    assert len("".join(digits).lstrip("0")) <= 6
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), [(-2.0, 3.0), (0.0, 1e-3), (-777824.1, 3889120.5), (20.0, 40.0)]
+)
+def test_ticks_are_round_and_inside(low: float, high: float) -> None:
+    """Ticks are 1, 2 or 5 times a power of ten, inside the range, and at least two."""
+    from chainrule_cli.plots import nice_ticks
+
+    ticks, step = nice_ticks(low, high)
+    assert len(ticks) >= 2
+    assert all(low - 1e-12 <= t <= high + 1e-12 for t in ticks)
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert round(mantissa, 9) in (1.0, 2.0, 5.0)
+
+
+def test_plot_axis_labels_on_screen() -> None:
+    """On screen no label has more than six significant digits, and none reads −0."""
+    result = runner.invoke(app, ["plot", "e^(e^(x^2))", "--at", "1", "--range", "0:2"])
+    assert result.exit_code == 0
+    labels = re.findall(r"^\s*([−\d.×⁰-⁹]+)┤", result.stdout, flags=re.MULTILINE)
+    assert labels
+    for label in labels:
+        assert label not in ("−0", "-0", "−0.00")
+        assert len(re.sub(r"\D", "", label.split("×")[0]).lstrip("0")) <= 6
+
+
+def test_plot_at_outside_the_range_says_so() -> None:
+    """plot --at 5 --range 0:1 is a one-line error, exit 2."""
+    result = runner.invoke(app, ["plot", "sin(x)", "--at", "5", "--range", "0:1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --at 5 is outside --range 0:1")
+
+
+def test_overflowing_graph_says_why() -> None:
+    """e^(x²) on 0..40 overflows: the panel says where, instead of drawing nothing."""
+    analysis = analyse("e^(x^2)")
+    composite = panels(analysis, 1.0, (0.0, 40.0))[-1]
+    assert "too large" in composite.note and "x ≥" in composite.note
+    result = runner.invoke(app, ["plot", "e^(x^2)", "--range", "20:40"])
+    assert result.exit_code == 0
+    assert "too large to draw for x ≥ 20" in " ".join(result.stdout.split())
+
+
+def test_nothing_to_draw_in_the_range_says_why() -> None:
+    """ln(x) on −3..−1 has no point to draw: one line saying so, exit 2."""
+    result = runner.invoke(app, ["plot", "ln(x)", "--range", "-3:-1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: nothing to draw in --range -3:-1")

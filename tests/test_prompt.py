@@ -243,7 +243,7 @@ def test_plain_lines_are_echoed_after_the_prompt() -> None:
     assert reader("dy/dx = ", MathField(), QUIZ_KEYS, default="ignored") == "6(3x+1)"
     assert reader("dy/dx = ") == "q"
     assert reader("dy/dx = ") is None
-    assert out.getvalue() == "dy/dx = 6(3x+1)\ndy/dx = q\ndy/dx = \n"
+    assert out.getvalue() == "dy/dx = 6(3x+1)\ndy/dx = q\ndy/dx =\n"  # no trailing space
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,13 @@ Each command parses its options, calls the core, hands the result to
 ``render`` and maps the core's exceptions to one line and an exit code
 (``common.guard``). Heavy modules (sympy, yaml, the renderer) are imported
 inside the commands, so ``chainrule --help`` and completion stay fast.
+
+Mistakes on the command line itself are handled once, by ``ChainruleGroup``:
+an unknown option, a missing argument or a bad value prints ``error: …`` and
+``try 'chainrule quiz --help'`` on stderr and exits 2, like the tool's own
+errors. Help is plain text (no boxes, no type names): ``-h`` or ``--help``
+anywhere, and ``chainrule`` alone prints it and exits 0. Shell completion
+comes from the static scripts in completions/, not typer's dynamic one.
 """
 
 from __future__ import annotations
@@ -13,13 +20,20 @@ from typing import Annotated
 import typer
 
 from chainrule_cli import __version__
+from chainrule_cli.cli.group import CONTEXT, ChainruleGroup, use_plain_help
+from chainrule_cli.cli.startup import prepare
+
+prepare()  # start sooner: garbage collected in larger rounds, no pydantic (startup.py)
 
 app = typer.Typer(
     name="chainrule",
+    cls=ChainruleGroup,
     help="Learn and practise the chain rule of calculus in the terminal.\n\n"
     'Example: chainrule solve "(3x+1)^2" --at 1',
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings=CONTEXT,
     pretty_exceptions_enable=False,
 )
 
@@ -69,6 +83,7 @@ def _register() -> None:
     generate.register(app)
     takeaway.register(app)
     app.add_typer(bank.app, name="bank")
+    use_plain_help(app)
 
 
 _register()

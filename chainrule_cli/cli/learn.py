@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import fail, guard
+from chainrule_cli.cli.common import ACTIVATIONS, SECTIONS, between, choice, fail, guard, listed
 
 if TYPE_CHECKING:
     from chainrule_cli.lessons import Checkpoint, Section
@@ -27,7 +27,14 @@ def register(app: typer.Typer) -> None:
 @guard
 def learn(
     section: Annotated[
-        str | None, typer.Option("--section", help="Jump to a section by name.")
+        str | None,
+        typer.Option(
+            "--section",
+            metavar="NAME",
+            callback=choice("section", SECTIONS),
+            help=f"Jump to a section: {listed(SECTIONS)}.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """A short interactive lesson on the chain rule (about ten minutes).
@@ -167,16 +174,41 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
 @guard
 def backprop(
     layers: Annotated[
-        int, typer.Option("--layers", min=1, max=60, help="How many one-neuron layers.")
+        int,
+        typer.Option(
+            "--layers",
+            metavar="N",
+            callback=between(1, 60),
+            help="How many one-neuron layers, 1 to 60 (default 10).",
+            show_default=False,
+        ),
     ] = 10,
     activation: Annotated[
-        str, typer.Option("--activation", help="sigmoid, tanh or relu.")
+        str,
+        typer.Option(
+            "--activation",
+            metavar="NAME",
+            callback=choice("activation", ACTIVATIONS),
+            help=f"The activation function: {listed(ACTIVATIONS)} (default sigmoid).",
+            show_default=False,
+        ),
     ] = "sigmoid",
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed for the weights and biases.")
+        int | None,
+        typer.Option(
+            "--seed",
+            metavar="N",
+            help="Seed for the weights and biases (default 0).",
+            show_default=False,
+        ),
     ] = 0,
     skip: Annotated[
-        bool, typer.Option("--skip", help="Add skip (residual) connections: h = x + act(w·x + b).")
+        bool,
+        typer.Option(
+            "--skip",
+            help="Add skip (residual) connections: h = x + act(w·x + b).",
+            show_default=False,
+        ),
     ] = False,
 ) -> None:
     """Backpropagation as the chain rule: watch gradients vanish.

@@ -60,6 +60,13 @@ def plot(
     window = parse_range(span)
     with time_limit(command_budget(), "Drawing this"):
         solution = solve(expression, at, var)
+        if window is not None and solution.at is not None:
+            point = float(solution.at)
+            if not window[0] <= point <= window[1]:
+                raise fail(
+                    f"--at {at} is outside --range {span}: choose a point inside the range, "
+                    "or a range around the point"
+                )
         console = render.make_console()
         rates = render.rates_diagram(solution, render.math_for(console))
         if rates is not None:
@@ -87,25 +94,28 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
 
 def draw_solution(solution: Solution, window: tuple[float, float] | None, console: Console) -> None:
     """Print the picture for a solution, at its point (or a nearby point in the domain)."""
-    from chainrule_cli.errors import DomainError
+    from chainrule_cli.errors import DomainError, TooLarge
     from chainrule_cli.picture import panels
     from chainrule_cli.plots import picture
 
-    candidates = (
-        [float(solution.at)] if solution.at is not None else [1.0, 0.5, 2.0, 0.3, -1.0, 3.0]
-    )
-    if window is not None and solution.at is None:
-        middle = (window[0] + window[1]) / 2
-        candidates = [middle, *candidates]
-    last: DomainError | None = None
+    if solution.at is not None:
+        candidates = [float(solution.at)]
+    elif window is not None:  # the middle of the range, then other points inside it
+        low, high = window
+        candidates = [low + (high - low) * f for f in (0.5, 0.25, 0.75, 0.1, 0.9, 0.0, 1.0)]
+    else:
+        candidates = [1.0, 0.5, 2.0, 0.3, -1.0, 3.0]
+    last: DomainError | TooLarge | None = None
     for point in candidates:
         try:
             drawn = panels(
                 solution.analysis, point, window, unicode=console.encoding.lower().startswith("utf")
             )
-        except DomainError as exc:
+        except (DomainError, TooLarge) as exc:
             last = exc
             continue
         console.print(picture(drawn, console))
         return
+    if window is not None and last is not None:
+        raise DomainError(f"nothing to draw in --range {window[0]:g}:{window[1]:g}: {last}")
     raise last or DomainError("no point to draw at")

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Plot, Variable, guard, reject_option_like
 
 #: Building the problem (parsing, the rule tree, the point's domain) must not hang.
 PREPARE_SECONDS = 5.0
@@ -29,19 +29,21 @@ def register(app: typer.Typer) -> None:
 def practise(
     expression: Annotated[
         str,
-        typer.Argument(help='Your function, e.g. "sin(x^2)".', show_default=False),
+        typer.Argument(
+            metavar="EXPRESSION", help='Your function, e.g. "sin(x^2)".', show_default=False
+        ),
     ],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Ask for the slope at this point instead of the derivative."),
-    ] = None,
-    var: Annotated[str, typer.Option("--var", help="The variable's name.")] = "x",
-    plot: Annotated[
-        bool,
         typer.Option(
-            "--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss)."
+            "--at",
+            metavar="POINT",
+            help="Ask for the slope at this point instead of the derivative.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
+    var: Variable = "x",
+    plot: Plot = False,
 ) -> None:
     """Practise the chain rule on your own function, with hints and guided steps.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import BankPaths, fail, guard
+from chainrule_cli.cli.common import BankPaths, Seed, between, fail, guard
 from chainrule_cli.cli.stores import close_store, open_store
 
 #: The most attempts ``history`` lists, and the most problems ``review`` asks.
@@ -39,12 +39,22 @@ def _skipped(count: int) -> None:
 
 @guard
 def stats(
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object.", show_default=False)
+    ] = False,
     reset: Annotated[
-        bool, typer.Option("--reset", help="Start over (the old data is kept as a backup file).")
+        bool,
+        typer.Option(
+            "--reset",
+            help="Start over (the old data is kept as a backup file).",
+            show_default=False,
+        ),
     ] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", help="With --reset: do not ask for confirmation.")
+        bool,
+        typer.Option(
+            "--yes", help="With --reset: do not ask for confirmation.", show_default=False
+        ),
     ] = False,
 ) -> None:
     """Your progress: accuracy, hints and mastery per type, and your mistakes.
@@ -95,12 +105,15 @@ def history(
         int,
         typer.Option(
             "--limit",
-            min=1,
-            max=HISTORY_MAX,
-            help=f"How many of the latest attempts (1-{HISTORY_MAX}).",
+            metavar="N",
+            callback=between(1, HISTORY_MAX),
+            help=f"How many of the latest attempts, 1 to {HISTORY_MAX} (default 20).",
+            show_default=False,
         ),
     ] = 20,
-    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list.", show_default=False)
+    ] = False,
 ) -> None:
     """The latest answered problems, newest first.
 
@@ -123,6 +136,7 @@ def export(
     file: Annotated[
         Path,
         typer.Argument(
+            metavar="FILE",
             help="Where to write: a .json file (everything) or a .csv file (the attempts).",
             show_default=False,
         ),
@@ -166,10 +180,16 @@ def export(
 def review(
     count: Annotated[
         int,
-        typer.Option("--count", min=1, max=REVIEW_MAX, help="How many problems at most."),
+        typer.Option(
+            "--count",
+            metavar="N",
+            callback=between(1, REVIEW_MAX),
+            help=f"How many problems at most, 1 to {REVIEW_MAX} (default 10).",
+            show_default=False,
+        ),
     ] = 10,
     bank: BankPaths = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for choosing problems.")] = None,
+    seed: Seed = None,
 ) -> None:
     """A quiz of what is due, spaced with FSRS.
 

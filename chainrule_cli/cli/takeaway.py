@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainrule_cli.cli.common import (
+    FORMATS,
     BankPaths,
     DifficultyFilter,
+    Shuffle,
     TypeFilter,
     check_type,
+    choice,
+    count_option,
     fail,
     guard,
 )
@@ -25,23 +29,24 @@ from chainrule_cli.cli.common import (
 if TYPE_CHECKING:
     from chainrule_cli.takeaway.worked import Item
 
-#: Worksheet formats, and the file extensions that choose them.
-FORMATS = ("md", "tex", "html")
+#: The file extensions that choose a worksheet's format (``common.FORMATS``).
 EXTENSIONS = {".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html", ".htm": "html"}
 WORKSHEET_COUNT = 10
 
 Seed = Annotated[
     int | None,
-    typer.Option("--seed", help="The same seed chooses the same problems in the same order."),
-]
-Shuffle = Annotated[
-    bool,
     typer.Option(
-        "--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order."
+        "--seed",
+        metavar="N",
+        help="The same seed chooses the same problems in the same order.",
+        show_default=False,
     ),
 ]
 Generated = Annotated[
-    bool, typer.Option("--generated", help="Use generated problems instead of the bank.")
+    bool,
+    typer.Option(
+        "--generated", help="Use generated problems instead of the bank.", show_default=False
+    ),
 ]
 
 
@@ -53,16 +58,15 @@ def register(app: typer.Typer) -> None:
 @guard
 def anki(
     out: Annotated[
-        Path, typer.Argument(help="The deck file to write (.apkg).", show_default=False)
+        Path,
+        typer.Argument(metavar="FILE", help="The deck file to write (.apkg).", show_default=False),
     ],
     kind: TypeFilter = None,
     difficulty: DifficultyFilter = None,
     count: Annotated[
         int | None,
-        typer.Option(
-            "--count",
-            min=1,
-            help="How many problems (default: every matching bank problem; 20 with --generated).",
+        count_option(
+            "How many problems (default: every matching bank problem; 20 with --generated)."
         ),
     ] = None,
     seed: Seed = None,
@@ -73,8 +77,10 @@ def anki(
         str,
         typer.Option(
             "--deck",
-            help="The deck's name in Anki (Parent::Child nests it). It names the notes too: "
-            "re-importing a deck of the same name updates its notes.",
+            metavar="NAME",
+            help='The deck\'s name in Anki (Parent::Child nests it; default "Chain rule"). '
+            "It names the notes too: importing a deck of the same name again updates its notes.",
+            show_default=False,
         ),
     ] = "Chain rule",
 ) -> None:
@@ -115,37 +121,51 @@ def worksheet(
         str | None,
         typer.Option(
             "--format",
+            metavar="[md|tex|html]",
+            callback=choice("format", FORMATS),
             help="md, tex or html (default: from the -o file's extension, else md).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write to this file instead of printing it."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write to this file instead of printing it.",
+            show_default=False,
+        ),
     ] = None,
     kind: TypeFilter = None,
     difficulty: DifficultyFilter = None,
     count: Annotated[
         int | None,
-        typer.Option(
-            "--count",
-            min=1,
-            help=f"How many problems (default {WORKSHEET_COUNT}, or the whole bank if smaller).",
+        count_option(
+            f"How many problems (default {WORKSHEET_COUNT}, or the whole bank if smaller)."
         ),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
             "--seed",
+            metavar="N",
             help="The same seed gives the same worksheet, byte for byte "
             "(default: a new one, printed in the answer key).",
+            show_default=False,
         ),
     ] = None,
     bank: BankPaths = None,
     shuffle: Shuffle = True,
     generated: Generated = False,
     title: Annotated[
-        str, typer.Option("--title", help="The worksheet's heading.")
+        str,
+        typer.Option(
+            "--title",
+            metavar="TEXT",
+            help='The worksheet\'s heading (default "Chain rule practice").',
+            show_default=False,
+        ),
     ] = "Chain rule practice",
 ) -> None:
     """Print a worksheet: numbered problems, room to work, an answer key on a new page.

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.render.console import box_for, data_text, make_console
+from chainrule_cli.render.console import data_text, make_console
+from chainrule_cli.render.fit import Column, FitTable, shorten
 from chainrule_cli.render.mathfmt import math_for
 
 #: Formatting one expression for the table: at most this long, and all of them together
@@ -27,29 +27,42 @@ LIST_BUDGET = 2.0
 CELL_LIMIT = 60
 
 
-def bank_summary(table_counts: dict[str, dict[int, int]], files: int, console: Console) -> Table:
+def bank_summary(table_counts: dict[str, dict[int, int]], files: int, console: Console) -> FitTable:
     """Valid problems per type and difficulty, with totals."""
-    out = Table(
-        title=f"Valid problems ({files} file{'s' if files != 1 else ''})",
-        box=box_for(console),
-        title_justify="left",
-    )
-    for column in ("type", "1", "2", "3", "total"):
-        out.add_column(column, justify="left" if column == "type" else "right")
+    rows = []
     totals = [0, 0, 0]
     for kind, by_level in sorted(table_counts.items()):
         row = [by_level.get(d, 0) for d in (1, 2, 3)]
         totals = [a + b for a, b in zip(totals, row, strict=True)]
-        out.add_row(data_text(kind, one_line=True), *(str(v) for v in row), str(sum(row)))
-    out.add_row(
-        Text("all", style="bold"), *(str(v) for v in totals), Text(str(sum(totals)), style="bold")
+        rows.append([data_text(kind, one_line=True), *(str(v) for v in row), str(sum(row))])
+    footer = [
+        Text("all", style="bold"),
+        *(str(v) for v in totals),
+        Text(str(sum(totals)), style="bold"),
+    ]
+    columns = [Column("type"), *(Column(d, "right") for d in ("1", "2", "3", "total"))]
+    return FitTable(
+        columns,
+        rows,
+        title=f"Valid problems ({files} file{'s' if files != 1 else ''})",
+        unicode=math_for(console).unicode,
+        footer=footer,
     )
-    return out
 
 
-def _short(text: str, limit: int = CELL_LIMIT) -> Text:
-    ellipsis = "…" if len(text) > limit else ""
-    return data_text(text[:limit] + ellipsis, one_line=True)
+def _short(text: str, limit: int = CELL_LIMIT, unicode: bool = True) -> Text:
+    """A string from a bank on one line, at most ``limit`` cells (a hostile id is long)."""
+    return shorten(data_text(text, one_line=True), limit, "…" if unicode else "...")
+
+
+#: The problem table: the expression is shortened first, then the type left out.
+PROBLEM_COLUMNS = (
+    Column("id"),
+    Column("type", drop=1),
+    Column("d", "right"),
+    Column("expression", shrink=12),
+    Column("at"),
+)
 
 
 def problem_table(
@@ -57,7 +70,7 @@ def problem_table(
     console: Console,
     clock: Any = time.monotonic,
     budget: float = LIST_BUDGET,
-) -> Table:
+) -> FitTable:
     """Id, type, difficulty, the expression in math notation, and the point.
 
     Each expression is formatted under a short time limit and all of them under
@@ -67,30 +80,34 @@ def problem_table(
     from chainrule_cli.parsing import parse_sympy  # only for display
 
     m = math_for(console)
-    out = Table(box=box_for(console))
-    for column in ("id", "type", "d", "expression", "at"):
-        out.add_column(column, overflow="fold")
+    if problems:  # SymPy's first parse pays for setting itself up: not the first problem's time
+        attempt(1.0, lambda: m(parse_sympy("2x")), "")
     deadline = clock() + budget
 
-    def shown(expression: str) -> str:
+    def shown(expression: str, variable: str) -> str:
         left = deadline - clock()
         if left <= 0 or len(expression) > 2 * CELL_LIMIT:
             return expression
         try:
-            return attempt(min(FORMAT_LIMIT, left), lambda: m(parse_sympy(expression)), expression)
+            return attempt(
+                min(FORMAT_LIMIT, left), lambda: m(parse_sympy(expression, variable)), expression
+            )
         except Exception:  # a broken problem still lists, as typed
             return expression
 
-    for p in problems:
-        expression = shown(p.expression)
-        out.add_row(
-            _short(p.id),
-            _short(p.type),
+    rows = [
+        [
+            _short(p.id, unicode=m.unicode),
+            _short(p.type, unicode=m.unicode),
             str(p.difficulty),
-            _short(expression, 2 * CELL_LIMIT),
-            _short(p.at or ""),
-        )
-    return out
+            _short(
+                shown(p.expression, getattr(p, "variable", None) or "x"), 2 * CELL_LIMIT, m.unicode
+            ),
+            _short(p.at or "", unicode=m.unicode),
+        ]
+        for p in problems
+    ]
+    return FitTable(PROBLEM_COLUMNS, rows, unicode=m.unicode)
 
 
 def issue_lines(issues: Sequence[Any]) -> None:

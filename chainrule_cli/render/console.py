@@ -9,11 +9,19 @@ as written. And every string that comes from data (a bank, the store, the
 user) passes through ``plain``, which makes control characters visible, so an
 escape sequence hidden in a bank prints as ``\\x1b]0;…`` instead of changing
 the terminal.
+
+Two more rules keep the output clean wherever it goes. Math is glued with
+no-break spaces (``mathfmt``) and rich wraps only at ordinary spaces, so a
+formula is never broken across lines; the no-break spaces are written as
+plain spaces. And no line ends in spaces: what rich pads (table cells, wrapped
+lines) is trimmed as it is written, so piped output is what a person would
+paste into a note.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO, cast
@@ -97,10 +105,47 @@ class SafeConsole(Console):
     """
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
+        text = super()._render_buffer(
             segment if segment.control else Segment(plain(segment.text), segment.style)
             for segment in buffer
         )
+        return trim_lines(text.replace(NBSP, " ").replace(BREAK, ""))
+
+
+#: Glues the words of a formula: rich never wraps there, and it is written as a space.
+NBSP = "\u00a0"
+#: A place a long formula may wrap without a space (after a ·); written as nothing.
+BREAK = "\u200b"
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+#: Spaces (and the colour codes among them) at the end of a line.
+_TRAILING = re.compile(r"(?:[ ]|\x1b\[[0-9;]*m)+(?=\n|$)")
+
+
+def trim_lines(text: str) -> str:
+    """``text`` with no spaces at the ends of its lines; colour codes there are kept."""
+    if " \n" not in text and not text.endswith(" ") and "\x1b" not in text:
+        return text
+    return _TRAILING.sub(lambda m: "".join(_SGR.findall(m.group())), text)
+
+
+def _wrap_at_ordinary_spaces() -> None:
+    """Make rich wrap lines at ordinary spaces only, never at a no-break space.
+
+    Rich finds words with ``\\s*\\S+\\s*``, and ``\\s`` matches U+00A0, so a formula
+    glued with no-break spaces would still be broken. Its word pattern is
+    replaced by one that counts U+00A0 as part of a word, and a zero-width
+    space (``BREAK``) as a place to wrap; should a later rich not have it,
+    formulas merely wrap as before (tests/test_widths.py notices).
+    """
+    from rich import _wrap
+
+    if isinstance(getattr(_wrap, "re_word", None), re.Pattern):
+        _wrap.re_word = re.compile(
+            r"(?:[^\S\u00a0]|\u200b)*(?:[^\s\u200b]|\u00a0)+(?:[^\S\u00a0]|\u200b)*"
+        )
+
+
+_wrap_at_ordinary_spaces()
 
 
 def _unicode_encoding(stream: Any) -> bool:

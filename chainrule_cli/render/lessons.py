@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from chainrule_cli.render.console import panel
-from chainrule_cli.render.mathfmt import math_for
+from chainrule_cli.render.fit import Column, FitTable
+from chainrule_cli.render.mathfmt import glue_math, math_for
 from chainrule_cli.render.progress import _bar
 from chainrule_cli.render.solution import solution_view
-
-if TYPE_CHECKING:
-    pass
 
 
 # -- learn ----------------------------------------------------------------------------------
@@ -24,8 +20,6 @@ def lesson_screen(
     section: Any, screen: Any, index: int, total: int, number: int, console: Console
 ) -> RenderableType:
     """One screen of the lesson: the text, and a live example or backprop table."""
-    from rich.markdown import Markdown
-
     m = math_for(console)
     dot = "·" if m.unicode else "-"
     parts: list[RenderableType] = [
@@ -35,7 +29,7 @@ def lesson_screen(
             align="left",
             characters="─" if m.unicode else "-",
         ),
-        Markdown(screen.text),
+        *lesson_text(screen.text, console),
     ]
     if screen.example:
         from chainrule_cli.solution import solve
@@ -50,8 +44,51 @@ def lesson_screen(
     return Group(*parts)
 
 
+def lesson_text(text: str, console: Console) -> list[RenderableType]:
+    """A screen's Markdown, its formulas kept whole; its tables drawn as tables that
+    fit (``FitTable``: one block per row when the columns do not fit), never with
+    formulas cut short."""
+    from rich.markdown import Markdown
+
+    m = math_for(console)
+    parts: list[RenderableType] = []
+    prose: list[str] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if prose and "".join(prose).strip():
+            parts.append(Markdown(glue_math(m.signs("".join(prose)), console.width)))
+        prose.clear()
+        if table:
+            head, *rows = table
+            body = [[m.prose(cell) for cell in row] for row in rows]
+            if parts:
+                parts.append(Text(""))
+            parts.append(FitTable([Column(h) for h in head], body, unicode=m.unicode))
+            parts.append(Text(""))
+            table.clear()
+
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            if prose:
+                flush()
+            cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):  # not the |---| line
+                table.append(cells)
+        else:
+            if table:
+                flush()
+            prose.append(line)
+    flush()
+    return parts
+
+
 def checkpoint_question(checkpoint: Any, console: Console) -> RenderableType:
-    return Group(Text(""), Text("Checkpoint: ", style="bold yellow") + Text(checkpoint.prompt))
+    m = math_for(console)
+    return Group(
+        Text(""), Text("Checkpoint: ", style="bold yellow") + Text(m.prose(checkpoint.prompt))
+    )
 
 
 def checkpoint_result(right: bool, feedback: str, console: Console) -> Text:
@@ -59,12 +96,13 @@ def checkpoint_result(right: bool, feedback: str, console: Console) -> Text:
     if right:
         return Text(f"{m.check} Correct", style="bold green")
     return Text(f"{m.cross} Not quite", style="bold red") + Text(
-        f": {feedback}" if feedback else ""
+        f": {m.prose(feedback)}" if feedback else ""
     )
 
 
 def checkpoint_answer(answer: str, console: Console) -> Text:
-    return Text(f"The answer: {answer}. On to the next section.", style="bold")
+    m = math_for(console)
+    return Text(f"The answer: {m.prose(answer)}. On to the next section.", style="bold")
 
 
 def lesson_end(console: Console) -> Text:
@@ -83,56 +121,67 @@ def backprop_view(report: Any, console: Console) -> RenderableType:
     title = f"{len(report.layers)} layers, {net.activation}" + (
         " with skip connections" if net.skip else ""
     )
-    out = Table(title=title, box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left")
-    for column in (
-        "layer",
-        "z",
-        "act′(z)" if m.unicode else "act'(z)",
-        "w",
-        "local",
-        "running product",
-        "log scale",
-    ):
-        out.add_column(
-            column, justify="right" if column not in ("log scale",) else "left", no_wrap=True
-        )
     values = [abs(layer.running) for layer in report.layers]
     logs = [math.log10(v) for v in values if v > 0]
     low = min([*logs, -1.0])
-    width = 16
+    rows = []
     for layer in report.layers:
         value = abs(layer.running)
         frac = (
             0.0 if value <= 0 else (math.log10(value) - low) / max(1e-9, (max([*logs, 0.0]) - low))
         )
-        bar = _bar(frac, width, m.unicode)
-        out.add_row(
-            str(layer.index),
-            f"{layer.z:.3f}",
-            f"{layer.slope:.3f}",
-            f"{layer.weight:.3f}",
-            f"{layer.local:.3g}",
-            f"{layer.running:.3e}",
-            Text(bar, style="green" if value > 1e-3 else "red"),
+        rows.append(
+            [
+                str(layer.index),
+                m.number(layer.z, 3),
+                m.number(layer.slope, 3),
+                m.number(layer.weight, 3),
+                m.number(layer.local, 3),
+                _scientific(layer.running, m),
+                Text(_bar(frac, 16, m.unicode), style="green" if value > 1e-3 else "red"),
+            ]
         )
-    check = Text()
-    check.append(
-        f"∂y/∂w₁ = {report.gradient:.6e}" if m.unicode else f"dy/dw1 = {report.gradient:.6e}",
-        style="bold",
+    columns = (
+        Column("layer", "right"),
+        Column("z", "right", drop=3),
+        Column("act′(z)" if m.unicode else "act'(z)", "right", drop=1),
+        Column("w", "right", drop=4),
+        Column("local", "right"),
+        Column("running product", "right"),
+        Column("log scale", drop=2),
     )
-    check.append(f"   finite difference: {report.finite_difference:.6e} ")
+    out = FitTable(columns, rows, title=title, unicode=m.unicode)
+    check = Text()
+    gradient = _scientific(report.gradient, m, 6)
+    check.append(
+        glue_math(f"∂y/∂w₁ = {gradient}" if m.unicode else f"dy/dw1 = {gradient}"), style="bold"
+    )
+    check.append(f"   finite difference: {_scientific(report.finite_difference, m, 6)} ")
     check.append(
         m.check if report.agrees else m.cross, style="bold green" if report.agrees else "bold red"
     )
     note = Text(
-        f"local derivative: {report.rule}"
+        f"local derivative: {m.prose(report.rule)}"
         + ("; a skip connection adds 1" if net.skip else "")
         + ". Running product: the local derivatives multiplied from the output back to this layer.",
         style="dim",
     )
     verdict = "vanishes" if abs(report.gradient) < 1e-4 else "survives"
     summary = Text(
-        f"The product of {len(report.layers)} factors {verdict}: the gradient at the first weight is {abs(report.gradient):.2e}.",
+        f"The product of {len(report.layers)} factors {verdict}: the gradient at the first "
+        f"weight is {_scientific(abs(report.gradient), m, 2)}.",
         style="bold red" if verdict == "vanishes" else "bold green",
     )
     return Group(out, check, note, summary)
+
+
+def _scientific(value: float, m: Any, digits: int = 3) -> str:
+    """1.234e-05 as 1.234×10⁻⁵ (1.234*10^-5 in ASCII), with the math's minus sign."""
+    mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
+    power = int(exponent)
+    if m.unicode:
+        return f"{mantissa}×10{str(power).translate(_SUPER)}".replace("-", "−")
+    return f"{mantissa}*10^{power}"
+
+
+_SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
 from chainrule_cli.render.console import ascii_text, data_text, plain
-from chainrule_cli.render.mathfmt import math_for
-
-if TYPE_CHECKING:
-    pass
+from chainrule_cli.render.fit import Column, FitTable
+from chainrule_cli.render.mathfmt import glue, math_for
 
 # -- progress -------------------------------------------------------------------------------
 MASTERY_STYLE = {
@@ -33,6 +30,17 @@ def _bar(fraction: float, width: int, unicode: bool) -> str:
     return full * filled + empty * (width - filled)
 
 
+#: The stats table; when it is too wide, the date goes first, then hints per problem.
+STATS_COLUMNS = (
+    Column("type"),
+    Column("tries", "right"),
+    Column("right", "right"),
+    Column("hints", "right", drop=2),
+    Column("mastery"),
+    Column("last", drop=3),
+)
+
+
 def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
     m = math_for(console)
     if not data["attempts"]:
@@ -47,26 +55,24 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
             style="bold",
         )
     )
-    out = Table(box=box.SIMPLE_HEAD if m.unicode else box.ASCII)
-    for column in ("type", "tries", "right", "hints", "mastery", "last"):
-        out.add_column(
-            column,
-            justify="left" if column in ("type", "mastery", "last") else "right",
-            no_wrap=True,
-        )
+    rows = []
     for kind, line in data["by_type"].items():
         last = line["last_practised"][:10] if line["last_practised"] else ""
         acc = f"{line['accuracy']:.0%}" if line["attempts"] else ""
         hints = f"{line['hints_per_problem']:.1f}" if line["attempts"] else ""
-        out.add_row(
-            data_text(kind, one_line=True),
-            str(line["attempts"]),
-            acc,
-            hints,
-            Text(line["mastery"], style=MASTERY_STYLE[line["mastery"]]),
-            last,
+        rows.append(
+            [
+                data_text(kind, one_line=True),
+                str(line["attempts"]),
+                acc,
+                hints,
+                Text(line["mastery"], style=MASTERY_STYLE[line["mastery"]]),
+                last,
+            ]
         )
-    parts.append(out)
+    parts.append(Text(""))
+    parts.append(FitTable(STATS_COLUMNS, rows, unicode=m.unicode))
+    parts.append(Text(""))
     chart = Text("Accuracy by week\n", style="bold")
     for week in data["weekly"]:
         if week["attempts"]:
@@ -75,8 +81,10 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
             )
         else:
             chart.append(f"  {week['week']}  {'':20} -\n", style="dim")
+    chart.rstrip()
     parts.append(chart)
     if data.get("by_mistake"):
+        parts.append(Text(""))
         parts.append(mistakes_view(data["by_mistake"], data.get("mistake_window", 0), console))
     if data["flagged"]:
         parts.append(
@@ -101,7 +109,7 @@ def mistakes_view(counts: dict[str, int], window: int, console: Console) -> Rend
         out.append(f"  {n:>3}  {code:<{width}}  ")
         out.append(f"{label}\n", style="dim")
     top = next(iter(counts))
-    out.append(f"Drill the commonest one:\n  chainrule quiz --mistake {top}\n")
+    out.append(f"Drill the commonest one:\n  chainrule quiz --mistake {top}")
     return out
 
 
@@ -118,11 +126,21 @@ def plain_line(text: str) -> Text:
 
 
 def flagged_view(flagged: Sequence[tuple[str, str, int]], console: Console) -> RenderableType:
-    lines = [Text("Missed several times — see every step with solve:", style="bold yellow")]
+    """The problems missed several times, each with the command that shows every step.
+
+    The command is one unbreakable piece, so it can be copied whole; it goes
+    on the next line when it does not fit after the problem's name.
+    """
+    m = math_for(console)
+    dash, times = ("—", "×") if m.unicode else ("-", "x")
+    lines: list[RenderableType] = [
+        Text(""),
+        Text(f"Missed several times {dash} see every step with solve:", style="bold yellow"),
+    ]
     for pid, expression, misses in flagged:
-        lines.append(
-            data_text(f'  {pid} (missed {misses}×): chainrule solve "{expression}"', one_line=True)
-        )
+        line = data_text(f"{plain(pid, one_line=True)} (missed {misses}{times}): ")
+        line.append(glue(plain(f'chainrule solve "{expression}"', one_line=True)))
+        lines.append(Padding(line, (0, 0, 0, 2)))
     return Group(*lines)
 
 
@@ -143,11 +161,9 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
     m = math_for(console)
     if not attempts:
         return Text("No attempts yet. Start with: chainrule quiz")
-    out = Table(box=box.SIMPLE_HEAD if m.unicode else box.ASCII)
-    for column in ("when", "problem", "type", "answer", "result", "hints", "tries"):
-        out.add_column(column, overflow="fold", no_wrap=column in ("when", "type"))
     from datetime import datetime
 
+    rows = []
     for a in attempts:
         label = plain(MISTAKE_LABELS.get(a.mistake or "", a.outcome or ""), one_line=True)
         label = label if m.unicode else ascii_text(label)
@@ -155,16 +171,31 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
             Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
         )
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
-        out.add_row(
-            when,
-            data_text(a.expression, one_line=True),
-            data_text(a.type, one_line=True),
-            data_text(a.answer, one_line=True),
-            result,
-            str(a.hints),
-            str(a.tries),
+        rows.append(
+            [
+                when,
+                data_text(a.expression, one_line=True),
+                data_text(a.type, one_line=True),
+                data_text(a.answer, one_line=True),
+                result,
+                str(a.hints),
+                str(a.tries),
+            ]
         )
-    return out
+    return FitTable(HISTORY_COLUMNS, rows, unicode=m.unicode)
+
+
+#: The history table. Formulas (the problem, the answer as typed) are shortened
+#: first; then the type, the tries, the hints and the time are left out.
+HISTORY_COLUMNS = (
+    Column("when", drop=1),
+    Column("problem", shrink=12),
+    Column("type", drop=4),
+    Column("answer", shrink=8),
+    Column("result"),
+    Column("hints", "right", drop=2),
+    Column("tries", "right", drop=3),
+)
 
 
 def nothing_due(next_due: Any, attempts: int, console: Console) -> Text:

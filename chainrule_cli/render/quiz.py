@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.mathtext import show_product
-from chainrule_cli.render.console import data_text, panel, plain
-from chainrule_cli.render.mathfmt import math_for
+from chainrule_cli.render.console import NBSP, data_text, panel, plain
+from chainrule_cli.render.fit import Column, FitTable
+from chainrule_cli.render.mathfmt import Math, glue, math_for
 from chainrule_cli.render.solution import _d, solution_view
 
 if TYPE_CHECKING:
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 def problem_header(
     problem: Any, number: int, total: int | None, expression: Any, variable: str, console: Console
 ) -> RenderableType:
-    """Problem 3/10 · trig · difficulty 2, the function, and the question."""
+    """Problem 3/10 · trig · difficulty 2, the function, and the question.
+
+    ``expression`` is the function as written (a SymPy expression), or its
+    text already formatted for this console (``written.show``, before SymPy loads).
+    """
     m = math_for(console)
     of = f"/{total}" if total else ""
     dot = "·" if m.unicode else "-"
@@ -36,27 +40,37 @@ def problem_header(
         characters="─" if m.unicode else "-",
     )
     if problem.applied:
-        question = Text("  " + plain(problem.question or ""), style="bold")
+        question = Text(m.prose(plain(problem.question or "")), style="bold")
         if problem.unit:
-            question.append(f"  (answer in {plain(problem.unit, one_line=True)})", style="dim")
-        return Group(Text(""), head, question)
-    body = Text("  y = ", style="bold") + Text(m(expression, written=True), style="bold cyan")
+            unit = glue(f"(answer in {plain(problem.unit, one_line=True)})")
+            question.append(f"  {unit}", style="dim")
+        return Group(Text(""), head, indent(question))
+    shown = m.glued(expression) if isinstance(expression, str) else m(expression, written=True)
+    body = Text("y = ", style="bold") + Text(shown, style="bold cyan")
     if problem.at is not None:
-        question = Text(f"  Find the slope dy/d{variable} at {variable} = {problem.at}.")
+        question = Text(f"Find the slope dy/d{variable} at {glue(f'{variable} = {problem.at}')}.")
     else:
-        question = Text(f"  Find dy/d{variable}.")
-    return Group(Text(""), head, body, question)
+        question = Text(f"Find dy/d{variable}.")
+    return Group(Text(""), head, indent(body), indent(question))
 
 
-def quiz_help(console: Console, keys: Any = ()) -> Text:
-    """One quiet line under the first problem: the keys, by letter and name."""
-    if not keys:
-        return Text(
-            "  Type your answer, or: h hint, g guided, a answer, s skip, q quit, ? keys.",
-            style="dim",
-        )
-    words = ", ".join(f"{key.letter} {key.name}" for key in keys)
-    return Text(f"  Type your answer, or: {words}.", style="dim")
+def indent(renderable: RenderableType, by: int = 2) -> Padding:
+    """Indented by ``by`` cells, wrapped lines too."""
+    return Padding(renderable, (0, 0, 0, by), expand=False)
+
+
+def quiz_help(console: Console, keys: Any = ()) -> RenderableType:
+    """One quiet line under the first problem: the keys, by letter and name.
+
+    Each key stays with its name when the line wraps (never "q" / "quit").
+    """
+    pairs = (
+        [f"{key.letter} {key.name}" for key in keys]
+        if keys
+        else ["h hint", "g guided", "a answer", "s skip", "q quit", "? keys"]
+    )
+    words = ", ".join(glue(pair) for pair in pairs)
+    return indent(Text(f"Type your answer, or: {words}.", style="dim"))
 
 
 def key_list(keys: Any, console: Console, editing: bool = False) -> RenderableType:
@@ -67,23 +81,25 @@ def key_list(keys: Any, console: Console, editing: bool = False) -> RenderableTy
     grid.add_column()
     for key in keys:
         grid.add_row(key.letter, Text(key.does))
-    parts: list[RenderableType] = [Text("  Keys at this prompt:", style="dim"), _indent(grid)]
+    parts: list[RenderableType] = [indent(Text("Keys at this prompt:", style="dim")), _indent(grid)]
     if editing:
         arrows = ("←/→", "↑/↓") if m.unicode else ("Left/Right", "Up/Down")
         parts.append(
-            Text(
-                f"  Editing: {arrows[0]}, Home/End, Ctrl-A/E move; Ctrl-U, Ctrl-W delete;\n"
-                f"  {arrows[1]} bring back this session's earlier answers.",
-                style="dim",
+            indent(
+                Text(
+                    f"Editing: {arrows[0]}, Home/End, Ctrl-A/E move; Ctrl-U, Ctrl-W delete;",
+                    style="dim",
+                )
             )
+        )
+        parts.append(
+            indent(Text(f"{arrows[1]} bring back this session's earlier answers.", style="dim"))
         )
     return Group(*parts)
 
 
 def _indent(renderable: RenderableType) -> RenderableType:
-    from rich.padding import Padding
-
-    return Padding(renderable, (0, 0, 0, 4), expand=False)
+    return indent(renderable, 4)
 
 
 def note_panel(title: str, body: str, style: str = "cyan") -> RenderableType:
@@ -97,10 +113,14 @@ def applied_hint(
     """The hints of a rates problem name the two rates being multiplied."""
     m = math_for(console)
     y, u, t = checker.names
-    outer, inner = checker.rates_text()
+    outer, inner = (m.prose(rate) for rate in checker.rates_text())
     if hint.kind == "applied-chain":
         arrow = f" {m.arrow} "
-        body = Text(f"{y}{arrow}{u}{arrow}{t}: d{y}/d{t} = d{y}/d{u} {m.times} d{u}/d{t}")
+        body = Text(
+            glue(f"{y}{arrow}{u}{arrow}{t}")
+            + ": "
+            + glue(f"d{y}/d{t} = d{y}/d{u} {m.times} d{u}/d{t}")
+        )
         return panel(f"{title}: the chain of quantities", body)
     if hint.kind == "applied-outer":
         return panel(f"{title}: the first rate", Text(outer, style="magenta"), style="magenta")
@@ -114,11 +134,12 @@ def applied_hint(
 
 
 def applied_solution(checker: Any, solution: Solution, console: Console) -> RenderableType:
+    m = math_for(console)
     y, _, t = checker.names
-    outer, inner = checker.rates_text()
+    outer, inner = (m.prose(rate) for rate in checker.rates_text())
     lines = Text()
     lines.append(f"{outer}\n{inner}\n", style="bold")
-    lines.append(f"d{y}/d{t} = {checker.answer_text()}", style="bold green")
+    lines.append(m.prose(f"d{y}/d{t} = {checker.answer_text()}"), style="bold green")
     return Group(solution_view(solution, console), Text(""), lines)
 
 
@@ -155,24 +176,23 @@ def hint_panel(
     out, letter = step.output, step.letter
     of = f" of layer {hint.layer}" if hint.layer else ""
     if hint.kind == "table":
-        body = Text(
-            f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}   (straight from the table: {step.rule})"
-        )
+        body = Text(glue(f"({m(step.outer_form)}){m.prime} = {m(step.outer_derivative_form)}"))
+        body.append(f"   (straight from the table: {m.prose(step.rule)})", style="dim")
         return panel(f"{title}: a table derivative", body)
     if hint.kind == "identify":
         body = Text()
         body.append("inner  ", style="bold")
-        body.append(f"{letter} = {m(step.inner, written=True)}\n", style="cyan")
+        body.append(m.eq(letter, m(step.inner, written=True)) + "\n", style="cyan")
         body.append("outer  ", style="bold")
-        body.append(f"{out} = {m(step.outer_form)}", style="magenta")
+        body.append(m.eq(out, m(step.outer_form)), style="magenta")
         return panel(f"{title}: the inner and the outer function", body)
     if hint.kind == "outer":
         body = Text()
         lead = _nested_lead(hint, m, var)
         if lead:
             body.append(lead + "\n", style="dim")
-        body.append(f"{_d(out, letter)} = {m(step.outer_derivative_form)}", style="magenta")
-        body.append(f"   ({step.rule})\n", style="dim")
+        body.append(m.eq(_d(out, letter), m(step.outer_derivative_form)), style="magenta")
+        body.append(f"   ({m.prose(step.rule)})\n", style="dim")
         body.append(
             f"inner kept as it is: {m(step.outer_derivative, written=True)}", style="magenta"
         )
@@ -197,7 +217,7 @@ def hint_panel(
         Text(m.times, style="bold"),
         Text(m(factors[1], written=True) if len(factors) > 1 else "1", style="cyan"),
     )
-    result = Text(f"{_d(out, var)} = {show_product(factors, m.unicode)}")
+    result = Text(f"{_d(out, var)} = {m.product(factors)}")
     _append_tidy(result, hint.tidy, m)
     parts: list[RenderableType] = [grid, result]
     completes = _completes_line(hint, m, var)
@@ -233,9 +253,9 @@ def _layers_body(hint: Any, m: Any) -> Text:
         body.append("  " * depth)
         if isinstance(step, Layer):
             body.append(f"layer {number}  ", style="bold")
-            body.append(f"{step.output} = {m(step.outer_form)}", style="magenta")
+            body.append(m.eq(step.output, m(step.outer_form)), style="magenta")
             body.append("   inner ")
-            body.append(f"{step.letter} = {m(step.inner, written=True)}", style="cyan")
+            body.append(m.eq(step.letter, m(step.inner, written=True)), style="cyan")
             continue
         names = _part_names(step)
         output = getattr(step, "output", "y")
@@ -244,7 +264,7 @@ def _layers_body(hint: Any, m: Any) -> Text:
         body.append(f"{output} is {article} {kind}: ", style="bold")
         body.append(
             ", ".join(
-                f"{name} = {m(part, written=True)}"
+                m.eq(name, m(part, written=True))
                 for name, part in zip(names, step.parts, strict=False)
             )
         )
@@ -279,14 +299,15 @@ def rule_body(hint: Any, m: Any, var: str) -> Text:
         body.append(
             f"{_d(parent.letter, var)} = ({m(parent.inner, written=True)}){m.prime}:\n", style="dim"
         )
-    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
-    body.append(formula, style="bold")
+    body.append(_formula(step, m), style="bold")
     node = step.node
     if step.kind == "constant multiple":
-        body.append(f"   with c = {m(node.factor)}, {names[0]} = {m(step.parts[0], written=True)}")
+        body.append(
+            f"   with {m.eq('c', m(node.factor))}, {m.eq(names[0], m(step.parts[0], written=True))}"
+        )
     else:
         shown = ", ".join(
-            f"{name} = {m(part.written, written=True)}"
+            m.eq(name, m(part.written, written=True))
             for name, part in zip(names, hint.parts, strict=False)
         )
         body.append(f"   with {shown}")
@@ -307,15 +328,20 @@ def rule_body(hint: Any, m: Any, var: str) -> Text:
 
 def _combine_body(hint: Any, m: Any, var: str) -> RenderableType:
     step = hint.step
-    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
     output = getattr(step, "output", "y")
     line = Text(f"{_d(output, var)} = {m(hint.result, written=True)}")
     _append_tidy(line, hint.tidy, m)
-    parts: list[RenderableType] = [Text(formula, style="bold"), line]
+    parts: list[RenderableType] = [Text(_formula(step, m), style="bold"), line]
     completes = _completes_line(hint, m, var)
     if completes is not None:
         parts.append(completes)
     return Group(*parts)
+
+
+def _formula(step: Any, m: Math) -> str:
+    """A rule's formula, (f·g)′ = f′·g + f·g′, in one piece (ASCII when it must be)."""
+    formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
+    return m.prose(formula)
 
 
 def _append_tidy(text: Text, tidy: Any, m: Any) -> None:
@@ -342,12 +368,16 @@ def _completes_line(hint: Any, m: Any, var: str) -> Text | None:
     )
 
 
-def tries_text(tries_left: int) -> Text:
+def tries_text(tries_left: int) -> RenderableType:
     if tries_left <= 0:
         return Text("")
     plural = "tries" if tries_left != 1 else "try"
-    return Text(
-        f"  {tries_left} {plural} left: answer again, or h for a hint, g to be guided.", style="dim"
+    return indent(
+        Text(
+            f"{tries_left} {plural} left: answer again, or {glue('h for a hint')}, "
+            f"{glue('g to be guided')}.",
+            style="dim",
+        )
     )
 
 
@@ -355,9 +385,9 @@ def right_answer(round_: Any, console: Console) -> str:
     """The right answer of a round, for the summary: derivative, slope or applied rate."""
     m = math_for(console)
     if round_.problem.applied:
-        return str(round_.checker.answer_text())
+        return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
-        return f"{m(round_.solution.slope)} (slope at {round_.problem.at})"
+        return f"{m(round_.solution.slope)} (slope at {glue(str(round_.problem.at))})"
     return m(round_.checker.analysis.clean)
 
 
@@ -365,7 +395,7 @@ def correct_text(round_: Any, console: Console) -> RenderableType:
     m = math_for(console)
     verdict_text = Text(f"{m.check} Correct", style="bold green")
     if round_.problem.applied:
-        verdict_text.append(" — " + round_.checker.answer_text())
+        verdict_text.append(" — " + m.prose(round_.checker.answer_text()))
         return verdict_text
     why = round_.checker.analysis.clean if round_.problem.at is None else None
     if why is not None:
@@ -380,7 +410,7 @@ def correct_text(round_: Any, console: Console) -> RenderableType:
         verdict_text.append(f" — the slope is {m(round_.solution.slope)}")
     parts: list[RenderableType] = [verdict_text]
     if round_.problem.note:
-        parts.append(Text(f"  Note: {plain(round_.problem.note)}", style="italic"))
+        parts.append(indent(Text(f"Note: {m.prose(plain(round_.problem.note))}", style="italic")))
     return Group(*parts)
 
 
@@ -406,49 +436,79 @@ def guided_note(question: Any, walk: Any, console: Console) -> RenderableType | 
     parent = question.parent
     if question.kind == "inner" and isinstance(parent, Layer):
         parts.append(
-            Text(
-                f"  The inner derivative {_d(parent.letter, var)} = "
-                f"({m(parent.inner, written=True)}){m.prime} needs the chain rule again"
-                + (f": layer {question.layer}." if question.layer else "."),
-                style="dim",
+            indent(
+                Text(
+                    "The inner derivative "
+                    + glue(f"{_d(parent.letter, var)} = ({m(parent.inner, written=True)}){m.prime}")
+                    + " needs the chain rule again"
+                    + (f": layer {question.layer}." if question.layer else "."),
+                    style="dim",
+                )
             )
         )
     return Group(*parts) if parts else None
 
 
 def guided_prompt(question: Any, walk: Any, console: Console) -> str:
-    """The question for one step of the guided walk, with its place in the walk."""
+    """The question for one step of the guided walk, with its place in the walk, as
+    one prompt ("Step 2 of 4. The outer function is y = sin(u). Its derivative dy/du = ").
+
+    A prompt is written by the line reader, not by rich: plain spaces only.
+    """
+    lead, ask = _guided_parts(question, walk, console)
+    return f"{lead} {ask}".replace(NBSP, " ")
+
+
+def guided_question(question: Any, walk: Any, console: Console) -> tuple[Text | None, str]:
+    """The guided question as (a line to print first, or None; the prompt).
+
+    When the whole question would leave too little of the line for the answer,
+    its first part is printed (wrapped by rich) and the prompt is only the
+    formula to complete: "Its derivative dy/du = ".
+    """
+    lead, ask = _guided_parts(question, walk, console)
+    whole = f"{lead} {ask}".replace(NBSP, " ")
+    if len(whole) + ANSWER_ROOM <= console.width:
+        return None, whole
+    return Text(lead), ask.replace(NBSP, " ")
+
+
+#: The room a guided prompt leaves on its line for the answer.
+ANSWER_ROOM = 16
+
+
+def _guided_parts(question: Any, walk: Any, console: Console) -> tuple[str, str]:
     m = math_for(console)
     x = walk.x.name
     step = question.step
-    head = f"Step {question.number} of {question.total}. "
+    head = f"Step {question.number} of {question.total}."
     kind = question.kind
     if kind == "answer":
         top = getattr(step, "output", "y")
         what = "Multiply them" if question.top_is_layer else "Put it all together"
         at = walk.round.problem.at
         if at is not None:
-            return f"{head}{what} and put in {x} = {at}: slope = "
-        return f"{head}{what}: d{top}/d{x} = "
+            return f"{head} {what} and put in {glue(f'{x} = {at}')}:", "slope = "
+        return f"{head} {what}:", f"d{top}/d{x} = "
     if kind == "combine":
-        formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
-        return f"{head}Put the parts together, {formula}: d{step.output}/d{x} = "
+        return f"{head} Put the parts together, {_formula(step, m)}:", f"d{step.output}/d{x} = "
     out, letter = step.output, step.letter
     if kind == "inner":
         if question.layer:
             written = m(_scaled(step), written=True)
             return (
-                f"{head}Layer {question.layer} is {out} = {written}. Its inner function {letter} = "
+                f"{head} Layer {question.layer} is {glue(f'{out} = {written}')}.",
+                f"Its inner function {letter} = ",
             )
-        return f"{head}The inner function: {letter} = "
+        return f"{head} The inner function:", f"{letter} = "
     if kind == "outer":
         return (
-            f"{head}The outer function is {out} = {m(step.outer_form)}. "
-            f"Its derivative d{out}/d{letter} = "
+            f"{head} The outer function is {glue(f'{out} = {m(step.outer_form)}')}.",
+            f"Its derivative d{out}/d{letter} = ",
         )
     if kind == "inner_derivative":
-        return f"{head}The inner derivative d{letter}/d{x} = "
-    return f"{head}Multiply them: d{out}/d{x} = "
+        return f"{head} The inner derivative", f"d{letter}/d{x} = "
+    return f"{head} Multiply them:", f"d{out}/d{x} = "
 
 
 _STEP_NAMES = {
@@ -460,7 +520,7 @@ _STEP_NAMES = {
 }
 
 
-def guided_result(result: Any, question: Any, console: Console) -> Text:
+def guided_result(result: Any, question: Any, console: Console) -> RenderableType:
     """Right, a diagnosis and one more try, or (after two misses) the right entry."""
     from chainrule_cli.explain import Layer
 
@@ -473,12 +533,12 @@ def guided_result(result: Any, question: Any, console: Console) -> Text:
     if getattr(question, "layer", 0) and kind != "answer":
         name += f" of layer {question.layer}"
     if result.ok:
-        return Text(f"  {m.check} Right: that is {name}.", style="green")
+        return indent(Text(f"{m.check} Right: that is {name}.", style="green"))
     if not result.revealed:
-        text = Text(f"  {m.cross} Not yet ({name}): {result.message}", style="red")
+        text = Text(f"{m.cross} Not yet ({name}): {m.prose(result.message)}", style="red")
         text.append("  One more try.", style="dim")
-        return text
-    text = Text(f"  {m.cross} This step went wrong ({name}): {result.message}", style="red")
+        return indent(text)
+    text = Text(f"{m.cross} This step went wrong ({name}): {m.prose(result.message)}", style="red")
     if result.expected is not None and kind != "answer":
         text.append(f" It is {m(result.expected, written=True)}", style="bold")
         step = getattr(question, "step", None)
@@ -488,7 +548,7 @@ def guided_result(result: Any, question: Any, console: Console) -> Text:
             )
         text.append(".", style="bold")
         text.append(" On to the next step.", style="dim")
-    return text
+    return indent(text)
 
 
 def _count(n: int, one: str, many: str = "") -> str:
@@ -522,49 +582,59 @@ def score_line(summary: Any, console: Console) -> RenderableType:
     return Group(line, rule)
 
 
+SUMMARY_COLUMNS = (
+    Column("type"),
+    Column("right", "right"),
+    Column("hints used", "right"),
+    Column("wrong tries", "right"),
+    Column("score", "right"),
+)
+#: The problems to review: the function is left out before the right answer is shortened.
+REVIEW_COLUMNS = (
+    Column("problem"),
+    Column("y", shrink=12, drop=1),
+    Column("right answer", shrink=24),
+)
+
+
 def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> RenderableType:
     m = math_for(console)
     parts: list[RenderableType] = [Text("")]
     if not summary.attempted:
         parts.append(Text("No problems answered this time."))
         return Group(*parts)
-    out = Table(
-        title="Your quiz", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
-    )
-    for column in ("type", "right", "hints used", "wrong tries", "score"):
-        out.add_column(column, justify="left" if column == "type" else "right")
-    for line in summary.lines:
-        out.add_row(
-            line.type,
+    rows = [
+        [
+            data_text(line.type, one_line=True),
             f"{line.right}/{line.attempted}",
             str(line.hints),
             str(line.wrong),
             f"{line.credit:.2f}",
-        )
+        ]
+        for line in summary.lines
+    ]
     right = sum(line.right for line in summary.lines)
-    out.add_row(
+    footer = [
         Text("all", style="bold"),
         Text(f"{right}/{summary.attempted}", style="bold"),
         str(summary.hints),
         str(summary.wrong),
         Text(f"{summary.score:.2f}", style="bold"),
-    )
-    parts.append(out)
+    ]
+    parts.append(FitTable(SUMMARY_COLUMNS, rows, "Your quiz", m.unicode, footer))
+    parts.append(Text(""))
     parts.append(score_line(summary, console))
     if summary.missed:
-        missed = Table(
-            title="To review", box=box.SIMPLE_HEAD if m.unicode else box.ASCII, title_justify="left"
-        )
-        missed.add_column("problem")
-        missed.add_column("y")
-        missed.add_column("right answer", overflow="fold")
-        for r in summary.missed:
-            missed.add_row(
+        missed = [
+            [
                 data_text(r.problem.id, one_line=True),
                 m(r.solution.analysis.tree.written, written=True),
                 right_answer(r, console),
-            )
-        parts.append(missed)
+            ]
+            for r in summary.missed
+        ]
+        parts.append(Text(""))
+        parts.append(FitTable(REVIEW_COLUMNS, missed, "To review", m.unicode))
     if fill_note:
         parts.append(Text(fill_note, style="dim"))
     return Group(*parts)

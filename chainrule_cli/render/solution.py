@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
-from chainrule_cli.mathtext import show_product
-from chainrule_cli.render.mathfmt import Math, math_for
+from chainrule_cli.render.fit import WorkRow, WorkTable
+from chainrule_cli.render.mathfmt import Math, glue, math_for
 
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
@@ -26,7 +25,7 @@ def chain_diagram(pairs: Sequence[tuple[str, Any]], variable: str, m: Math) -> T
     text = Text(variable, style="bold")
     for name, definition in pairs:
         text.append(f" {m.arrow} ")
-        text.append(f"{name} = ", style="bold")
+        text.append(glue(f"{name} = "), style="bold")
         text.append(m(definition, written=True), style="cyan")
     return text
 
@@ -44,17 +43,17 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
         return [("", "Table rule", text)]
     identify = Text()
     identify.append("inner ")
-    identify.append(f"{letter} = {m(layer.inner, written=True)}", style="cyan")
+    identify.append(m.eq(letter, m(layer.inner, written=True)), style="cyan")
     identify.append(", outer ")
-    identify.append(f"{out} = {m(layer.outer_form)}", style="magenta")
+    identify.append(m.eq(out, m(layer.outer_form)), style="magenta")
     outer = Text()
     outer.append(f"{_d(out, letter)} = {m(layer.outer_derivative_form)}", style="magenta")
     outer.append(f" {m.arrow} ")
     outer.append(m(layer.outer_derivative, written=True), style="magenta")
-    outer.append("  (inner kept as it is)", style="dim")
+    outer.append("  " + glue("(inner kept as it is)"), style="dim")
     inner = Text(f"{_d(letter, variable)} = {m(layer.inner_derivative)}", style="cyan")
     multiply = Text(f"{_d(out, variable)} = ")
-    written = show_product(layer.factors, m.unicode)
+    written = m.product(layer.factors)
     multiply.append(written)
     if written != m(layer.product):
         multiply.append(" = ")
@@ -78,41 +77,33 @@ def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[st
     formula = step.formula if m.unicode else step.formula.replace("′", "'").replace("·", "*")
     text = Text(formula)
     parts = ", ".join(
-        f"{n} = {m(p, written=True)}" for n, p in zip(step.names, step.parts, strict=False)
+        m.eq(n, m(p, written=True)) for n, p in zip(step.names, step.parts, strict=False)
     )
     if step.kind == "constant multiple" and step.names:
         c = getattr(step.node, "factor", None)
-        parts = f"c = {m(c)}, {step.names[0]} = {m(step.parts[0], written=True)}"
+        parts = f"{m.eq('c', m(c))}, {m.eq(step.names[0], m(step.parts[0], written=True))}"
     text.append(f" with {parts}", style="dim")
     text.append(f"\n{m.arrow} d{step.output}/d{variable} = {m(step.derivative)}")
     return ("", titles[step.kind], text)
 
 
-def steps_table(steps: Sequence[Step], m: Math, variable: str) -> Table:
+def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
+    """The steps as a table (#, Step, Work), or one block per step when a formula
+    would not fit the Work column (``render.fit.WorkTable``)."""
     from chainrule_cli.explain import Layer
 
-    table = Table(
-        box=box.SIMPLE_HEAD if m.unicode else box.ASCII,
-        expand=False,
-        show_lines=False,
-        show_edge=False,
-    )
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("Step", style="bold", no_wrap=True)
-    table.add_column("Work", overflow="fold")
+    rows: list[WorkRow] = []
     for index, step in enumerate(steps):
         if isinstance(step, Layer):
             if not step.trivial:
                 title = Text(f"Layer {step.output} = {m(step.outer_form)}", style="bold yellow")
-                table.add_row("", title, Text(""))
-            rows = layer_rows(step, m, variable)
+                rows.append(("", title, Text("")))
+            rows.extend(layer_rows(step, m, variable))
         else:
-            rows = [combination_row(step, m, variable)]
-        for row in rows:
-            table.add_row(*row)
+            rows.append(combination_row(step, m, variable))
         if index < len(steps) - 1:
-            table.add_section()
-    return table
+            rows.append(None)
+    return WorkTable(rows, m.unicode)
 
 
 def point_text(solution: Solution, m: Math) -> str:
@@ -171,12 +162,16 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
         parts.append(Text(f"At {var} = {point_text(solution, m)}", style="bold underline"))
         for v in solution.values:
             out, letter = v.layer.output, v.layer.letter
+            product = f"{m.factor(v.outer_derivative)} {m.times} {m.factor(v.inner_derivative)}"
             parts.append(
-                Text(
-                    f"  {letter} = {m(v.inner)},  {_d(out, letter)} = {m(v.outer_derivative)},  "
-                    f"{_d(letter, var)} = {m(v.inner_derivative)},  "
-                    f"{_d(out, var)} = {m.factor(v.outer_derivative)} {m.times} "
-                    f"{m.factor(v.inner_derivative)} = {m(v.product)}"
+                Padding(
+                    Text(
+                        f"{glue(f'{letter} = {m(v.inner)}')},  "
+                        f"{glue(f'{_d(out, letter)} = {m(v.outer_derivative)}')},  "
+                        f"{glue(f'{_d(letter, var)} = {m(v.inner_derivative)}')},  "
+                        + m.glued(f"{_d(out, var)} = {product} = {m(v.product)}")
+                    ),
+                    (0, 0, 0, 2),
                 )
             )
         rates = rates_diagram(solution, m)
@@ -207,12 +202,12 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
         f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} moves {name} from "
         f"{m.number(check.y_minus)} to {m.number(check.y_plus)} (change {m.number(change)}), "
         f"a rate of about {m.number(change, 6)}/{m.number(2 * h)} {m.approx} "
-        f"{m.number(check.rate, CHECK_FIGURES)}; the slope is {m.number(check.expected, CHECK_FIGURES)} "
+        f"{m.number(check.rate, CHECK_FIGURES)}; the slope is {m.number(check.expected, CHECK_FIGURES)}\u00a0"
     )
     if check.agrees:
         text.append(m.check, style="bold green")
     else:
-        text.append(f"{m.cross} (the numbers disagree)", style="bold red")
+        text.append(glue(f"{m.cross} (the numbers disagree)"), style="bold red")
     if check.coarse is not None:
         step, rate = check.coarse
         steep = abs(rate - check.expected) > 0.01 * max(abs(check.expected), 1e-9)
@@ -240,7 +235,13 @@ def verdict(
     else:
         head = Text(f"{m.cross} Not quite", style="bold red")
     if feedback:
-        head.append(f": {feedback}" if not correct else f" — {feedback}")
-    lines: list[RenderableType] = [head, Text(f"  read as {read_as}", style="dim")]
-    lines.extend(Text(f"  note: {note}", style="yellow") for note in notes)
+        shown = m.prose(feedback)
+        head.append(f": {shown}" if not correct else f" — {shown}")
+    lines: list[RenderableType] = [
+        head,
+        Padding(Text(f"read as {m.glued(read_as)}", style="dim"), (0, 0, 0, 2)),
+    ]
+    lines.extend(
+        Padding(Text(f"note: {m.prose(note)}", style="yellow"), (0, 0, 0, 2)) for note in notes
+    )
     return Group(*lines)
