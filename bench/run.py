@@ -6,13 +6,23 @@
 Machines here are shared and noisy, so absolute times drift: every comparison
 interleaves the two commands (A, B, A, B, …) and reports medians and their
 ratio. Nothing here is a pass/fail test; the README quotes the latest figures.
+
+Commands run as an installed chainrule does: with its bytecode compiled (pip
+compiles it at install). The bytecode goes to a temporary folder
+(``PYTHONPYCACHEPREFIX``), so nothing is written into the source tree;
+``--no-bytecode`` measures with none at all (every module compiled at every
+start, as ``PYTHONDONTWRITEBYTECODE`` in a checkout does).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import resource
+import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,12 +49,61 @@ app()
 
 from tests.test_cli_solve import HOSTILE  # noqa: E402 - one list of hostile inputs, shared with the tests
 
+#: The environment of every command timed (``use_bytecode`` sets how modules are loaded).
+ENV: dict[str, str] = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+#: The six chain-rule types: the bank of 1,200 generated problems is 200 of each.
+CHAIN_TYPES = ("power", "exponential", "trig", "root", "log", "quadratic-inside")
 
-def run(cmd: list[str], stdin: str | None = None) -> float:
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+def use_bytecode(cached: bool) -> None:
+    """Time commands with their bytecode compiled once (as installed), or compiled every time."""
+    if cached:
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="chainrule-bench-pyc-")
+    else:
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+        ENV.pop("PYTHONPYCACHEPREFIX", None)
+
+
+def run(cmd: list[str], stdin: str | None = None, home: str | None = None) -> float:
+    env = ENV if home is None else {**ENV, "CHAINRULE_HOME": home}
     start = time.perf_counter()
     subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, check=False)
     return time.perf_counter() - start
+
+
+def until(cmd: list[str], marker: str, home: str, answer: str = "q\n") -> float:
+    """Seconds from starting ``cmd`` until ``marker`` is on its standard output.
+
+    Then ``answer`` is typed and the command is left to end. Output is
+    unbuffered (``PYTHONUNBUFFERED``), as on a terminal, so the time is when
+    the text was printed.
+    """
+    env = {**ENV, "CHAINRULE_HOME": home, "PYTHONUNBUFFERED": "1"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    seen = b""
+    elapsed = math.inf
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        chunk = os.read(proc.stdout.fileno(), 65536) if ready else b""
+        if not chunk:
+            break
+        seen += chunk
+        if marker.encode() in seen:
+            elapsed = time.perf_counter() - start
+            break
+    try:
+        proc.stdin.write(answer.encode())
+        proc.stdin.close()
+    except OSError:
+        pass
+    proc.stdout.read()
+    proc.wait(timeout=120)
+    return elapsed
 
 
 def side_by_side(
@@ -93,8 +153,28 @@ def bench_solve(repeats: int) -> dict[str, float]:
         "-c",
         "import sympy; x = sympy.Symbol('x'); print(sympy.diff((3*x+1)**2, x).subs(x, 1))",
     ]
-    ours, theirs = side_by_side(lambda: run(solve), lambda: run(bare), repeats)
-    return {"solve_s": ours, "bare_sympy_diff_s": theirs, "solve_ratio": ours / theirs}
+    cpu: dict[str, list[float]] = {"ours": [], "theirs": []}
+
+    def timed(cmd: list[str], key: str) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        elapsed = run(cmd)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[key].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return elapsed
+
+    ours, theirs = side_by_side(
+        lambda: timed(solve, "ours"), lambda: timed(bare, "theirs"), repeats
+    )
+    # CPU time as well: on a shared machine it drifts less than the wall clock.
+    ours_cpu, theirs_cpu = (statistics.median(cpu[k][1:]) for k in ("ours", "theirs"))
+    return {
+        "solve_s": ours,
+        "bare_sympy_diff_s": theirs,
+        "solve_ratio": ours / theirs,
+        "solve_cpu_s": ours_cpu,
+        "bare_sympy_diff_cpu_s": theirs_cpu,
+        "solve_cpu_ratio": ours_cpu / theirs_cpu,
+    }
 
 
 def answer_pairs() -> list[tuple[str, str | None, str]]:
@@ -102,7 +182,7 @@ def answer_pairs() -> list[tuple[str, str | None, str]]:
     from chainrule_cli.bank import load
     from chainrule_cli.rules import analyse, real_chains
 
-    pairs = []
+    pairs: list[tuple[str, str | None, str]] = []
     for problem in [p for p in load().problems if not p.applied][::4]:
         analysis = analyse(problem.expression)
         right = str(analysis.derivative)
@@ -154,10 +234,11 @@ def bench_quiz(repeats: int) -> dict[str, float]:
         if p.at is None:
             answers.append(str(a.derivative))
         else:
+            from chainrule_cli.explain import explain
             from chainrule_cli.parsing import parse_number
-            from chainrule_cli.rules import values_at
+            from chainrule_cli.points import values_at
 
-            answers.append(str(values_at(a, parse_number(p.at))[0]))
+            answers.append(str(values_at(a, parse_number(p.at), explain(a.tree))[0]))
     home = tempfile.mkdtemp()
     base = [
         sys.executable,
@@ -173,14 +254,106 @@ def bench_quiz(repeats: int) -> dict[str, float]:
         "--seed",
         "1",
     ]
-    env_home = {"CHAINRULE_HOME": home}
-    os.environ.update(env_home)
     one, twenty = side_by_side(
-        lambda: run([*base, "--count", "1"], answers[0] + "\n"),
-        lambda: run([*base, "--count", "20"], "\n".join(answers) + "\n"),
+        lambda: run([*base, "--count", "1"], answers[0] + "\n", home),
+        lambda: run([*base, "--count", "20"], "\n".join(answers) + "\n", home),
         repeats,
     )
     return {"quiz_1_s": one, "quiz_20_s": twenty, "quiz_per_problem_ms": (twenty - one) / 19 * 1000}
+
+
+def bench_first(repeats: int) -> dict[str, float]:
+    """From ``chainrule quiz`` to its first problem on screen, against ``chainrule --help``.
+
+    The time is taken when the line under the first problem ("Type your
+    answer, …") is printed: the prompt follows it at once. Warm: the student
+    has quizzed before (the problems are proven and the bank was read before,
+    as after any earlier quiz). Cold: a new data directory each time (the
+    first quiz ever: SymPy must be loaded to check the first problem).
+    """
+    quiz = [sys.executable, "-m", "chainrule_cli", "quiz", "--count", "5", "--seed", "1"]
+    helps = [sys.executable, "-m", "chainrule_cli", "--help"]
+    marker = "Type your answer"
+    home = tempfile.mkdtemp(prefix="chainrule-bench-home-")
+    until(quiz, marker, home)  # the quiz before: it proves its first problem, reads the bank
+    warm, help_s = side_by_side(lambda: until(quiz, marker, home), lambda: run(helps), repeats)
+
+    def cold_first() -> float:
+        fresh = tempfile.mkdtemp(prefix="chainrule-bench-home-")
+        try:
+            return until(quiz, marker, fresh)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+
+    cold, help_again = side_by_side(cold_first, lambda: run(helps), max(3, repeats // 3))
+    shutil.rmtree(home, ignore_errors=True)
+    return {
+        "quiz_first_s": warm,
+        "quiz_first_help_s": help_s,
+        "quiz_first_ratio": warm / help_s,
+        "quiz_first_cold_s": cold,
+        "quiz_first_cold_ratio": cold / help_again,
+    }
+
+
+def bench_validate(repeats: int, seed: int = 16) -> dict[str, float]:
+    """``bank validate`` on 1,200 generated problems (6 types × 200), start-up subtracted.
+
+    Start-up is ``bank validate`` on a bank of one proven problem: the same
+    command, SymPy loaded, nothing to check. Cold: nothing proven before (a new
+    data directory each run), every problem checked over all cores, against a
+    start-up that checks its one problem (so SymPy is loaded in both). Warm: the
+    second run over the unchanged bank (here: the problems ``generate`` proved
+    as it made them). ``generate`` itself is timed too.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="chainrule-bench-bank-"))
+    made = folder / "generated.yaml"
+    one = folder / "one.yaml"
+    one.write_text("problems:\n  - {id: a, type: trig, expression: 'sin(3x)'}\n", "utf-8")
+    home = str(folder / "home")
+    types = [word for kind in CHAIN_TYPES for word in ("--type", kind)]
+    generate = [sys.executable, "-m", "chainrule_cli", "generate", *types, "--count", "200"]
+    start = time.perf_counter()
+    with made.open("w", encoding="utf-8") as out:
+        subprocess.run(
+            [*generate, "--seed", str(seed)],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env={**ENV, "CHAINRULE_HOME": home},
+            check=True,
+        )
+    generate_s = time.perf_counter() - start
+    count = sum(1 for line in made.read_text("utf-8").splitlines() if line.startswith("- id: "))
+    validate = [sys.executable, "-m", "chainrule_cli", "bank", "validate"]
+    run([*validate, str(one)], home=home)  # proves the one problem of the start-up bank
+    warm, startup = side_by_side(
+        lambda: run([*validate, str(made)], home=home),
+        lambda: run([*validate, str(one)], home=home),
+        repeats,
+    )
+
+    def cold(bank: Path) -> float:
+        fresh = str(folder / f"cold-{time.monotonic_ns()}")
+        try:
+            return run([*validate, str(bank)], home=fresh)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+
+    # Cold start-up checks its one problem too: SymPy is loaded in both.
+    cold_s, startup_cold = side_by_side(lambda: cold(made), lambda: cold(one), max(2, repeats // 4))
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "validate_problems": count,
+        "validate_startup_s": startup,
+        "validate_warm_s": warm,
+        "validate_warm_per_s": count / max(warm - startup, 1e-3),
+        "validate_cold_s": cold_s,
+        "validate_cold_startup_s": startup_cold,
+        "validate_cold_per_s": (count - 1) / max(cold_s - startup_cold, 1e-3),
+        "validate_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
+        "generate_s": generate_s,
+        "generate_per_s": count / generate_s,
+    }
 
 
 def bench_bank() -> dict[str, float]:
@@ -250,25 +423,37 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="compile every module at every start (as PYTHONDONTWRITEBYTECODE does)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument(
         "--only",
-        help="run one step (startup, solve, check, quiz, bank, hostile, verdicts) "
-        "and merge its figures into the existing results file",
+        help="run one step (startup, solve, first, check, quiz, bank, validate, hostile, "
+        "verdicts) and merge its figures into the existing results file",
     )
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
-    results: dict[str, object] = {
+    use_bytecode(not args.no_bytecode)
+    # A data directory of its own: nothing proven or read before, and the user's left alone.
+    home = tempfile.mkdtemp(prefix="chainrule-bench-home-")
+    os.environ["CHAINRULE_HOME"] = ENV["CHAINRULE_HOME"] = home
+    results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "python": sys.version.split()[0],
         "repeats": repeats,
+        "bytecode": "none" if args.no_bytecode else "cached",
     }
     for name, step in (
         ("startup", lambda: bench_startup(repeats)),
-        ("solve", lambda: bench_solve(max(3, repeats // 2))),
+        ("solve", lambda: bench_solve(repeats)),
+        ("first", lambda: bench_first(repeats)),
         ("check", bench_check),
         ("quiz", lambda: bench_quiz(max(3, repeats // 3))),
         ("bank", bench_bank),
+        ("validate", lambda: bench_validate(max(3, repeats // 3))),
         ("hostile", bench_hostile),
         ("verdicts", bench_verdicts),
     ):
@@ -281,7 +466,10 @@ def main() -> None:
         merged.update(results)
         Path(args.out).write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
         print(
-            json.dumps({k: results[k] for k in results if k not in ("python", "repeats")}, indent=2)
+            json.dumps(
+                {k: results[k] for k in results if k not in ("python", "repeats", "bytecode")},
+                indent=2,
+            )
         )
         return
     rows = [
@@ -298,7 +486,14 @@ def main() -> None:
         (
             "solve (3x+1)^2 --at 1 / bare sympy diff",
             f"{results['solve_ratio']:.2f}×",
-            f"{results['solve_s'] * 1000:.0f} ms vs {results['bare_sympy_diff_s'] * 1000:.0f} ms",
+            f"{results['solve_s'] * 1000:.0f} ms vs {results['bare_sympy_diff_s'] * 1000:.0f} ms"
+            f" (CPU {results['solve_cpu_ratio']:.2f}×)",
+        ),
+        (
+            "quiz: first problem on screen / --help",
+            f"{results['quiz_first_ratio']:.2f}×",
+            f"{results['quiz_first_s'] * 1000:.0f} ms vs {results['quiz_first_help_s'] * 1000:.0f} ms"
+            f" (first quiz ever: {results['quiz_first_cold_s'] * 1000:.0f} ms)",
         ),
         (
             f"answer check, {results['pairs']} pairs (median / p95 / worst)",
@@ -314,6 +509,21 @@ def main() -> None:
             "bank validate (shipped bank)",
             f"{results['bank_problems_per_s']:.0f} problems/s",
             f"{results['bank_problems']} problems in {results['bank_validate_s']:.2f} s",
+        ),
+        (
+            f"bank validate, {results['validate_problems']} generated problems, proven before",
+            f"{results['validate_warm_per_s']:.0f} problems/s",
+            f"{results['validate_warm_s']:.2f} s, start-up {results['validate_startup_s']:.2f} s",
+        ),
+        (
+            f"bank validate, {results['validate_problems']} generated problems, nothing proven",
+            f"{results['validate_cold_per_s']:.0f} problems/s",
+            f"{results['validate_cold_s']:.1f} s on {results['validate_cores']} cores",
+        ),
+        (
+            f"generate {results['validate_problems']} problems (each one validated)",
+            f"{results['generate_per_s']:.0f} problems/s",
+            f"{results['generate_s']:.1f} s",
         ),
         (
             "slowest hostile input (solve, whole process)",

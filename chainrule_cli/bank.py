@@ -699,14 +699,32 @@ def _line_loader() -> type:
 
 
 # -- validation -----------------------------------------------------------------------------
-def check_problem(problem: Problem, limit: float = CHECK_LIMIT) -> list[str]:
+def check_problem(problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True) -> list[str]:
     """Everything that makes a loaded problem unusable, in words (empty when fine).
 
     The expression parses; its rule-tree derivative agrees with ``sympy.diff``;
     the chain rule is needed; the type fits the structure; the point lies in the
     domain of the function and its derivative, within ±POINT_LIMIT. All of it
     within ``limit`` seconds: a problem that takes longer is reported as such.
+
+    A problem proven valid before is not checked again (``valcache``; pass
+    ``cached=False`` to check it all the same); a failure is never remembered.
     """
+    from chainrule_cli import valcache
+
+    if not cached:
+        return _check_now(problem, limit)
+    cache = valcache.shared()
+    if cache.proven(problem):
+        return []
+    messages = _check_now(problem, limit)
+    if not messages:
+        cache.add(problem)
+    return messages
+
+
+def _check_now(problem: Problem, limit: float = CHECK_LIMIT) -> list[str]:
+    """``check_problem`` itself, always worked out."""
     from chainrule_cli.limits import time_limit
 
     try:
@@ -818,33 +836,59 @@ def validate(
     budget: float = VALIDATE_BUDGET,
     limit: float = CHECK_LIMIT,
     clock: Callable[[], float] = time.monotonic,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Issue]:
     """Schema issues plus every problem's own check.
 
     Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
     when the budget runs out, the problems not yet checked are reported (as one
-    issue at the first of them), never passed as valid.
+    issue at the first of them), never passed as valid. Problems proven valid
+    before are not checked again (``valcache``); a large bank is checked over
+    all cores (``parallel``). ``progress(n)`` is told as each ``n`` more are done.
     """
+    from chainrule_cli import parallel, valcache
+
     issues = list(bank.issues)
     deadline = clock() + budget
+    cache = valcache.shared()
+    answered: dict[int, list[str]] = {}
+    if clock is time.monotonic:
+        fresh = [i for i, p in enumerate(bank.problems) if not cache.proven(p)]
+        if parallel.worth_it(len(fresh)):
+            if progress is not None and len(fresh) < len(bank.problems):
+                progress(len(bank.problems) - len(fresh))
+            found = parallel.check_all([bank.problems[i] for i in fresh], deadline, limit, progress)
+            for index, messages in zip(fresh, found, strict=True):
+                if messages is not None:
+                    answered[index] = messages
+                    if not messages:
+                        cache.add(bank.problems[index])
+            unchecked = set(fresh)
+            answered.update((i, []) for i in range(len(bank.problems)) if i not in unchecked)
     for index, problem in enumerate(bank.problems):
         path, _, line = problem.source.rpartition(":")
         where = int(line) if line.isdigit() else None
-        left = deadline - clock()
-        if left <= 0:
-            rest = len(bank.problems) - index
-            issues.append(
-                Issue(
-                    path,
-                    where,
-                    problem.id,
-                    f"not checked: validation stopped after its {budget:g} s budget, with "
-                    f"{rest} problem{'s' if rest != 1 else ''} (this one and those after it) left",
+        messages = answered.get(index)
+        if messages is None:
+            left = deadline - clock()
+            if left <= 0:
+                rest = len(bank.problems) - index
+                issues.append(
+                    Issue(
+                        path,
+                        where,
+                        problem.id,
+                        f"not checked: validation stopped after its {budget:g} s budget, with "
+                        f"{rest} problem{'s' if rest != 1 else ''} (this one and those after it) left",
+                    )
                 )
-            )
-            break
-        for message in check_problem(problem, min(limit, left)):
+                break
+            messages = check_problem(problem, min(limit, left))
+            if progress is not None:
+                progress(1)
+        for message in messages:
             issues.append(Issue(path, where, problem.id, message))
+    cache.save()
     return issues
 
 

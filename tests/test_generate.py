@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import check_problem, load
+from chainrule_cli import bank as banks
+from chainrule_cli import parallel, valcache
+from chainrule_cli.bank import Problem, check_problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.generate import generate
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
@@ -25,8 +27,8 @@ def test_two_hundred_problems_validate(kind: str, level: int) -> None:
     assert len(problems) == 200
     assert len({p.question or p.expression for p in problems}) >= 190
     assert all(p.type == kind and p.difficulty == level for p in problems)
-    for problem in problems:
-        assert check_problem(problem) == [], problem
+    for problem in problems:  # checked afresh: the generator has just proven them (valcache)
+        assert check_problem(problem, cached=False) == [], problem
 
 
 @pytest.mark.parametrize("kind", CHAIN_TYPES)
@@ -113,4 +115,42 @@ def test_unknown_type() -> None:
 def test_applied_problems_have_a_question_rate_and_unit() -> None:
     for problem in generate("applied", 2, 20, seed=6):
         assert problem.question and problem.rate is not None and problem.at is not None
-        assert check_problem(problem) == []
+        assert check_problem(problem, cached=False) == []
+
+
+def test_many_problems_made_at_once_are_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over all cores (each type and difficulty on its own) the file is byte for byte the same."""
+    args = ["generate", "--type", "trig", "--type", "log", "--count", "4", "--seed", "11"]
+    monkeypatch.setattr(parallel, "MIN_PROBLEMS", 10**9)
+    one_by_one = runner.invoke(app, args)
+    monkeypatch.setattr(valcache, "shared", lambda: valcache.ValidationCache(None))
+    monkeypatch.setattr(parallel, "MIN_PROBLEMS", 2)
+    if not parallel.worth_it(8):
+        pytest.skip("no pool here (one core, no fork, or another thread running)")
+    at_once = runner.invoke(app, args)
+    assert one_by_one.exit_code == at_once.exit_code == 0
+    assert at_once.stdout == one_by_one.stdout
+    assert at_once.stdout.count("- id: ") == 8
+
+
+def test_a_generated_file_is_already_proven(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What generate made, bank validate does not check again: it was proven as it was made."""
+    path = tmp_path / "made.yaml"
+    path.write_text(
+        runner.invoke(app, ["generate", "--type", "root", "--count", "3", "--seed", "9"]).stdout,
+        encoding="utf-8",
+    )
+    checked: list[Problem] = []
+    real = banks._check_now
+
+    def check_now(problem: Problem, limit: float = banks.CHECK_LIMIT) -> list[str]:
+        checked.append(problem)
+        return real(problem, limit)
+
+    monkeypatch.setattr(banks, "_check_now", check_now)
+    valcache._shared = None  # as in a new process: only the file in CHAINRULE_HOME remembers
+    result = runner.invoke(app, ["bank", "validate", str(path)])
+    assert result.exit_code == 0
+    assert checked == []

@@ -14,12 +14,15 @@ from chainrule_cli.cli.common import (
     check_type,
     guard,
 )
+from chainrule_cli.cli.group import ChainruleGroup
 from chainrule_cli.exitcodes import ExitCode
 
 app = typer.Typer(
+    cls=ChainruleGroup,
     help="Validate and list problem banks (yours or the shipped one).\n\n"
     "Example: chainrule bank validate my-homework.yaml",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -29,7 +32,9 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Bank files or folders (default: the shipped bank).", show_default=False
+            metavar="[PATH]...",
+            help="Bank files or folders (default: the shipped bank).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -46,9 +51,11 @@ def validate(
     """
     from chainrule_cli import render
     from chainrule_cli.bank import counts, failed_ids, load, validate
+    from chainrule_cli.render.progress_bar import ProgressBar
 
     bank = load(paths or None)
-    issues = validate(bank)
+    with ProgressBar(len(bank.problems), "Validating") as bar:  # on stderr, after a second
+        issues = validate(bank, progress=bar.advance)
     console = render.make_console()
     bad_ids = failed_ids(issues)
     valid = [p for p in bank.problems if p.id not in bad_ids]
@@ -71,7 +78,8 @@ def list_problems(
     difficulty: DifficultyFilter = None,
     bank: BankPaths = None,
     json_output: Annotated[
-        bool, typer.Option("--json", help="Print a JSON list instead of a table.")
+        bool,
+        typer.Option("--json", help="Print a JSON list instead of a table.", show_default=False),
     ] = False,
 ) -> None:
     """List the problems in a bank, filtered by type and difficulty.

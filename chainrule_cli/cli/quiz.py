@@ -20,16 +20,21 @@ import typer
 from chainrule_cli.cli.common import (
     BankPaths,
     DifficultyFilter,
+    Plot,
+    Seed,
+    Shuffle,
     TypeFilter,
     check_type,
+    count_option,
     fail,
     guard,
 )
 
 if TYPE_CHECKING:
     from chainrule_cli.bank import Bank, Issue, Problem
+    from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.deck import Deck
-    from chainrule_cli.prompt import LineReader
+    from chainrule_cli.prompt import LineReader, MathField
     from chainrule_cli.render import Console
     from chainrule_cli.session import QuizSession, Round
     from chainrule_cli.store import Attempt, Store
@@ -52,42 +57,30 @@ def quiz(
     kind: TypeFilter = None,
     count: Annotated[
         int | None,
-        typer.Option(
-            "--count",
-            min=1,
-            max=COUNT_MAX,
-            help="How many problems (default 10, or the whole bank if smaller).",
+        count_option(
+            f"How many problems, 1 to {COUNT_MAX} (default 10, or the whole bank if smaller).",
+            COUNT_MAX,
         ),
     ] = None,
     difficulty: DifficultyFilter = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="The same seed gives the same problems in the same order."),
-    ] = None,
+    seed: Seed = None,
     bank: BankPaths = None,
-    shuffle: Annotated[
-        bool,
-        typer.Option(
-            "--shuffle/--no-shuffle", help="Shuffle the problems (default), or keep bank order."
-        ),
-    ] = True,
+    shuffle: Shuffle = True,
     generated: Annotated[
         bool,
         typer.Option(
-            "--generated", help="Practise on generated problems: endless unless --count is given."
+            "--generated",
+            help="Practise on generated problems: endless unless --count is given.",
+            show_default=False,
         ),
     ] = False,
-    plot: Annotated[
-        bool,
-        typer.Option(
-            "--plot", help="Draw the graphs with the full solution (last hint, skip, or a miss)."
-        ),
-    ] = False,
+    plot: Plot = False,
     missed: Annotated[
         bool,
         typer.Option(
             "--missed",
             help="Replay what you missed, revealed or skipped and have not got right since, oldest first.",
+            show_default=False,
         ),
     ] = False,
     mistake: Annotated[
@@ -96,6 +89,7 @@ def quiz(
             "--mistake",
             metavar="CODE",
             help="Drill one mistake, by the code stats and check give it: only problems where that slip is easy to make.",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -110,7 +104,6 @@ def quiz(
     Example: chainrule quiz --type trig --count 5
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import load
     from chainrule_cli.cli.stores import close_store, try_open_store
     from chainrule_cli.deck import build_deck
 
@@ -119,6 +112,8 @@ def quiz(
         raise fail("--missed replays your own problems; it does not go with --generated")
     keep = _slip_filter(mistake)
     console = render.make_console()
+    from chainrule_cli.loadcache import load  # bank.load, without YAML when read before
+
     loaded = load(bank or None)
     _note_skipped(loaded.issues)
     store = try_open_store()
@@ -211,6 +206,8 @@ def play(
     """Run a quiz over ``problems``, recording each round as it ends, then show the summary."""
     from chainrule_cli import render
     from chainrule_cli.errors import StoreError
+
+    shown, ask, problems = _show_first(problems, total, console)
     from chainrule_cli.session import QuizSession
 
     def record(round_: Round) -> None:
@@ -222,11 +219,51 @@ def play(
             render.warn(str(exc))
 
     session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
-    run(session, console, read_line(console), plot)
+    run(session, console, ask, plot, shown)
     console.print(render.quiz_summary(session.summary(), console, note))
     if session.skipped_broken:
         render.warn(render.skipped_note([problem.id for problem, _ in session.skipped_broken]))
     return session
+
+
+def _show_first(
+    problems: Iterable[Problem], total: int | None, console: Console
+) -> tuple[Problem | None, LineReader | Primed, Iterable[Problem]]:
+    """Show the first problem and read its first answer before SymPy is loaded, when it
+    can be (``quickstart``): the problem shown (or None), the reader, and the problems."""
+    from chainrule_cli import render
+    from chainrule_cli.cli.quickstart import Primed, early_text, interrupted, peek
+    from chainrule_cli.prompt import QUIZ_KEYS, warm_up
+    from chainrule_cli.syntax import variable_name
+
+    try:
+        first, problems = peek(problems)
+    except KeyboardInterrupt:
+        return None, read_line(console), interrupted()
+    text = early_text(first, render.supports_unicode(console)) if first is not None else None
+    if first is None or text is None:
+        return None, read_line(console), problems
+    var = variable_name(first.variable)
+    console.print(render.problem_header(first, 1, total, text, var, console))
+    console.print(render.quiz_help(console))
+    reader = read_line(console)
+    warm_up()  # SymPy loads while the learner reads (the prompt may have started it already)
+    prompt, field = question(first, var)
+    try:
+        return first, Primed(reader, reader(prompt, field, QUIZ_KEYS)), problems
+    except KeyboardInterrupt:
+        return first, Primed(reader, None, interrupt=True), problems
+
+
+def question(problem: Problem, var: str) -> tuple[str, MathField]:
+    """The prompt for a problem's answer, and what kind of answer it reads."""
+    from chainrule_cli.prompt import MathField
+
+    if problem.applied:
+        return "answer: ", MathField(("x",), unit=problem.unit)
+    if problem.at is not None:
+        return f"slope at {var} = {problem.at}: ", MathField((var,))
+    return f"dy/d{var} = ", MathField((var,))
 
 
 def _note_skipped(issues: list[Issue]) -> None:
@@ -306,13 +343,32 @@ def checked(work: Callable[[], T]) -> T | None:
     return None
 
 
-def run(session: QuizSession, console: Console, ask: LineReader, plot: bool = False) -> None:
-    """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C."""
+def run(
+    session: QuizSession,
+    console: Console,
+    ask: LineReader | Primed,
+    plot: bool = False,
+    shown: Problem | None = None,
+) -> None:
+    """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C.
+
+    ``shown`` is the first problem when ``play`` has shown it already (with the keys).
+    """
     from chainrule_cli import render
+    from chainrule_cli.cli.quickstart import Primed
 
     first = True
     try:
         while (round_ := session.next_problem()) is not None:
+            if first and shown is not None:
+                if round_.problem is shown:
+                    first = False
+                    if not _play(session, round_, console, ask, plot):
+                        session.quit()
+                        return
+                    continue
+                if isinstance(ask, Primed):
+                    ask.forget()  # the one shown could not be asked: that answer is not this one's
             console.print(
                 render.problem_header(
                     round_.problem,
@@ -362,24 +418,17 @@ def _play(
     session: QuizSession,
     round_: Round,
     console: Console,
-    ask: LineReader,
+    ask: LineReader | Primed,
     plot: bool = False,
 ) -> bool:
     """Work one problem; False when the learner wants to stop."""
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.prompt import QUIZ_KEYS, MathField, key_of
+    from chainrule_cli.prompt import QUIZ_KEYS, key_of
 
     var = round_.solution.analysis.variable.name
-    field = MathField((var,))
-    if round_.problem.applied:
-        prompt = "answer: "
-        field = MathField(("x",), unit=round_.problem.unit)
-    elif round_.problem.at is not None:
-        prompt = f"slope at {var} = {round_.problem.at}: "
-    else:
-        prompt = f"dy/d{var} = "
+    prompt, field = question(round_.problem, var)
     keep = ""  # after an error, the line comes back to be fixed
     while round_.outcome is None:
         line = ask(prompt, field, QUIZ_KEYS, keep)
@@ -433,7 +482,9 @@ def _show_hint(session: QuizSession, round_: Round, console: Console, plot: bool
             _draw(round_, console)
 
 
-def _guide(session: QuizSession, console: Console, ask: LineReader, plot: bool = False) -> bool:
+def _guide(
+    session: QuizSession, console: Console, ask: LineReader | Primed, plot: bool = False
+) -> bool:
     """Walk every layer of the chain step by step, two tries a step; False when the
     learner wants to stop."""
     from functools import partial
@@ -461,7 +512,10 @@ def _guide(session: QuizSession, console: Console, ask: LineReader, plot: bool =
                 console.print(note)
         # f′ may be written in the layer's letter (2u) or with the inner function put in.
         field = MathField((walk.layer.letter, x)) if step == "outer" else MathField((x,))
-        line = ask(render.guided_prompt(question, walk, console), field, GUIDED_KEYS, keep)
+        lead, prompt = render.guided_question(question, walk, console)
+        if lead is not None:  # a long question: its first part on a line of its own
+            console.print(lead)
+        line = ask(prompt, field, GUIDED_KEYS, keep)
         keep = ""
         if line is None:
             return False

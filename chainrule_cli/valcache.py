@@ -1,0 +1,210 @@
+"""Problems proven valid, remembered between runs, so they are not checked again.
+
+Whether a bank problem is valid depends only on what it says (its type,
+expression, point, variable, rate, unit and chain) and on the code that checks
+it. ``bank.check_problem`` remembers each problem it passes here, by a hash of
+those fields, in ``validated.json`` beside the progress store
+(``CHAINRULE_HOME``). The file belongs to one version of chainrule: a new
+version, or (in a source checkout) changed code or another SymPy, starts it
+afresh. A second ``bank validate`` over an unchanged bank is then near-instant,
+a quiz can show its first problem before SymPy is loaded, and the problems
+``generate`` made are already proven.
+
+Only passes are kept: a failure may come from a time limit on a busy machine,
+so it is always checked again. A cache that is missing, unreadable, corrupt or
+unwritable is simply empty: it can make validation faster, never different.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from chainrule_cli import __version__
+
+try:  # the C module itself: hashlib would first load OpenSSL, 5 ms before the first problem
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without it
+    from hashlib import blake2b
+
+FILE_NAME = "validated.json"
+#: The most problems remembered; the oldest are forgotten first.
+MAX_ENTRIES = 200_000
+#: A cache file larger than this is not read (it is rebuilt).
+MAX_BYTES = 16 * 1024 * 1024
+FORMAT = 1
+
+
+def key(problem: Any) -> str:
+    """The hash of everything that decides whether ``problem`` is valid."""
+    fields = [
+        problem.type,
+        problem.expression,
+        problem.at,
+        problem.variable,
+        problem.rate,
+        problem.unit,
+        list(problem.chain) if problem.chain is not None else None,
+    ]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@functools.cache
+def code_stamp() -> str:
+    """The version, and the state of the code that checks (so an edit in a checkout counts)."""
+    parts = [__version__, sys.version.split()[0]]
+    package = Path(__file__).resolve().parent
+    try:
+        with os.scandir(package) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    info = entry.stat()
+                    parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    except OSError:
+        parts.append("?")
+    parts.append(_sympy_stamp())
+    return blake2b("|".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+def _sympy_stamp() -> str:
+    """Where SymPy is installed, and when (without importing it)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("sympy")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return "no-sympy"
+        info = os.stat(origin)
+        return f"{origin}:{info.st_size}:{info.st_mtime_ns}"
+    except (OSError, ImportError, ValueError):
+        return "sympy?"
+
+
+class ValidationCache:
+    """The proven problems of one data directory (``path`` None: remember nothing on disk)."""
+
+    def __init__(self, path: Path | None, stamp: str | None = None) -> None:
+        self.path = path
+        self.stamp = stamp if stamp is not None else code_stamp()
+        self._proven: dict[str, None] = {}
+        self._new: dict[str, None] = {}
+        self._lock = threading.Lock()
+        if path is not None:
+            self._proven = dict.fromkeys(self._read(path))
+
+    def _read(self, path: Path) -> list[str]:
+        """The keys in the file, if it is ours and sound; else none."""
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                return []
+            data = json.loads(raw)
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            return []
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != FORMAT
+            or data.get("stamp") != self.stamp
+            or not isinstance(data.get("proven"), list)
+        ):
+            return []
+        return [k for k in data["proven"] if isinstance(k, str) and len(k) == 32]
+
+    def proven(self, problem: Any) -> bool:
+        """Whether ``problem`` was proven valid before."""
+        k = key(problem)
+        return k in self._proven or k in self._new
+
+    def add(self, problem: Any) -> None:
+        """Remember that ``problem`` is valid (written by ``save``, or at exit)."""
+        k = key(problem)
+        if k in self._proven or k in self._new:
+            return
+        with self._lock:
+            self._new[k] = None
+        if self.path is not None:
+            _save_at_exit(self)
+
+    def add_keys(self, keys: list[str]) -> None:
+        """Remember keys proven elsewhere (by a worker process)."""
+        with self._lock:
+            for k in keys:
+                if k not in self._proven:
+                    self._new[k] = None
+        if keys and self.path is not None:
+            _save_at_exit(self)
+
+    def save(self) -> bool:
+        """Write what is new, merged with what another process wrote meanwhile.
+
+        Never raises: an unwritable directory or a full disk only means the
+        work is done again next time. Returns whether the file was written.
+        """
+        with self._lock:
+            new, self._new = self._new, {}
+        if not new or self.path is None:
+            return False
+        self._proven.update(new)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            merged = dict.fromkeys(self._read(self.path))
+            merged.update(self._proven)
+            keys = list(merged)[-MAX_ENTRIES:]
+            text = json.dumps({"format": FORMAT, "stamp": self.stamp, "proven": keys})
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            try:
+                with open(temporary, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(temporary, self.path)
+            finally:
+                if temporary.exists():
+                    temporary.unlink()
+        except (OSError, ValueError):
+            return False
+        return True
+
+
+_shared: ValidationCache | None = None
+_pending: list[ValidationCache] = []
+
+
+def _save_at_exit(cache: ValidationCache) -> None:
+    if not _pending:
+        atexit.register(_save_all)
+    if cache not in _pending:
+        _pending.append(cache)
+
+
+def _save_all() -> None:
+    for cache in _pending:
+        cache.save()
+
+
+def cache_path() -> Path | None:
+    """``validated.json`` in the data directory, or None when there is none to be had."""
+    try:
+        from chainrule_cli.store import data_dir
+
+        return data_dir() / FILE_NAME
+    except Exception:  # no home directory, platformdirs unusable: no cache, never an error
+        return None
+
+
+def shared() -> ValidationCache:
+    """The process's cache, for the current data directory (``CHAINRULE_HOME``)."""
+    global _shared
+    path = cache_path()
+    if _shared is None or _shared.path != path:
+        if _shared is not None:
+            _shared.save()
+        _shared = ValidationCache(path)
+    return _shared
