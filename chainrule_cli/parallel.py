@@ -48,13 +48,10 @@ def worth_it(count: int) -> bool:
 
 
 def _worker_start() -> None:
-    """Ctrl-C is for the parent: a worker never prints a traceback of its own. And a
-    worker collects garbage (the parent may have forked it while collection waited)."""
-    import gc
+    """Ctrl-C is for the parent: a worker never prints a traceback of its own."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()
 
 
 def _check_batch(problems: Sequence[Any], deadline: float, limit: float) -> list[list[str]]:
