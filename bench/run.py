@@ -361,7 +361,7 @@ def bench_bank() -> dict[str, float]:
 
     start = time.perf_counter()
     bank = load()
-    issues = validate(bank)
+    issues = validate(bank, cached=False)  # the shipped bank is proven: check it all the same
     elapsed = time.perf_counter() - start
     return {
         "bank_problems": len(bank.problems),
@@ -462,7 +462,8 @@ def main() -> None:
         print(f"running {name} …", file=sys.stderr)
         results.update(step())
     if args.only:
-        merged = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        out = Path(args.out)
+        merged = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
         merged.update(results)
         Path(args.out).write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
         print(

@@ -757,23 +757,26 @@ def _check_plain(problem: Problem) -> list[str]:
         where = f" (at column {exc.position + 1})" if exc.position is not None else ""
         return [f"cannot read the expression {shown}: {exc.message}{where}"]
     messages = []
-    oracle = sp.diff(analysis.expr, analysis.variable)
     f = float_function(analysis.derivative, analysis.variable)
-    g = float_function(oracle, analysis.variable)
-    agreed = 0
-    for v in (0.37, 0.81, 1.3, 2.2, -0.6, -1.7, 0.05, -2.6, 3.4, -4.2, 5.5, -7.5, 9.1):
-        try:
-            a, b = f(v), g(v)
-        except Undefined:
-            continue
-        agreed += 1
-        if abs(a - b) > 1e-7 * max(1.0, abs(b)):
+    if not _agrees_with_numbers(f, float_function(analysis.expr, analysis.variable)):
+        oracle = sp.diff(analysis.expr, analysis.variable)
+        g = float_function(oracle, analysis.variable)
+        agreed = 0
+        for v in TEST_POINTS:
+            try:
+                a, b = f(v), g(v)
+            except Undefined:
+                continue
+            agreed += 1
+            if abs(a - b) > 1e-7 * max(1.0, abs(b)):
+                messages.append(
+                    "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
+                )
+                break
+        if agreed == 0:
             messages.append(
-                "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
+                "the derivative has no real value at any test point: check the expression"
             )
-            break
-    if agreed == 0:
-        messages.append("the derivative has no real value at any test point: check the expression")
     kinds = admissible_types(analysis.tree)
     if not kinds:
         messages.append(
@@ -794,6 +797,45 @@ def _check_plain(problem: Problem) -> list[str]:
         elif real_value(analysis.derivative, analysis.variable, point) is None:
             messages.append(f"'at: {short(problem.at, 40)}': the derivative is undefined there")
     return messages
+
+
+#: Where a problem's derivative is compared with the truth.
+TEST_POINTS = (0.37, 0.81, 1.3, 2.2, -0.6, -1.7, 0.05, -2.6, 3.4, -4.2, 5.5, -7.5, 9.1)
+
+
+def _agrees_with_numbers(
+    derivative: Callable[[float], float], function: Callable[[float], float]
+) -> bool:
+    """Whether the rule tree's derivative is plainly right, from numbers alone.
+
+    True only when, at every test point where the function and its derivative
+    have values, the function's numerical slope (``numeric.slope``, with a
+    finer step if need be) is defined too and agrees to six figures, at three
+    points at least. That settles almost every problem in well under a
+    millisecond; anything less (a wildly steep function, a point at the edge of
+    the domain, a real disagreement) goes to the exact oracle, ``sympy.diff``,
+    which alone may call a derivative wrong: the verdicts are the oracle's.
+    """
+    from chainrule_cli.numeric import Undefined, slope
+
+    compared = 0
+    for v in TEST_POINTS:
+        try:
+            a = derivative(v)
+            function(v)
+        except Undefined:
+            continue
+        for step in (1e-4, 1e-6):
+            try:
+                b = slope(function, v, step)
+            except Undefined:
+                return False
+            if abs(a - b) <= 1e-6 * max(1.0, abs(a)):
+                break
+        else:
+            return False
+        compared += 1
+    return compared >= 3
 
 
 def _point(key: str, text: str) -> tuple[Any, str]:
@@ -837,14 +879,16 @@ def validate(
     limit: float = CHECK_LIMIT,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int], None] | None = None,
+    cached: bool = True,
 ) -> list[Issue]:
     """Schema issues plus every problem's own check.
 
     Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
     when the budget runs out, the problems not yet checked are reported (as one
     issue at the first of them), never passed as valid. Problems proven valid
-    before are not checked again (``valcache``); a large bank is checked over
-    all cores (``parallel``). ``progress(n)`` is told as each ``n`` more are done.
+    before are not checked again (``valcache``) unless ``cached`` is False; a
+    large bank is checked over all cores (``parallel``). ``progress(n)`` is told
+    as each ``n`` more are done.
     """
     from chainrule_cli import parallel, valcache
 
@@ -853,7 +897,7 @@ def validate(
     cache = valcache.shared()
     answered: dict[int, list[str]] = {}
     if clock is time.monotonic:
-        fresh = [i for i, p in enumerate(bank.problems) if not cache.proven(p)]
+        fresh = [i for i, p in enumerate(bank.problems) if not (cached and cache.proven(p))]
         if parallel.worth_it(len(fresh)):
             if progress is not None and len(fresh) < len(bank.problems):
                 progress(len(bank.problems) - len(fresh))
@@ -883,7 +927,9 @@ def validate(
                     )
                 )
                 break
-            messages = check_problem(problem, min(limit, left))
+            messages = check_problem(problem, min(limit, left), cached)
+            if not cached and not messages:
+                cache.add(problem)  # proven afresh: remembered all the same
             if progress is not None:
                 progress(1)
         for message in messages:

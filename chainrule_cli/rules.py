@@ -204,12 +204,9 @@ class Outer:
 
 
 def _substitute(expr: sympy.Expr, inner: sympy.Expr, evaluate: bool) -> sympy.Expr:
-    import sympy as sp
-
     if evaluate:
         return expr.xreplace({_u(): inner})
-    with sp.evaluate(False):
-        return expr.xreplace({_u(): inner})
+    return syntax.replace_unevaluated(expr, {_u(): inner})
 
 
 # -- the tree ----------------------------------------------------------------

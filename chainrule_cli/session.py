@@ -41,7 +41,7 @@ from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, parse_number, symbol
 from chainrule_cli.rules import Scaled, analyse, clean_form, unscaled
 from chainrule_cli.solution import Solution, solve
-from chainrule_cli.syntax import to_sympy
+from chainrule_cli.syntax import replace_unevaluated, to_sympy
 
 if TYPE_CHECKING:
     import sympy
@@ -275,8 +275,7 @@ class Outline:
         except (TypeError, ValueError):
             pass
         written = {layer.node.g.expr: layer.node.g.written for layer in self.within(step)}
-        with sp.evaluate(False):  # 6(3x + 1) must not become 18x + 6 on the way
-            shown = clean.xreplace(written)
+        shown = replace_unevaluated(clean, written)  # 6(3x + 1) must not become 18x + 6
         return ordered(shown, frozenset(written.values()))
 
     def parts(self, step: Combination) -> tuple[Part, ...]:

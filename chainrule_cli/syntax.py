@@ -284,10 +284,25 @@ def to_sympy(
             return sp.Mul(sp.Integer(-1), build(n.operand), evaluate=evaluate)
         raise TypeError(f"not a syntax node: {n!r}")
 
-    if evaluate:
-        return build(node)
-    with sp.evaluate(False):
-        return build(node)
+    # Every constructor is told ``evaluate`` itself: no ``sympy.evaluate(False)``
+    # block, which empties SymPy's whole cache on the way in and out.
+    return build(node)
+
+
+def replace_unevaluated(expr: sympy.Expr, mapping: dict[Any, Any]) -> sympy.Expr:
+    """``expr.xreplace(mapping)`` with the rebuilt nodes left unevaluated.
+
+    The same as ``xreplace`` inside ``with sympy.evaluate(False)``, without that
+    block's cost: it empties SymPy's cache when entered and again when left.
+    """
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [replace_unevaluated(a, mapping) for a in expr.args]
+    if all(new is old for new, old in zip(args, expr.args, strict=True)):
+        return expr
+    return expr.func(*args, evaluate=False)
 
 
 def _call(name: str, arg: sympy.Expr, evaluate: bool) -> sympy.Expr:

@@ -120,9 +120,9 @@ class ValidationCache:
         return [k for k in data["proven"] if isinstance(k, str) and len(k) == 32]
 
     def proven(self, problem: Any) -> bool:
-        """Whether ``problem`` was proven valid before."""
+        """Whether ``problem`` was proven valid before (here, or when the shipped bank was built)."""
         k = key(problem)
-        return k in self._proven or k in self._new
+        return k in self._proven or k in self._new or k in shipped_proofs()
 
     def add(self, problem: Any) -> None:
         """Remember that ``problem`` is valid (written by ``save``, or at exit)."""
@@ -171,6 +171,76 @@ class ValidationCache:
         except (OSError, ValueError):
             return False
         return True
+
+
+# -- the shipped bank, proven when it was built ---------------------------------------------
+#: Beside the shipped bank's YAML files: the keys of its problems proven valid,
+#: written by ``scripts/prove_bank.py`` and checked by the tests.
+SHIPPED_FILE = "proven.json"
+
+
+def content_stamp() -> str:
+    """The version, SymPy's version and the bytes of the checking code.
+
+    Unlike ``code_stamp`` it names no path, size or time, so it is the same in
+    the checkout that proved the shipped bank and in any installed copy of it.
+    """
+    digest = blake2b(digest_size=12)
+    digest.update(f"{__version__}|{_sympy_version()}|".encode())
+    package = Path(__file__).resolve().parent
+    try:
+        for path in sorted(package.glob("*.py")):
+            digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(path.read_bytes())
+    except OSError:
+        return "unreadable"
+    return digest.hexdigest()
+
+
+def _sympy_version() -> str:
+    """SymPy's version, read from its release file (importing SymPy takes a third of a second)."""
+    import importlib.util
+    import re
+
+    try:
+        spec = importlib.util.find_spec("sympy")
+        if spec is None or spec.origin is None:
+            return "no-sympy"
+        text = Path(spec.origin).with_name("release.py").read_text("utf-8")
+    except (OSError, ImportError, ValueError, UnicodeDecodeError):
+        return "sympy?"
+    found = re.search(r"__version__\s*=\s*['\"]([^'\"]+)['\"]", text)
+    return found.group(1) if found else "sympy?"
+
+
+@functools.cache
+def shipped_proofs() -> frozenset[str]:
+    """The keys of the shipped problems proven valid by this very code, or none.
+
+    A manifest from other code (an edit in a checkout, another SymPy) is
+    ignored: those problems are then checked as any others are.
+    """
+    try:
+        from chainrule_cli.bank import shipped_bank
+
+        with open(shipped_bank() / SHIPPED_FILE, "rb") as handle:
+            data = json.loads(handle.read(MAX_BYTES))
+    except Exception:  # no manifest, unreadable, not JSON: nothing proven in advance
+        return frozenset()
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("stamp") != content_stamp()
+        or not isinstance(data.get("proven"), list)
+    ):
+        return frozenset()
+    return frozenset(k for k in data["proven"] if isinstance(k, str) and len(k) == 32)
+
+
+def manifest(keys: list[str]) -> str:
+    """The text of ``proven.json`` for the shipped problems with these keys."""
+    body = {"format": FORMAT, "stamp": content_stamp(), "proven": sorted(keys)}
+    return json.dumps(body, indent=0) + "\n"
 
 
 _shared: ValidationCache | None = None

@@ -108,12 +108,19 @@ def test_written_returns_none_for_unreadable_text() -> None:
     assert written.problem_text("(2x+1") is None
 
 
-def quiz_in_a_fresh_process(home: Path, args: list[str], answer: str) -> dict[str, Any]:
-    """Run a quiz in a new interpreter; report the screen and SymPy's state at the first prompt."""
+def quiz_in_a_fresh_process(
+    home: Path, args: list[str], answer: str, shipped_proofs: bool = True
+) -> dict[str, Any]:
+    """Run a quiz in a new interpreter; report the screen and SymPy's state at the first prompt.
+
+    ``shipped_proofs=False`` runs it as if the shipped bank came without proven.json.
+    """
     code = textwrap.dedent(
         f"""
         import io, json, sys
-        from chainrule_cli import prompt
+        from chainrule_cli import prompt, valcache
+        if not {shipped_proofs!r}:
+            valcache.shipped_proofs = lambda: frozenset()
         prompt.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen
         seen = []
 
@@ -164,14 +171,21 @@ def test_the_first_problem_is_shown_before_sympy_is_imported(
     tmp_path: Path, args: list[str], answer: str
 ) -> None:
     """Once its problems are proven, a quiz shows the first one (and its prompt) without SymPy,
-    and the whole session reads exactly as when SymPy was loaded first."""
-    cold = quiz_in_a_fresh_process(tmp_path, args, answer)  # proves the problems it meets
-    warm = quiz_in_a_fresh_process(tmp_path, args, answer)
-    assert cold["sympy"] is True
-    assert warm["sympy"] is False
-    assert "Problem 1/" in warm["screen"] and "Type your answer" in warm["screen"]
-    assert warm["screen"] == cold["screen"]
-    assert warm["all"] == cold["all"]
+    and the whole session reads exactly as when SymPy was loaded first.
+
+    The shipped problems are proven when the bank is built (proven.json), so a
+    student's very first quiz is fast too; without that file the first quiz
+    proves the problems it meets and the next one is fast.
+    """
+    unproven = quiz_in_a_fresh_process(tmp_path / "a", args, answer, shipped_proofs=False)
+    proven_by_then = quiz_in_a_fresh_process(tmp_path / "a", args, answer, shipped_proofs=False)
+    first_ever = quiz_in_a_fresh_process(tmp_path / "b", args, answer)
+    assert unproven["sympy"] is True
+    assert proven_by_then["sympy"] is False
+    assert first_ever["sympy"] is False
+    assert "Problem 1/" in first_ever["screen"] and "Type your answer" in first_ever["screen"]
+    assert first_ever["screen"] == proven_by_then["screen"] == unproven["screen"]
+    assert first_ever["all"] == proven_by_then["all"] == unproven["all"]
 
 
 @pytest.mark.parametrize(

@@ -37,12 +37,21 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check every problem afresh, even those proven valid before.",
+        ),
+    ] = False,
 ) -> None:
     """Check every problem in a bank (default: the shipped one).
 
     The expression parses, the derivative agrees with sympy.diff, the type
     fits and the point is in the domain. Each problem has a time limit and
     the whole bank a time budget; a problem that runs out of time is reported.
+    Problems proven valid before (by this version) are not checked again,
+    unless --no-cache is given.
 
     Prints a summary table and every error (file:line: id: message).
     Exit status: 0 when all problems are valid, 1 otherwise.
@@ -55,7 +64,7 @@ def validate(
 
     bank = load(paths or None)
     with ProgressBar(len(bank.problems), "Validating") as bar:  # on stderr, after a second
-        issues = validate(bank, progress=bar.advance)
+        issues = validate(bank, progress=bar.advance, cached=not no_cache)
     console = render.make_console()
     bad_ids = failed_ids(issues)
     valid = [p for p in bank.problems if p.id not in bad_ids]

@@ -1,0 +1,407 @@
+"""The cheaper paths of checking (issue 16) give exactly what the exact ones give.
+
+* ``numeric.closures`` evaluates an expression as ``lambdify`` does, without
+  printing and compiling Python source;
+* a bank problem's derivative is settled by numbers (``numeric.slope``) and
+  only handed to ``sympy.diff`` when numbers cannot settle it: a wrong
+  derivative is never settled by numbers;
+* unevaluated trees are built without ``sympy.evaluate(False)``, which empties
+  SymPy's cache on the way in and out: the trees are the same;
+* the shipped bank is proven when it is built (``problems/proven.json``), and
+  that file is current;
+* ``chainrule solve`` builds only its own command.
+
+Nothing here is timed: ``bench/run.py`` measures the speed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from chainrule_cli import bank as banks
+from chainrule_cli import cli, rules, syntax, valcache
+from chainrule_cli.bank import Problem, check_problem, load, shipped_bank
+from chainrule_cli.cli import app
+from chainrule_cli.errors import ChainruleError
+from chainrule_cli.mistakes import mistakes
+from chainrule_cli.numeric import Undefined, closures, float_function, slope
+from chainrule_cli.parsing import parse, symbol
+from tests.differential import _differs
+from tests.functions import functions
+
+ROOT = Path(__file__).resolve().parent.parent
+X = sp.Symbol("x", real=True)
+runner = CliRunner()
+FUNCTIONS = functions(120, seed=16)
+SHIPPED = [p for p in load().problems if not p.applied]
+
+
+def lambdified(expr: sp.Expr) -> Callable[[float], Any]:
+    """The reference: what ``float_function`` compiled before (lambdify over ``math``)."""
+    from chainrule_cli.numeric import _real_forms
+
+    return sp.lambdify(X, _real_forms(expr), modules=["math"], docstring_limit=0)  # type: ignore[no-any-return]
+
+
+def outcome(f: Callable[[float], Any], v: float) -> complex | str:
+    """A value, or the kind of failure (as ``float_function`` would sort it)."""
+    try:
+        return complex(f(v))
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return "undefined"
+
+
+def same(a: complex | str, b: complex | str) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    if not (math.isfinite(a.real) and math.isfinite(b.real)):
+        return math.isfinite(a.real) == math.isfinite(b.real)
+    return abs(a - b) <= 1e-12 * max(1.0, abs(b))
+
+
+# -- closures are lambdify without the compiler --------------------------------------------
+TRICKY = [
+    sp.sec(X) ** 2 * sp.tan(3 * X),
+    sp.sqrt(1 - X**2),
+    1 / sp.sqrt(X**2 + 1),
+    (2 * X - 5) ** -2,
+    sp.cbrt(X),
+    X ** sp.Rational(2, 3),
+    2**X * sp.log(2),
+    sp.pi * X + sp.E,
+    sp.Float("1.5") * X,
+    sp.asec(X) + sp.acsc(X) + sp.acot(X),
+    sp.Abs(X) * sp.sqrt(X**2 - 1),
+    sp.exp(sp.exp(X)),
+    sp.Integer(2) ** 118 * sp.sec(X),
+    sp.log(X) / sp.log(10),
+    sp.asinh(X) + sp.acosh(X) + sp.atanh(X / 20),
+]
+#: Where lambdify writes sech u with exponentials it overflows from |u| ≈ 709.8, closures
+#: (1/cosh u) from 710.5: the points avoid that sliver.
+POINTS = [0.0, 1.0, -1.0, 0.37, -0.6, 2.2, -4.2, 9.1, 700.0, 720.0, -1e6, 1e-300]
+
+
+@pytest.mark.parametrize("expr", TRICKY, ids=[str(e) for e in TRICKY])
+def test_closures_compute_what_lambdify_computes(expr: sp.Expr) -> None:
+    """Same values, and undefined at the same points (poles, domain edges, overflow)."""
+    fast = closures(expr, X)
+    assert fast is not None
+    slow = lambdified(expr)
+    for v in POINTS:
+        assert same(outcome(fast, v), outcome(slow, v)), (expr, v)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(FUNCTIONS), st.floats(-12, 12, allow_nan=False))
+def test_closures_agree_with_lambdify_on_generated_derivatives(text: str, v: float) -> None:
+    """Every derivative and every mistake the tool builds, at any point."""
+    analysis = rules.analyse(text)
+    for expr in [analysis.expr, analysis.derivative, *(m.derivative for m in mistakes(analysis))]:
+        fast = closures(expr, analysis.variable)
+        assert fast is not None, expr
+        slow = sp.lambdify(analysis.variable, expr, modules=["math"], docstring_limit=0)
+        if expr.has(sp.asec, sp.acsc, sp.acot):
+            continue  # lambdify needs _real_forms for these: covered by the table above
+        assert same(outcome(fast, v), outcome(slow, v)), (expr, v)
+
+
+@pytest.mark.parametrize("v", [1e-300, 1e-9, 0.37, -2.2, 30.0, 700.0, -705.0])
+def test_hyperbolic_reciprocals_are_right_where_lambdify_cancels(v: float) -> None:
+    """lambdify writes coth u as (eᵘ + e⁻ᵘ)/(eᵘ − e⁻ᵘ), which cancels near 0 (coth 10⁻³⁰⁰ is
+    "undefined") and overflows from 709.8; closures use cosh/sinh. Checked against mpmath."""
+    import mpmath
+
+    expr = sp.sech(X) * sp.tanh(X) + sp.csch(X) + sp.coth(X)
+    fast = closures(expr, X)
+    assert fast is not None
+    with mpmath.workdps(40):
+        u = mpmath.mpf(v)
+        truth = mpmath.sech(u) * mpmath.tanh(u) + mpmath.csch(u) + mpmath.coth(u)
+    assert fast(v) == pytest.approx(float(truth), rel=1e-13)
+
+
+def test_an_unknown_node_goes_to_lambdify() -> None:
+    """``closures`` declines what it does not know; ``float_function`` still works."""
+    expr = sp.gamma(X) + sp.sin(X)
+    assert closures(expr, X) is None
+    assert float_function(expr, X)(2.0) == pytest.approx(1 + math.sin(2.0))
+    with pytest.raises(Undefined):
+        float_function(sp.log(X), X)(-1.0)
+
+
+# -- numbers settle the derivative, sympy.diff decides the rest ------------------------------
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("(3x+1)^2", 1.0), ("sin(x^2)", 9.1), ("e^(-x^2)", -2.6), ("ln(x^2+1)", 0.05)],
+)
+def test_slope_is_the_derivative_to_ten_figures(text: str, at: float) -> None:
+    analysis = rules.analyse(text)
+    exact = float(sp.diff(analysis.expr, analysis.variable).subs(analysis.variable, at))
+    estimate = slope(float_function(analysis.expr, analysis.variable), at)
+    assert estimate == pytest.approx(exact, rel=1e-9, abs=1e-9)
+
+
+def settled(analysis: Any, derivative: sp.Expr) -> bool:
+    return banks._agrees_with_numbers(
+        float_function(derivative, analysis.variable),
+        float_function(analysis.expr, analysis.variable),
+    )
+
+
+@pytest.mark.parametrize("problem", SHIPPED, ids=[p.id for p in SHIPPED])
+def test_numbers_never_settle_a_wrong_derivative(problem: Problem) -> None:
+    """Every mistake the tool can make up for a shipped problem (where it really differs from
+    the right derivative) is left to sympy.diff; the right one is settled or left to it."""
+    analysis = rules.analyse(problem.expression, problem.variable)
+    oracle = sp.diff(analysis.expr, analysis.variable)
+    for mistake in mistakes(analysis):
+        if _differs(
+            mistake.derivative.subs(analysis.variable, X), oracle.subs(analysis.variable, X)
+        ):
+            assert not settled(analysis, mistake.derivative), mistake.code
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(FUNCTIONS), st.sampled_from([2, -1, sp.Rational(1, 2)]))
+def test_numbers_never_settle_a_scaled_or_shifted_derivative(text: str, factor: Any) -> None:
+    analysis = rules.analyse(text)
+    right = analysis.derivative
+    for wrong in (factor * right, right + factor, right + factor * analysis.variable):
+        if _differs(wrong.subs(analysis.variable, X), right.subs(analysis.variable, X)):
+            assert not settled(analysis, wrong)
+
+
+def test_numbers_settle_almost_every_shipped_problem() -> None:
+    """The point of the fast path: sympy.diff is rarely needed (245 of 250 when written)."""
+    done = [
+        settled(a, a.derivative) for a in (rules.analyse(p.expression, p.variable) for p in SHIPPED)
+    ]
+    assert sum(done) >= 0.9 * len(done)
+
+
+def test_a_wrong_rule_tree_is_still_reported_by_sympy_diff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the rule tree: numbers do not settle it, sympy.diff names it."""
+    real = rules.analyse
+
+    def broken(text: str, *args: Any, **kwargs: Any) -> Any:
+        analysis = real(text, *args, **kwargs)
+        return type(
+            "Broken",
+            (),
+            {
+                **{k: getattr(analysis, k) for k in ("expr", "variable", "tree")},
+                "derivative": 2 * analysis.derivative,
+            },
+        )()
+
+    monkeypatch.setattr(rules, "analyse", broken)
+    messages = check_problem(Problem("a", "trig", "sin(3x)"), cached=False)
+    assert any("disagrees with sympy.diff" in m for m in messages)
+
+
+def test_a_steep_problem_goes_to_sympy_diff_and_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = sp.diff
+    monkeypatch.setattr(sp, "diff", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert check_problem(Problem("a", "trig", "tan(e^(x^2+x))"), cached=False) == []
+    assert calls  # numbers could not settle it (tan of e^12 at 3.4 varies too fast)
+    calls.clear()
+    assert check_problem(Problem("b", "trig", "sin(3x^2)"), cached=False) == []
+    assert not calls  # numbers could
+
+
+# -- unevaluated trees without emptying SymPy's cache --------------------------------------
+@pytest.mark.parametrize("text", FUNCTIONS[:60])
+def test_unevaluated_substitution_is_the_old_one(text: str) -> None:
+    """``replace_unevaluated`` builds exactly what xreplace inside evaluate(False) built."""
+    analysis = rules.analyse(text)
+    u = rules._u()
+    for node in analysis.tree.walk():
+        if getattr(node, "outer", None) is None or getattr(node, "inner", None) is None:
+            continue
+        for form in (node.o.derivative, node.o.form):
+            with sp.evaluate(False):
+                old = form.xreplace({u: node.g.written})
+            new = syntax.replace_unevaluated(form, {u: node.g.written})
+            assert sp.srepr(new) == sp.srepr(old)
+
+
+@pytest.mark.parametrize("text", [*FUNCTIONS[:60], *(p.expression for p in SHIPPED[:60])])
+def test_written_trees_are_built_as_before(text: str) -> None:
+    """``to_sympy(evaluate=False)`` builds what it built inside evaluate(False)."""
+    tree = parse(text, "x")
+    x = symbol("x")
+    with sp.evaluate(False):
+        old = syntax.to_sympy(tree, x, evaluate=False)
+    assert sp.srepr(syntax.to_sympy(tree, x, evaluate=False)) == sp.srepr(old)
+
+
+def test_solving_never_empties_sympys_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SymPy's cache lives on between problems (it empties whenever evaluate() is toggled)."""
+    import sympy.core.parameters as parameters
+
+    emptied: list[int] = []
+    monkeypatch.setattr(parameters, "clear_cache", lambda: emptied.append(1))
+    from chainrule_cli.solution import solve
+
+    for text in ("(3x+1)^2", "e^(2sin(x^2))", "x*sin(3x)", "log_2(x^2+1)", "sqrt(1-4x)"):
+        solve(text, at="1/5")
+        check_problem(Problem("a", "power", text), cached=False)
+    assert emptied == []
+
+
+# -- the shipped bank, proven when built ----------------------------------------------------
+def test_the_shipped_proofs_are_current() -> None:
+    """problems/proven.json names this code and exactly the shipped problems that pass now.
+
+    When this fails after a change to chainrule_cli/*.py or the bank, run
+    ``python scripts/prove_bank.py``.
+    """
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import prove_bank
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    data = json.loads((shipped_bank() / valcache.SHIPPED_FILE).read_text("utf-8"))
+    assert data["stamp"] == valcache.content_stamp(), "run: python scripts/prove_bank.py"
+    assert sorted(data["proven"]) == sorted(prove_bank.proven_keys())
+    assert (shipped_bank() / valcache.SHIPPED_FILE).read_text("utf-8") == valcache.manifest(
+        prove_bank.proven_keys()
+    )
+    valcache.shipped_proofs.cache_clear()
+    assert len(valcache.shipped_proofs()) == len({valcache.key(p) for p in load().problems})
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(
+            lambda keys: {"format": 1, "stamp": "0" * 24, "proven": keys}, id="other-code"
+        ),
+        pytest.param(lambda keys: {"format": 2, "stamp": None, "proven": keys}, id="other-format"),
+        pytest.param(lambda keys: keys, id="not-a-mapping"),
+        pytest.param(None, id="not-json"),
+    ],
+)
+def test_proofs_from_other_code_prove_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: Any
+) -> None:
+    problem = Problem("a", "trig", "sin(3x)")
+    keys = [valcache.key(problem)]
+    body = b"{not json" if content is None else json.dumps(content(keys)).encode()
+    if content is not None and isinstance(content(keys), dict) and content(keys)["stamp"] is None:
+        body = json.dumps({**content(keys), "stamp": valcache.content_stamp()}).encode()
+    (tmp_path / valcache.SHIPPED_FILE).write_bytes(body)
+    monkeypatch.setattr(banks, "shipped_bank", lambda: tmp_path)
+    valcache.shipped_proofs.cache_clear()
+    try:
+        assert valcache.shipped_proofs() == frozenset()
+        (tmp_path / valcache.SHIPPED_FILE).write_text(valcache.manifest(keys), "utf-8")
+        valcache.shipped_proofs.cache_clear()
+        assert valcache.shipped_proofs() == frozenset(keys)  # the same keys, from this code
+    finally:
+        valcache.shipped_proofs.cache_clear()
+
+
+def test_no_cache_checks_every_problem_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bank validate --no-cache`` checks what was proven before, and proven.json's problems."""
+    checked: list[str] = []
+    real = banks._check_now
+    monkeypatch.setattr(
+        banks,
+        "_check_now",
+        lambda p, limit=banks.CHECK_LIMIT: checked.append(p.id) or real(p, limit),
+    )
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "problems:\n  - {id: a, type: trig, expression: 'sin(3x)'}\n"
+        "  - {id: b, type: log, expression: 'ln(x^2+1)', at: 1}\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        result = runner.invoke(app, ["bank", "validate", "--no-cache", str(bank)])
+        assert result.exit_code == 0, result.output
+    assert sorted(checked) == ["a", "a", "b", "b"]
+    checked.clear()
+    assert runner.invoke(app, ["bank", "validate", str(bank)]).exit_code == 0
+    assert checked == []  # what --no-cache proved is remembered
+
+
+# -- one command built, not twenty -----------------------------------------------------------
+def test_solve_builds_only_its_own_command() -> None:
+    """``chainrule solve`` imports neither the other commands nor the other views."""
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: sys.stderr.write(' '.join(sorted(m for m in sys.modules "
+        "if m.startswith('chainrule_cli.')))))\n"
+        "sys.argv = ['chainrule', 'solve', '(3x+1)^2', '--at', '1']\n"
+        "from chainrule_cli.cli import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "dy/dx" in proc.stdout or "dy" in proc.stdout
+    loaded = set(proc.stderr.split())
+    assert "chainrule_cli.cli.solve" in loaded
+    for module in (
+        "cli.quiz",
+        "cli.bank",
+        "cli.progress",
+        "cli.takeaway",
+        "render.quiz",
+        "render.progress",
+        "render.lessons",
+        "render.bank",
+    ):
+        assert f"chainrule_cli.{module}" not in loaded
+
+
+def test_the_whole_app_lists_every_command_in_order() -> None:
+    """After one command was built, the whole app still has every command, in the help's order."""
+    cli.application("solve")
+    whole = cli.application()
+    names = [
+        c.name or (c.callback.__name__ if c.callback else "") for c in whole.registered_commands
+    ]
+    expected = [n for module, group in cli.COMMANDS.items() if module != "bank" for n in group]
+    assert [n.replace("_", "-") for n in names] == expected
+    assert [g.name for g in whole.registered_groups] == ["bank"]
+    assert cli.command_word(["--version"]) is None
+    assert cli.command_word(["bank", "list"]) == "bank"
+
+
+def test_every_command_runs_alone(tmp_path: Path) -> None:
+    """Each command name reaches its own command when it is the only one built."""
+    for module, group in cli.COMMANDS.items():
+        for name in group:
+            proc = subprocess.run(
+                [sys.executable, "-m", "chainrule_cli", name, "--help"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert proc.returncode == 0, (name, proc.stderr)
+            assert f"chainrule {name}" in proc.stdout, (module, name)
+
+
+def test_problem_errors_still_raise() -> None:
+    """A problem the parser refuses is still reported (the fast path never hides an error)."""
+    messages = check_problem(Problem("a", "trig", "sin(3x"), cached=False)
+    assert messages and "cannot read" in messages[0]
+    with pytest.raises(ChainruleError):
+        rules.analyse("sin(")
