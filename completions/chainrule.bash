@@ -39,7 +39,7 @@ _chainrule() {
         "backprop") COMPREPLY=($(compgen -W "--layers --activation --seed --skip --help" -- "$cur")) ;;
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
-        "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+        "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "check") COMPREPLY=($(compgen -W "--at --var --json --help" -- "$cur")) ;;
         "export") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "generate") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --help" -- "$cur")) ;;

@@ -40,6 +40,7 @@ complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subc
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from list' -l json -d 'Print a JSON list instead of a table'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from list' -l help -d 'Show the help and exit'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and not __fish_seen_subcommand_from list validate' -a validate -d 'Check every problem in a bank (default: the shipped one)'
+complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l no-cache -d 'Check every problem afresh, even those proven valid before'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l help -d 'Show the help and exit'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -F
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and not __fish_seen_subcommand_from list validate' -l help -d 'Show the help and exit'

@@ -47,8 +47,9 @@ def validate(
 ) -> None:
     """Check every problem in a bank (default: the shipped one).
 
-    The expression parses, the derivative agrees with sympy.diff, the type
-    fits and the point is in the domain. Each problem has a time limit and
+    The expression parses, its derivative is right (checked with numbers, and
+    with sympy.diff where numbers cannot tell), the type fits and the point is
+    in the domain. Each problem has a time limit and
     the whole bank a time budget; a problem that runs out of time is reported.
     Problems proven valid before (by this version) are not checked again,
     unless --no-cache is given.
