@@ -9,7 +9,12 @@ product "as written", 2(3x + 1)·3, prints as written.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.syntax import GREEK_LETTERS
 
@@ -37,6 +42,83 @@ SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 #: Integers longer than this are shown in scientific form (and never converted
 #: to text in full: Python refuses to print integers of more than 4300 digits).
 MAX_INT_DIGITS = 40
+
+
+#: The decimals the learner typed in the problem at hand, by exact value: the
+#: algebra works with 21/20, but a student who typed 1.05 reads 1.05 back
+#: (500000·1.05^x·ln(1.05), e^(0.1T)), never a fraction they did not write.
+_TYPED: ContextVar[Mapping[Any, str]] = ContextVar("typed_decimals", default=MappingProxyType({}))
+
+
+#: A decimal literal: digits with a point (3.5, 3., .5), not part of a longer number.
+_DECIMAL = re.compile(r"(?<![0-9.])(?:[0-9]+\.[0-9]*|\.[0-9]+)(?![0-9.])")
+
+
+def typed_decimals(*texts: str | None) -> dict[Any, str]:
+    """The decimals written in these expressions or numbers, by their exact value.
+
+    Read from the text itself (a decimal is a decimal in any variable), trailing
+    zeros dropped: 1.50 is shown as 1.5. Whole numbers (2.0) are left out.
+    """
+    import sympy as sp
+
+    found: dict[Any, str] = {}
+    for text in texts:
+        for literal in _DECIMAL.findall(text or ""):
+            value = sp.Rational(literal)
+            if not value.is_Integer:
+                shown = literal.rstrip("0")
+                found.setdefault(value, "0" + shown if shown.startswith(".") else shown)
+    return found
+
+
+#: Significant digits up to which a number worked out from typed decimals is a decimal.
+DECIMAL_DIGITS = 6
+
+
+def decimal_text(value: Any) -> str | None:
+    """A positive rational as a decimal, in a problem the learner typed with decimals.
+
+    The decimals typed are shown as typed; a number worked out from them (u =
+    0.1·0.5) is a decimal too when it has one of at most six significant digits
+    (0.05, not 1/20; 1/3 stays 1/3). Outside such a problem: None, a fraction.
+    """
+    typed = _TYPED.get()
+    if not typed or value.q == 1:  # whole numbers are whole numbers
+        return None
+    if value in typed:
+        return typed[value]
+    p, q = int(value.p), int(value.q)
+    twos = fives = 0
+    while q % 2 == 0:
+        q //= 2
+        twos += 1
+    while q % 5 == 0:
+        q //= 5
+        fives += 1
+    if q != 1:
+        return None
+    places = max(twos, fives)
+    digits = str(p * 10**places // int(value.q))
+    if len(digits.strip("0")) > DECIMAL_DIGITS:
+        return None
+    whole, fraction = digits[:-places] or "0", digits[-places:].rjust(places, "0")
+    return f"{whole}.{fraction}".rstrip("0").rstrip(".")
+
+
+def keep_typed_decimals(*texts: str | None) -> None:
+    """Show the decimals of these texts as typed, from now on in this thread (one problem)."""
+    _TYPED.set(typed_decimals(*texts))
+
+
+@contextmanager
+def decimals_as_typed(*texts: str | None) -> Iterator[None]:
+    """Show the decimals of these texts as typed, inside the block (one command)."""
+    token = _TYPED.set(typed_decimals(*texts))
+    try:
+        yield
+    finally:
+        _TYPED.reset(token)
 
 
 def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
@@ -134,6 +216,9 @@ class _Printer:
             )
         p, q = int(expr.p), int(expr.q)
         sign = self.minus if p < 0 else ""
+        typed = decimal_text(abs(expr))
+        if typed is not None:  # 1.05 as the learner wrote it, not 21/20
+            return (f"{sign}{typed}", NEG) if sign else (typed, ATOM)
         if _digits(abs(p)) > MAX_INT_DIGITS or _digits(q) > MAX_INT_DIGITS:
             return f"{sign}{_approx(abs(expr), self.times)}", MUL
         return f"{sign}{abs(p)}/{q}", MUL
@@ -196,7 +281,11 @@ class _Printer:
                     else sp.Pow(factor.base, -factor.exp, evaluate=False)
                 )
                 denominator.append(flipped)
-            elif isinstance(factor, sp.Rational) and not isinstance(factor, sp.Integer):
+            elif (
+                isinstance(factor, sp.Rational)
+                and not isinstance(factor, sp.Integer)
+                and decimal_text(abs(factor)) is None
+            ):
                 if factor.p != 1:
                     numerator.append(sp.Integer(factor.p))
                 denominator.append(sp.Integer(factor.q))

@@ -107,6 +107,28 @@ def closures(expr: sympy.Expr, variable: sympy.Symbol) -> Callable[[float], Any]
         return None
 
 
+def _product(values: list[Any]) -> Any:
+    """The product of finite factors, never a spurious overflow.
+
+    Multiplied in order, e^(x⁶)·e^(3x⁴)·e^(3x⁵) can pass 10³⁰⁸ on the way to a
+    value of 10⁸⁷, giving inf or nan; lambdify's printed order happens to avoid
+    it in some expressions, not in others. Real factors whose plain product is
+    not finite are multiplied again as a sum of logarithms: the true value, or
+    an ``OverflowError`` when it is truly too large.
+    """
+    out = values[0]
+    for value in values[1:]:
+        out = out * value
+    finite = (isinstance(v, int) or (isinstance(v, float) and math.isfinite(v)) for v in values)
+    if isinstance(out, float) and not math.isfinite(out) and all(finite):
+        if any(v == 0 for v in values):
+            return 0.0
+        negative = sum(v < 0 for v in values) % 2 == 1
+        size = math.exp(math.fsum(math.log(abs(v)) for v in values))
+        return -size if negative else size
+    return out
+
+
 class _Unknown(Exception):
     """A node ``closures`` has no rule for."""
 
@@ -128,17 +150,29 @@ def _closure(expr: Any, variable: Any) -> Callable[[float], Any]:
         else:  # nan, zoo, oo: no finite value
             raise _Unknown(name)
         return lambda v: value
-    if name in ("Add", "Mul"):
+    if name == "Add":
         parts = [_closure(a, variable) for a in expr.args]
-        if name == "Add":
-            if len(parts) == 2:
-                a, b = parts
-                return lambda v: a(v) + b(v)
-            return lambda v: sum(p(v) for p in parts)
         if len(parts) == 2:
             a, b = parts
-            return lambda v: a(v) * b(v)
-        return lambda v: math.prod(p(v) for p in parts)
+            return lambda v: a(v) + b(v)
+        return lambda v: sum(p(v) for p in parts)
+    if name == "Mul":  # as lambdify writes it: a·b/(c·d) for c⁻¹·d⁻ⁿ, never a·b·(1/c)
+        over = [
+            a.base if a.exp == -1 else a.func(a.base, -a.exp)
+            for a in expr.args
+            if a.is_Pow and a.exp.is_Rational and a.exp.is_negative
+        ]
+        top = [
+            _closure(a, variable)
+            for a in expr.args
+            if not (a.is_Pow and a.exp.is_Rational and a.exp.is_negative)
+        ]
+        bottom = [_closure(a, variable) for a in over]
+        if not bottom:
+            return lambda v: _product([p(v) for p in top])
+        if not top:
+            return lambda v: 1 / _product([p(v) for p in bottom])
+        return lambda v: _product([p(v) for p in top]) / _product([p(v) for p in bottom])
     if name == "Pow":
         base, exponent = expr.args
         b = _closure(base, variable)

@@ -36,7 +36,7 @@ from chainrule_cli.checking import (
 )
 from chainrule_cli.errors import InputError
 from chainrule_cli.explain import Combination, Layer, Step, layers
-from chainrule_cli.mathtext import show
+from chainrule_cli.mathtext import keep_typed_decimals, show
 from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, parse_number, symbol
 from chainrule_cli.rules import Scaled, analyse, clean_form, unscaled
@@ -891,6 +891,7 @@ class QuizSession:
 
     def _start(self, problem: Problem) -> Round:
         checker: Checker | AppliedChecker
+        keep_typed_decimals(problem.expression, problem.at)  # 1.05 shown as typed in this round
         if problem.applied:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis

@@ -56,10 +56,11 @@ def check(
     from chainrule_cli import render
     from chainrule_cli.checking import Checker
     from chainrule_cli.limits import command_budget, time_limit
+    from chainrule_cli.mathtext import decimals_as_typed
 
     console = render.make_console()
     unicode = render.supports_unicode(console)
-    with time_limit(command_budget(), "Checking this answer"):
+    with time_limit(command_budget(), "Checking this answer"), decimals_as_typed(expression, at):
         verdict = Checker.for_text(expression, at, var, unicode).check(answer)
     if json_output:
         render.print_json(verdict.to_json())

@@ -55,10 +55,11 @@ def plot(
     reject_option_like(expression, "an expression")
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
+    from chainrule_cli.mathtext import decimals_as_typed
     from chainrule_cli.solution import solve
 
     window = parse_range(span)
-    with time_limit(command_budget(), "Drawing this"):
+    with time_limit(command_budget(), "Drawing this"), decimals_as_typed(expression, at):
         solution = solve(expression, at, var)
         if window is not None and solution.at is not None:
             point = float(solution.at)

@@ -54,6 +54,7 @@ def solve(
         raise fail("--plot draws pictures and --json prints data: use one or the other")
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
+    from chainrule_cli.mathtext import decimals_as_typed
     from chainrule_cli.solution import solve as work_out
 
     with time_limit(command_budget(), "Working this out"):
@@ -62,8 +63,9 @@ def solve(
         render.print_json(solution.to_json())
         return
     console = render.make_console()
-    console.print(render.solution_view(solution, console))
-    if plot:
-        from chainrule_cli.cli.plot import draw_solution
+    with decimals_as_typed(expression, at):
+        console.print(render.solution_view(solution, console))
+        if plot:
+            from chainrule_cli.cli.plot import draw_solution
 
-        draw_solution(solution, None, console)
+            draw_solution(solution, None, console)
