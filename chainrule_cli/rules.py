@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from chainrule_cli import syntax
 from chainrule_cli.errors import InputError, TooLarge
@@ -696,7 +696,10 @@ def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> symp
     import sympy as sp
 
     approx = attempt(1.0, lambda: expr.evalf(20, subs={variable: at}), None)
-    if approx is None or not approx.is_number or approx.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if approx is None:  # failed or too slow: a tower such as e^(e^(e^(e^x))) at 2?
+        _refuse_if_huge(expr, variable, at)
+        return None
+    if not approx.is_number or approx.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     re, im = approx.as_real_imag()
     if not (re.is_Number and im.is_Number):
@@ -704,14 +707,46 @@ def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> symp
     if abs(im) > 1e-12 * max(1, abs(re)):
         return None
     if re != 0 and abs(re) > sp.Float(10) ** MAX_VALUE_DIGITS:
-        digits = int(sp.floor(sp.log(abs(re), 10)))
-        raise TooLarge(
-            f"the value at {variable} = {_short(at)} is about 10^{digits}: too large to work with"
-        )
+        import mpmath
+
+        # In mpmath: SymPy's floor(log(re, 10)) of 10^(10^702) runs for minutes.
+        _too_large(variable, at, mpmath.log10(abs(re._to_mpmath(60))))
     value = attempt(2.0, lambda: expr.xreplace({variable: at}), None)
     if value is None or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     return value
+
+
+def _refuse_if_huge(expr: sympy.Expr, variable: sympy.Symbol, at: Any) -> None:
+    """Raise ``TooLarge`` when the value at ``at`` has over MAX_VALUE_DIGITS digits.
+
+    Asked only when SymPy could not evaluate in time: its adaptive precision
+    chases 20 digits of e^(e^(e^(e²))) for minutes, while 53 bits of mpmath
+    (``numeric.log10_size``) say at once that it has about 10^702 digits.
+    """
+    from chainrule_cli.numeric import log10_size
+
+    size = attempt(0.5, lambda: log10_size(expr, variable, at), None)
+    if size is not None and size > MAX_VALUE_DIGITS:
+        _too_large(variable, at, size)
+
+
+def _too_large(variable: sympy.Symbol, at: Any, size: Any) -> NoReturn:
+    """Refuse a value of about 10^size (size: log₁₀ of it, as an mpmath number)."""
+    raise TooLarge(
+        f"the value at {variable} = {_short(at)} is about 10^{_digits_text(size)}: "
+        "too large to work with"
+    )
+
+
+def _digits_text(size: Any) -> str:
+    """1234 for 10^1234; (2.5×10^702) for a number of digits that itself has 703 digits."""
+    import mpmath
+
+    if size < 10**15:
+        return str(int(size))
+    mantissa, _, exponent = mpmath.nstr(size, 2, min_fixed=0, max_fixed=0).partition("e")
+    return f"({mantissa}×10^{int(exponent)})"
 
 
 def _short(value: Any) -> str:

@@ -118,6 +118,46 @@ def test_hostile_input_ends_in_time(text: str) -> None:
     assert elapsed < 10
 
 
+@pytest.mark.parametrize(
+    ("text", "at", "size"),
+    [
+        pytest.param("e^(e^(e^(e^x)))", "2", "10^(2.5×10^702)", id="four-storey-tower"),
+        pytest.param("e^(e^(e^x))", "3", "10^229520860", id="three-storey-tower"),
+        pytest.param("10^(2x)", "1000000", "10^2000000", id="power-of-ten"),
+    ],
+)
+def test_astronomical_values_are_called_too_large(text: str, at: str, size: str) -> None:
+    """Not "took too long": the size is told from 53 bits of mpmath, in both commands."""
+    for args in (["solve", text, "--at", at], ["check", text, "e^x", "--at", at]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert f"is about {size}: too large to work with" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("expr", "at", "expected"),
+    [
+        (sp.exp(sp.exp(sp.exp(sp.exp(sp.Symbol("x"))))), 2, "2.53254e+702"),  # beyond floats
+        (10 ** (2 * sp.Symbol("x")), 10**6, 2e6),
+        (sp.Symbol("x") ** 2, sp.Rational(1, 2), -0.6020599913279624),
+        (sp.log(sp.Symbol("x")), -1, None),  # not real
+        (sp.Symbol("x") - 2, 2, None),  # zero: no size
+    ],
+)
+def test_the_size_of_a_value_beyond_the_floats(expr: sp.Expr, at: object, expected: object) -> None:
+    import mpmath
+
+    from chainrule_cli.numeric import log10_size
+
+    size = log10_size(expr, sp.Symbol("x"), sp.sympify(at))
+    if expected is None:
+        assert size is None
+    elif isinstance(expected, str):
+        assert mpmath.nstr(size, 6) == expected
+    else:
+        assert float(size) == pytest.approx(expected, rel=1e-9)
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

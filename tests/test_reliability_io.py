@@ -238,7 +238,7 @@ def test_output_errors_map_to_one_line_and_a_status(error: str, status: int, mes
     code = (
         "import chainrule_cli.cli as cli\n"
         f"def failing(**kwargs): raise {error}\n"
-        "cli.app = failing\n"
+        "cli.application = lambda command=None: failing\n"
         "cli.main()\n"
     )
     proc = subprocess.run(
