@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.sizes import FLOAT_FUNCTIONS
+
 if TYPE_CHECKING:
     import sympy
 
@@ -63,33 +65,11 @@ def float_function(expr: sympy.Expr, variable: sympy.Symbol) -> Callable[[float]
     return call
 
 
-#: One-argument functions by SymPy class name, as ``lambdify`` writes them for ``math``
-#: (sech u as 1/cosh u where lambdify writes exponentials: the same value, and
-#: the same overflow beyond |u| ≈ 710).
+#: One-argument functions by SymPy class name: the parser's table of float
+#: functions (sizes.py), where sech u is 1/cosh u and coth u is 1/tanh u (lambdify
+#: writes exponentials, which overflow beyond |u| ≈ 710 and cancel near 0).
 _UNARY: dict[str, Callable[[Any], Any]] = {
-    "sin": math.sin,
-    "cos": math.cos,
-    "tan": math.tan,
-    "sec": lambda u: 1 / math.cos(u),
-    "csc": lambda u: 1 / math.sin(u),
-    "cot": lambda u: 1 / math.tan(u),
-    "asin": math.asin,
-    "acos": math.acos,
-    "atan": math.atan,
-    "asec": lambda u: math.acos(1 / u),
-    "acsc": lambda u: math.asin(1 / u),
-    "acot": lambda u: math.atan(1 / u),
-    "sinh": math.sinh,
-    "cosh": math.cosh,
-    "tanh": math.tanh,
-    "sech": lambda u: 1 / math.cosh(u),
-    "csch": lambda u: 1 / math.sinh(u),
-    "coth": lambda u: math.cosh(u) / math.sinh(u),
-    "asinh": math.asinh,
-    "acosh": math.acosh,
-    "atanh": math.atanh,
-    "exp": math.exp,
-    "log": math.log,
+    **{name: f for name, f in FLOAT_FUNCTIONS.items() if name not in ("abs", "sqrt", "cbrt")},
     "Abs": abs,
 }
 #: Constants by SymPy class name.

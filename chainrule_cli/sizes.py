@@ -36,7 +36,8 @@ def _start(node: Node) -> int:
 
 
 # -- limits on the tree -------------------------------------------------------
-_MATH: dict[str, Callable[[float], float]] = {
+#: Float functions by the parser's names (also ``numeric.closures``' table, by SymPy's).
+FLOAT_FUNCTIONS: dict[str, Callable[[float], float]] = {
     "sin": math.sin,
     "cos": math.cos,
     "tan": math.tan,
@@ -99,7 +100,7 @@ def estimate(node: Node, text: str) -> float | None:
             return result
         if isinstance(node, Call):
             assert values[0] is not None
-            value = float(_MATH[node.name](values[0]))
+            value = float(FLOAT_FUNCTIONS[node.name](values[0]))
             if node.base is not None:
                 assert values[1] is not None
                 value /= math.log(values[1])

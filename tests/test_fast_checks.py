@@ -150,7 +150,7 @@ def test_closures_agree_with_lambdify_on_generated_derivatives(text: str, v: flo
 @pytest.mark.parametrize("v", [1e-300, 1e-9, 0.37, -2.2, 30.0, 700.0, -705.0])
 def test_hyperbolic_reciprocals_are_right_where_lambdify_cancels(v: float) -> None:
     """lambdify writes coth u as (eᵘ + e⁻ᵘ)/(eᵘ − e⁻ᵘ), which cancels near 0 (coth 10⁻³⁰⁰ is
-    "undefined") and overflows from 709.8; closures use cosh/sinh. Checked against mpmath."""
+    "undefined") and overflows from 709.8; closures use 1/tanh u. Checked against mpmath."""
     import mpmath
 
     expr = sp.sech(X) * sp.tanh(X) + sp.csch(X) + sp.coth(X)
