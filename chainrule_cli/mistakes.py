@@ -41,6 +41,7 @@ MISTAKES = (
     "product_rule_missed",
     "product_of_derivatives",
     "constant_factor",
+    "arcsec_convention",
 )
 
 
@@ -182,6 +183,16 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
         out.append(
             Mistake("product_rule_missed", at_node(power, exponent_term_only), power, factor=0)
         )
+    # arcsec/arccsc by the other convention (Stewart's): 1/(u·√(u² − 1)), without |u|,
+    # at any layer (arcsec x itself too).
+    for layer in (n for n in tree.walk() if isinstance(n, Chain)):
+        if layer.o.name in ("asec", "acsc"):
+
+            def other_convention(node: Any, d: Any) -> Any:
+                plain = node.o.derivative.xreplace({sp.Abs(u): u})
+                return plain.xreplace({u: node.g.expr}) * d
+
+            out.append(Mistake("arcsec_convention", at_node(layer, other_convention), layer))
     # Two slips at once, tried last: f′(x) alone (not at the inner function, no g′).
     for layer in chain_layers:
         out.append(
@@ -305,6 +316,8 @@ def feedback_for(
         )
     if code == "constant_factor":
         return _constant_factor_text(ratio, coefficients, m)
+    if code == "arcsec_convention" and isinstance(node, Chain):
+        return _convention_text(node, m(node.g.written, written=True), unicode)
     if layer:
         return (
             f"that is not the derivative. Take the chain apart: inner {layer.letter} = {inner}, "
@@ -312,6 +325,25 @@ def feedback_for(
             "(inner kept) by the inner derivative."
         )
     return "that is not the derivative."
+
+
+def _convention_text(node: Chain, inner: str, unicode: bool) -> str:
+    """1/(u·√(u² − 1)) for arcsec u: another book's convention, right only where u > 1."""
+    secant = node.o.name == "asec"
+    name = "arcsec" if secant else "arccsc"
+    values = "[0, π]" if secant else "[−π/2, π/2]"
+    minus = "−" if unicode else "-"
+    sign = "" if secant else minus
+    times = "·" if unicode else "*"
+    bar, root = ("|u|", "√(u² − 1)") if unicode else ("abs(u)", "sqrt(u^2 - 1)")
+    if not unicode:
+        values = values.replace("π", "pi").replace("−", "-")
+    return (
+        f"right where {inner} > 1, but not where {inner} < {minus}1. Here {name} takes values "
+        f"in {values} (as in OpenStax and SymPy), and the derivative of {name} u is "
+        f"{sign}1/({bar}{times}{root}). Books that give {name} other values (Stewart) "
+        f"write {sign}1/(u{times}{root}), without the absolute value."
+    )
 
 
 def _constant_factor_text(

@@ -83,6 +83,35 @@ def test_wrong_answers_name_the_mistake(problem: str, answer: str, mistake: str 
     assert verdict.feedback
 
 
+@pytest.mark.parametrize(
+    ("problem", "answer"),
+    [
+        pytest.param("arcsec(x)", "1/(x*sqrt(x^2-1))", id="arcsec-x"),
+        pytest.param("arcsec(2x)", "2/(2x*sqrt(4x^2-1))", id="arcsec-inner"),
+        pytest.param("arccsc(3x+1)", "-3/((3x+1)*sqrt((3x+1)^2-1))", id="arccsc"),
+        pytest.param("sec^-1(x^3)", "3x^2/(x^3 sqrt(x^6-1))", id="textbook-notation"),
+    ],
+)
+def test_the_other_arcsec_convention_is_named_not_just_wrong(problem: str, answer: str) -> None:
+    """Stewart's (arcsec u)′ = 1/(u√(u² − 1)) is wrong for u < −1 with arcsec in [0, π]:
+    the feedback says which convention it belongs to, instead of "not the derivative"."""
+    verdict = check(problem, answer)
+    assert not verdict.correct
+    assert verdict.mistake == "arcsec_convention"
+    assert "Stewart" in verdict.feedback and "< −1" in verdict.feedback
+
+
+@pytest.mark.parametrize(
+    ("problem", "answer"),
+    [
+        pytest.param("arcsec(x^2)", "2x/(x^2 sqrt(x^4-1))", id="inner-never-negative"),
+        pytest.param("arcsec(e^x)", "e^x/(e^x sqrt(e^(2x)-1))", id="inner-positive"),
+    ],
+)
+def test_where_both_conventions_agree_both_forms_are_right(problem: str, answer: str) -> None:
+    assert check(problem, answer).correct
+
+
 def test_two_slips_at_once_are_both_named() -> None:
     verdict = check("ln(4x+3)", "1/x")
     assert "not at x" in verdict.feedback and "(4x + 3)′ = 4" in verdict.feedback

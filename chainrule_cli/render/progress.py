@@ -154,6 +154,7 @@ MISTAKE_LABELS = {
     "constant_factor": "constant factor",
     "product_rule_missed": "product rule missed",
     "product_of_derivatives": "f′·g′ for (fg)′",
+    "arcsec_convention": "arcsec without |u|",
 }
 
 
