@@ -32,6 +32,7 @@ from chainrule_cli.rules import (
     Sum,
     clean_form,
     function_name,
+    inner_sums,
     layer_constants,
     letters,
     spine,
@@ -171,7 +172,7 @@ def explain(tree: Rule) -> list[Step]:
                     kind=node.name,
                     parts=[c.written for c in parts],
                     formula=FORMULAS[node.name],
-                    derivative=clean_form(node.derivative),
+                    derivative=clean_form(node.derivative, inner_sums(node)),
                     names=part_names,
                     output=output,
                 )
@@ -206,8 +207,8 @@ def _layer(node: Chain, names: dict[int, str], output: str, of: str, constant: A
         outer_derivative_form=derivative_form,
         inner=node.g.written,
         outer_derivative=outer_written,
-        inner_derivative=clean_form(node.inner_derivative),
-        product=clean_form(c * node.derivative),
+        inner_derivative=clean_form(node.inner_derivative, inner_sums(node.g)),
+        product=clean_form(c * node.derivative, inner_sums(node)),
         outer_derivative_value=c * node.outer_derivative,
     )
 

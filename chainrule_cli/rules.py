@@ -638,7 +638,7 @@ class Analysis:
     @cached_property
     def clean(self) -> sympy.Expr:
         """The derivative in a clean, factored form (computed when first shown)."""
-        return clean_form(self.tree.derivative)
+        return clean_form(self.tree.derivative, inner_sums(self.tree))
 
     @property
     def expr(self) -> sympy.Expr:
@@ -653,18 +653,33 @@ class Analysis:
         return classify(self.tree)
 
 
-def clean_form(expr: sympy.Expr) -> sympy.Expr:
+def clean_form(expr: sympy.Expr, keep: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
     """A readable form for people: common factors pulled out, nothing rewritten.
 
     ``factor_terms(together(…))`` gives 6(3x + 1) and 2x·cos(x²) and puts a
     quotient over one denominator, but never applies an identity (sin²x stays
-    sin²x, where ``simplify`` might say sin 2x and surprise the learner) and
-    never factors the inner function the user wrote. It is bounded in time;
-    when it is slow the plain form is shown.
+    sin²x, where ``simplify`` might say sin 2x and surprise the learner). The
+    inner functions in ``keep`` (``inner_sums``) are held whole while it works:
+    left to itself it would turn √(x/2 + 1) into √2·√(x + 2)/2, rewriting what
+    the learner wrote. It is bounded in time; when it is slow the plain form is
+    shown.
     """
     import sympy as sp
 
-    return attempt(1.0, lambda: sp.factor_terms(sp.together(expr)), expr)
+    def tidy() -> sympy.Expr:
+        held = {inner: sp.Dummy() for inner in keep}
+        out = sp.factor_terms(sp.together(expr.xreplace(held) if held else expr))
+        return out.xreplace({d: inner for inner, d in held.items()}) if held else out
+
+    return attempt(1.0, tidy, expr)
+
+
+def inner_sums(rule: Rule) -> tuple[sympy.Expr, ...]:
+    """The inner functions below ``rule`` that are sums (x/2 + 1): ``clean_form`` keeps them."""
+    import sympy as sp
+
+    found = (n.g.expr for n in rule.walk() if isinstance(n, Chain) and n.inner is not None)
+    return tuple(dict.fromkeys(g for g in found if isinstance(g, sp.Add)))
 
 
 @functools.lru_cache(maxsize=512)

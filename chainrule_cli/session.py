@@ -39,7 +39,7 @@ from chainrule_cli.explain import Combination, Layer, Step, layers
 from chainrule_cli.mathtext import keep_typed_decimals, show
 from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, parse_number, symbol
-from chainrule_cli.rules import Scaled, analyse, clean_form, unscaled
+from chainrule_cli.rules import Scaled, analyse, clean_form, inner_sums, unscaled
 from chainrule_cli.solution import Solution, solve
 from chainrule_cli.syntax import replace_unevaluated, to_sympy
 
@@ -193,7 +193,11 @@ class Outline:
 
     def part_derivative(self, node: Any) -> Any:
         step = self.step_of(node)
-        return self.result(step) if step is not None else ordered(clean_form(node.derivative))
+        return (
+            self.result(step)
+            if step is not None
+            else ordered(clean_form(node.derivative, inner_sums(node)))
+        )
 
     def inner_derivative(self, layer: Layer) -> Any:
         """g′(x) as the hints worked it out: from the inner step when there is one,
@@ -282,7 +286,8 @@ class Outline:
         out = []
         for child in step.node.children:
             has_step = self.step_of(child) is not None
-            out.append(Part(child.written, None if has_step else clean_form(child.derivative)))
+            derivative = None if has_step else clean_form(child.derivative, inner_sums(child))
+            out.append(Part(child.written, derivative))
         return tuple(out)
 
     def rows(self) -> tuple[tuple[int, Step, int], ...]:

@@ -246,3 +246,24 @@ def test_anything_that_parses_can_be_analysed(text: str) -> None:
             analysis.derivative  # noqa: B018 - computing it is the test
     except ChainruleError:
         return
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        pytest.param("sqrt(x/2+1)", "1/(4√(x/2 + 1))", id="root-of-a-fraction-sum"),
+        pytest.param("(x/2+1)^3", "3(x/2 + 1)²/2", id="power-of-a-fraction-sum"),
+        pytest.param("(3x+1)^2", "6(3x + 1)", id="common-factor-still-pulled-out"),
+        pytest.param("ln(x^2+1)", "2x/(x² + 1)", id="quotient"),
+        pytest.param("sqrt(4x^2+4)", "4x/√(4x² + 4)", id="inner-kept-as-typed"),
+        pytest.param(
+            "(x^2+1)^(1/2)*sin(3x)", "(x·sin(3x) + 3(x² + 1)·cos(3x))/√(x² + 1)", id="product"
+        ),
+    ],
+)
+def test_the_clean_form_keeps_the_inner_functions_written(text: str, shown: str) -> None:
+    """factor_terms(together(…)) would turn √(x/2 + 1) into √2·√(x + 2)/2: the inner
+    functions are held whole, and the form is still the derivative."""
+    analysis = analyse(text)
+    assert show(analysis.clean) == shown
+    assert sp.simplify(analysis.clean - sp.diff(analysis.expr, analysis.variable)) == 0
