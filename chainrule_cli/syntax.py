@@ -302,6 +302,9 @@ def replace_unevaluated(expr: sympy.Expr, mapping: dict[Any, Any]) -> sympy.Expr
     args = [replace_unevaluated(a, mapping) for a in expr.args]
     if all(new is old for new, old in zip(args, expr.args, strict=True)):
         return expr
+    if expr.is_Add:  # a rebuilt sum keeps the order it printed in: (x²)² − 1, not −1 + (x²)²
+        order = expr.as_ordered_terms()
+        args = [replace_unevaluated(a, mapping) for a in order]
     return expr.func(*args, evaluate=False)
 
 
