@@ -9,7 +9,6 @@ product "as written", 2(3x + 1)·3, prints as written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -50,24 +49,29 @@ MAX_INT_DIGITS = 40
 _TYPED: ContextVar[Mapping[Any, str]] = ContextVar("typed_decimals", default=MappingProxyType({}))
 
 
-#: A decimal literal: digits with a point (3.5, 3., .5), not part of a longer number.
-_DECIMAL = re.compile(r"(?<![0-9.])(?:[0-9]+\.[0-9]*|\.[0-9]+)(?![0-9.])")
-
-
-def typed_decimals(*texts: str | None) -> dict[Any, str]:
+def typed_decimals(*texts: str | None, variable: str = "x") -> dict[Any, str]:
     """The decimals written in these expressions or numbers, by their exact value.
 
-    Read from the text itself (a decimal is a decimal in any variable), trailing
-    zeros dropped: 1.50 is shown as 1.5. Whole numbers (2.0) are left out.
+    Read with the parser's own tokenizer (a text it refuses gives none),
+    trailing zeros dropped: 1.50 is shown as 1.5. Whole numbers (2.0) are left out.
     """
     import sympy as sp
 
+    from chainrule_cli.errors import InputError
+    from chainrule_cli.tokens import tokenize
+
     found: dict[Any, str] = {}
     for text in texts:
-        for literal in _DECIMAL.findall(text or ""):
-            value = sp.Rational(literal)
+        try:
+            tokens = tokenize(text or "", variable)
+        except InputError:
+            continue
+        for token in tokens:
+            if token.kind != "num" or "." not in token.value:
+                continue
+            value = sp.Rational(token.value)
             if not value.is_Integer:
-                shown = literal.rstrip("0")
+                shown = token.value.rstrip("0")
                 found.setdefault(value, "0" + shown if shown.startswith(".") else shown)
     return found
 
@@ -106,15 +110,15 @@ def decimal_text(value: Any) -> str | None:
     return f"{whole}.{fraction}".rstrip("0").rstrip(".")
 
 
-def keep_typed_decimals(*texts: str | None) -> None:
+def keep_typed_decimals(*texts: str | None, variable: str = "x") -> None:
     """Show the decimals of these texts as typed, from now on in this thread (one problem)."""
-    _TYPED.set(typed_decimals(*texts))
+    _TYPED.set(typed_decimals(*texts, variable=variable))
 
 
 @contextmanager
-def decimals_as_typed(*texts: str | None) -> Iterator[None]:
+def decimals_as_typed(*texts: str | None, variable: str = "x") -> Iterator[None]:
     """Show the decimals of these texts as typed, inside the block (one command)."""
-    token = _TYPED.set(typed_decimals(*texts))
+    token = _TYPED.set(typed_decimals(*texts, variable=variable))
     try:
         yield
     finally:
@@ -141,6 +145,17 @@ def show_product(factors: list[sympy.Basic], unicode: bool = True) -> str:
             text = f"({text})"
         parts.append(text)
     return printer.times.join(parts)
+
+
+def join_terms(signed: list[tuple[bool, str]], minus: str) -> str:
+    """Terms of a sum, each (negative, text of its size): ``a + b − c``, ``−a + b``."""
+    parts: list[str] = []
+    for index, (negative, text) in enumerate(signed):
+        if index == 0:
+            parts.append(f"{minus}{text}" if negative else text)
+        else:
+            parts.append(f" {minus} {text}" if negative else f" + {text}")
+    return "".join(parts)
 
 
 class _Printer:
@@ -226,15 +241,11 @@ class _Printer:
     # -- sums ------------------------------------------------------------------
     def add(self, expr: sympy.Add) -> str:
         terms = list(expr.as_ordered_terms()) if self.ordered else list(expr.args)
-        parts: list[str] = []
-        for index, term in enumerate(terms):
+        signed = []
+        for term in terms:
             negative, magnitude = self.split_sign(term)
-            text = self.wrap(magnitude, ADD + 1) if negative else self.wrap(term, ADD + 1)
-            if index == 0:
-                parts.append(f"{self.minus}{text}" if negative else text)
-            else:
-                parts.append(f" {self.minus} {text}" if negative else f" + {text}")
-        return "".join(parts)
+            signed.append((negative, self.wrap(magnitude if negative else term, ADD + 1)))
+        return join_terms(signed, self.minus)
 
     def split_sign(self, term: sympy.Expr) -> tuple[bool, sympy.Expr]:
         """(True, |term|) when the term prints with a leading minus."""

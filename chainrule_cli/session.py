@@ -896,7 +896,9 @@ class QuizSession:
 
     def _start(self, problem: Problem) -> Round:
         checker: Checker | AppliedChecker
-        keep_typed_decimals(problem.expression, problem.at)  # 1.05 shown as typed in this round
+        keep_typed_decimals(
+            problem.expression, problem.at, variable=problem.variable
+        )  # 1.05 shown as typed in this round
         if problem.applied:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis

@@ -73,19 +73,27 @@ def code_stamp() -> str:
     return blake2b("|".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
-def _sympy_stamp() -> str:
-    """Where SymPy is installed, and when (without importing it)."""
+def _sympy_origin() -> str | None:
+    """SymPy's ``__init__.py``, found without importing it (None when it is not there)."""
     import importlib.util
 
     try:
         spec = importlib.util.find_spec("sympy")
-        origin = spec.origin if spec is not None else None
-        if origin is None:
-            return "no-sympy"
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
+
+
+def _sympy_stamp() -> str:
+    """Where SymPy is installed, and when (without importing it)."""
+    origin = _sympy_origin()
+    if origin is None:
+        return "no-sympy"
+    try:
         info = os.stat(origin)
-        return f"{origin}:{info.st_size}:{info.st_mtime_ns}"
-    except (OSError, ImportError, ValueError):
+    except OSError:
         return "sympy?"
+    return f"{origin}:{info.st_size}:{info.st_mtime_ns}"
 
 
 class ValidationCache:
@@ -199,15 +207,14 @@ def content_stamp() -> str:
 
 def _sympy_version() -> str:
     """SymPy's version, read from its release file (importing SymPy takes a third of a second)."""
-    import importlib.util
     import re
 
+    origin = _sympy_origin()
+    if origin is None:
+        return "no-sympy"
     try:
-        spec = importlib.util.find_spec("sympy")
-        if spec is None or spec.origin is None:
-            return "no-sympy"
-        text = Path(spec.origin).with_name("release.py").read_text("utf-8")
-    except (OSError, ImportError, ValueError, UnicodeDecodeError):
+        text = Path(origin).with_name("release.py").read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
         return "sympy?"
     found = re.search(r"__version__\s*=\s*['\"]([^'\"]+)['\"]", text)
     return found.group(1) if found else "sympy?"

@@ -29,6 +29,7 @@ from chainrule_cli.mathtext import (
     POW,
     SUBSCRIPT,
     SUPERSCRIPT,
+    join_terms,
 )
 from chainrule_cli.syntax import GREEK_LETTERS
 
@@ -344,15 +345,11 @@ class _Printer:
         return f"{sign}{abs(e.p)}/{e.q}", MUL
 
     def add(self, e: Add) -> str:
-        parts: list[str] = []
-        for index, term in enumerate(e.args):
+        signed = []
+        for term in e.args:
             negative, magnitude = self.split_sign(term)
-            text = self.wrap(magnitude, ADD + 1) if negative else self.wrap(term, ADD + 1)
-            if index == 0:
-                parts.append(f"{self.minus}{text}" if negative else text)
-            else:
-                parts.append(f" {self.minus} {text}" if negative else f" + {text}")
-        return "".join(parts)
+            signed.append((negative, self.wrap(magnitude if negative else term, ADD + 1)))
+        return join_terms(signed, self.minus)
 
     def split_sign(self, term: Expr) -> tuple[bool, Expr]:
         if isinstance(term, Int | Float | Rational) and _is_negative(term):

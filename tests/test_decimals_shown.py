@@ -24,18 +24,24 @@ R = sp.Rational
 
 
 @pytest.mark.parametrize(
-    ("texts", "expected"),
+    ("texts", "variable", "expected"),
     [
-        pytest.param(("500000*1.05^x",), {R(21, 20): "1.05"}, id="base"),
-        pytest.param(("1000 e^(0.1T)", "0.5"), {R(1, 10): "0.1", R(1, 2): "0.5"}, id="and-point"),
-        pytest.param(("2 pi sqrt(L/9.8)",), {R(49, 5): "9.8"}, id="any-variable"),
-        pytest.param(("1.50x + .5",), {R(3, 2): "1.5", R(1, 2): "0.5"}, id="zeros-and-bare-point"),
-        pytest.param(("2.0x + 3.x", None, ""), {}, id="whole-numbers"),
-        pytest.param(("(3x+1)^2", "1/2"), {}, id="no-decimals"),
+        pytest.param(("500000*1.05^x",), "x", {R(21, 20): "1.05"}, id="base"),
+        pytest.param(
+            ("1000 e^(0.1T)", "0.5"), "T", {R(1, 10): "0.1", R(1, 2): "0.5"}, id="and-point"
+        ),
+        pytest.param(("2 pi sqrt(L/9.8)",), "L", {R(49, 5): "9.8"}, id="any-variable"),
+        pytest.param(
+            ("1.50x + .5",), "x", {R(3, 2): "1.5", R(1, 2): "0.5"}, id="zeros-and-bare-point"
+        ),
+        pytest.param(("2.0x + 3.x", None, ""), "x", {}, id="whole-numbers"),
+        pytest.param(("(3x+1)^2", "1/2"), "x", {}, id="no-decimals"),
     ],
 )
-def test_the_decimals_typed_are_found(texts: tuple[str | None, ...], expected: dict) -> None:
-    assert typed_decimals(*texts) == expected
+def test_the_decimals_typed_are_found(
+    texts: tuple[str | None, ...], variable: str, expected: dict
+) -> None:
+    assert typed_decimals(*texts, variable=variable) == expected
 
 
 @pytest.mark.parametrize(

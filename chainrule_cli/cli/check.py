@@ -60,7 +60,10 @@ def check(
 
     console = render.make_console()
     unicode = render.supports_unicode(console)
-    with time_limit(command_budget(), "Checking this answer"), decimals_as_typed(expression, at):
+    with (
+        time_limit(command_budget(), "Checking this answer"),
+        decimals_as_typed(expression, at, variable=var),
+    ):
         verdict = Checker.for_text(expression, at, var, unicode).check(answer)
     if json_output:
         render.print_json(verdict.to_json())

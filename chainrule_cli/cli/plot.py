@@ -59,7 +59,10 @@ def plot(
     from chainrule_cli.solution import solve
 
     window = parse_range(span)
-    with time_limit(command_budget(), "Drawing this"), decimals_as_typed(expression, at):
+    with (
+        time_limit(command_budget(), "Drawing this"),
+        decimals_as_typed(expression, at, variable=var),
+    ):
         solution = solve(expression, at, var)
         if window is not None and solution.at is not None:
             point = float(solution.at)

@@ -63,7 +63,7 @@ def solve(
         render.print_json(solution.to_json())
         return
     console = render.make_console()
-    with decimals_as_typed(expression, at):
+    with decimals_as_typed(expression, at, variable=var):
         console.print(render.solution_view(solution, console))
         if plot:
             from chainrule_cli.cli.plot import draw_solution
