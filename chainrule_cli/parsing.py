@@ -791,6 +791,8 @@ def left_side(text: str, variable: str = "x") -> tuple[str | None, int]:
     if not text[start:].strip():
         raise InputError("nothing after '=': write the expression after it", text, equals)
     compact = re.sub(r"\s+", "", lhs)
+    if compact == variable:  # x = 1: an equation for x, not a function of it
+        raise InputError("type an expression, not an equation (no '=')", text, equals)
     v = re.escape(variable)
     p = f"[{_PRIMES}]"
     if re.fullmatch(r"[a-zA-Z]", compact) and compact != variable:
@@ -816,6 +818,18 @@ def left_side(text: str, variable: str = "x") -> tuple[str | None, int]:
         text,
         at,
     )
+
+
+def refuse_derivative_side(text: str, variable: str = "x") -> None:
+    """InputError for a function to differentiate written as a derivative (``y' = 2x``)."""
+    left, start = left_side(text, check_variable(variable))
+    if left == "derivative":
+        lhs = text[: start - 1].strip()
+        raise InputError(
+            f"{lhs} = … names a derivative: give the function to differentiate, as in y = …",
+            text,
+            len(text) - len(text.lstrip()),
+        )
 
 
 def _example(variable: str) -> str:

@@ -51,6 +51,9 @@ def check(
 
     Example: chainrule check "sin(x^2)" "2x cos(x^2)"
     """
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.checking import Checker
     from chainrule_cli.limits import command_budget, time_limit

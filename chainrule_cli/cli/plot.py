@@ -52,6 +52,9 @@ def plot(
 
     Example: chainrule plot "sin(x^2)" --at 1
     """
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
     from chainrule_cli.mathtext import decimals_as_typed

@@ -53,6 +53,9 @@ def practise(
 
     Example: chainrule practise "sin(x^2)" --at 1
     """
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.cli.quiz import play
     from chainrule_cli.cli.stores import close_store, try_open_store
