@@ -739,6 +739,7 @@ def _without_idle_powers(node: Node, notes: list[Ambiguity], noted: set[int]) ->
     changes: dict[str, object] = {}
     for item in dataclasses.fields(node):
         value = getattr(node, item.name)
+        new: object
         if isinstance(value, tuple) and item.name != "span":
             new = tuple(_without_idle_powers(v, notes, noted) for v in value)
         elif isinstance(value, Num | Var | Const | Call | Pow | Mul | Div | Add | Neg):
