@@ -155,15 +155,16 @@ class Reading:
         def typed(node: Node) -> str:
             """The input as typed for ``node``: x^1 as typed, where SymPy would print x."""
             start, end = _start(node), _end(node)
-            opened = closed = 0
+            depth = lowest = 0
             for c in self.text[start:end]:
-                opened += c in "([{"
-                closed += c in ")]}"
-            while closed > opened and start > 0:  # (2x-7)^1: the base's bracket
+                depth += (c in "([{") - (c in ")]}")
+                lowest = min(lowest, depth)
+            unopened, unclosed = -lowest, depth - lowest
+            while unopened > 0 and start > 0:  # (2x-7)^1: the base's bracket
                 start -= 1
-                opened += self.text[start] in "([{"
-            while opened > closed and end < len(self.text):  # x^(1: the exponent's
-                closed += self.text[end] in ")]}"
+                unopened -= self.text[start] in "([{"
+            while unclosed > 0 and end < len(self.text):  # x^(1): the exponent's
+                unclosed -= self.text[end] in ")]}"
                 end += 1
             return self.text[start:end].strip()
 
@@ -749,19 +750,31 @@ def _without_idle_powers(node: Node, notes: list[Ambiguity], noted: set[int]) ->
         if new is not value and new != value:
             changes[item.name] = new
     out = dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
-    if (
-        isinstance(out, Pow)
-        and isinstance(out.exponent, Num)
-        and out.exponent.text in ("0", "1")
-        and has_variable(out.base)
-    ):
-        if out.exponent.text == "1":
+    power = _idle_power(out)
+    if power is not None and isinstance(out, Pow):
+        if power == 1:
             if id(node) not in noted:
                 notes.append(Ambiguity("power_one", out, out.base))
             return out.base
         notes.append(Ambiguity("power_zero", out, Num("1", out.span)))
         return Num("1", out.span)
     return out
+
+
+def _idle_power(node: Node) -> int | None:
+    """1 or 0 for a power of the variable's function that does nothing (``^1``, ``^(2-1)``,
+    ``^1.0``, ``^0``), else None. The exponent is a constant whose size is already checked."""
+    if not isinstance(node, Pow) or has_variable(node.exponent) or not has_variable(node.base):
+        return None
+    if isinstance(node.exponent, Num) and node.exponent.text not in ("0", "1", "1.0", "0.0"):
+        return None  # x^2, x^0.5: the common case, decided without SymPy
+    approx = estimate(node.exponent, "")
+    if approx is None or min(abs(approx), abs(approx - 1)) > 1e-9:
+        return None  # in floating point already neither 0 nor 1: no exact look needed
+    import sympy as sp
+
+    value = to_sympy(node.exponent, sp.Symbol("x", real=True))
+    return int(value) if value in (0, 1) else None
 
 
 # -- a left side: "y = …", "dy/dx = …", "f'(x) = …" ------------------------------------

@@ -163,6 +163,10 @@ IDLE = [
     pytest.param("cos^0 x", sp.Integer(1), "the power 0 makes it 1: cos^0 x = 1", id="zero"),
     pytest.param("sin(x)^1", sp.sin(x), "the power 1 does nothing: sin(x)^1 = sin(x)", id="sin"),
     pytest.param("(x²+1)¹", x**2 + 1, "the power 1 does nothing: (x²+1)¹ = x² + 1", id="sup"),
+    pytest.param(
+        "(2x-7)^(2-1)", 2 * x - 7, "the power 1 does nothing: (2x-7)^(2-1) = 2x − 7", id="worked"
+    ),
+    pytest.param("sin(x)^(3-3)", sp.Integer(1), "the power 0 makes it 1: sin(x)^(3-3) = 1", id="0"),
 ]
 
 
@@ -175,7 +179,7 @@ def test_powers_one_and_zero_are_read_with_a_note(text: str, value: sp.Expr, not
 
 
 @pytest.mark.parametrize("command", [["solve"], ["practise"], ["check"]])
-@pytest.mark.parametrize("function", ["(2x-7)^1", "cos^0 x", "sin(3x)^1"])
+@pytest.mark.parametrize("function", ["(2x-7)^1", "cos^0 x", "sin(3x)^1", "(2x-7)^(2-1)"])
 def test_idle_powers_never_end_in_a_traceback(command: list[str], function: str) -> None:
     """solve, practise and check read (2x−7)^1 and cos^0 x: no traceback, a clear ending."""
     args = [*command, function] + (["0"] if command == ["check"] else [])
