@@ -217,8 +217,7 @@ class _Printer:
         import sympy as sp
 
         if isinstance(expr, sp.Float):
-            value = float(expr)
-            text = f"{value:.6g}"
+            text = _float_text(expr)
             if "e" in text:
                 mantissa, exponent = text.split("e")
                 text = f"{mantissa}{self.times}10^({int(exponent)})"
@@ -397,6 +396,24 @@ class _Printer:
 
     def superscript(self, exp: sympy.Expr) -> str:
         return str(int(exp)).translate(SUPERSCRIPT) if self.unicode else f"^{int(exp)}"
+
+
+def _float_text(value: sympy.Float) -> str:
+    """A decimal with every digit it carries (2.0000001, as typed), or six significant digits.
+
+    A Float made from a typed decimal has two or more digits of precision to
+    spare, and its expansion ends before them: it is shown whole, never rounded
+    to 2 next to a ✓. A Float worked out by arithmetic fills its precision
+    (0.333333333333333) and is shown to six significant digits.
+    """
+    from mpmath.libmp import prec_to_dps, to_str
+
+    dps = prec_to_dps(value._prec)
+    text = to_str(value._mpf_, dps, strip_zeros=True, min_fixed=-dps, max_fixed=dps + 1)
+    significant = text.split("e")[0].lstrip("-").replace(".", "").strip("0")
+    if "e" not in text and len(significant) <= dps - 2:
+        return text
+    return f"{float(value):.6g}"
 
 
 def _digits(value: int) -> int:

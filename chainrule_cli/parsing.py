@@ -89,6 +89,24 @@ AMBIGUITIES: dict[str, tuple[str, str]] = {
         "sin x^2",
         "sin x^2 is sin(x²), as textbooks print it; (sin x)² is written sin^2 x",
     ),
+    "bare_argument_root": (
+        "cos x √(x+4)",
+        "a function without brackets takes the product after it, up to a root or | : "
+        "cos x √(x+4) is cos(x)·√(x + 4) and ln x |x| is ln(x)·|x|",
+    ),
+    "exponent_then_fraction": (
+        "x^1/2",
+        "an exponent without brackets is one number or letter, so / divides the power: "
+        "x^1/2 is x¹/2 and e^-x/2 is e⁻ˣ/2; write x^(1/2) for the root",
+    ),
+    "power_one": (
+        "(2x-7)^1",
+        "the power 1 does nothing: (2x − 7)¹ is read as 2x − 7",
+    ),
+    "power_zero": (
+        "cos^0 x",
+        "the power 0 makes a function 1: cos⁰x is read as 1",
+    ),
     "log_is_natural": (
         "log(x)",
         "log is the natural logarithm ln; for base 10 write log10(x), log_10(x) or lg(x)",
@@ -121,6 +139,9 @@ class Reading:
     tree: Node
     variable: str
     ambiguities: list[Ambiguity] = field(default_factory=list)
+    #: What a left side such as ``y =`` or ``dy/dx =`` named: "function",
+    #: "derivative", or None when there was none (``left_side``).
+    left: str | None = None
 
     def notes(self, unicode: bool = True) -> list[str]:
         """One line per ambiguity: what it was read as, and "did you mean …?"."""
@@ -130,6 +151,22 @@ class Reading:
 
         def m(node: Node) -> str:
             return show(to_sympy(node, x, evaluate=False), unicode=unicode, ordered=False)
+
+        def typed(node: Node) -> str:
+            """The input as typed for ``node``: x^1 as typed, where SymPy would print x."""
+            start, end = _start(node), _end(node)
+            depth = lowest = 0
+            for c in self.text[start:end]:
+                depth += (c in "([{") - (c in ")]}")
+                lowest = min(lowest, depth)
+            unopened, unclosed = -lowest, depth - lowest
+            while unopened > 0 and start > 0:  # (2x-7)^1: the base's bracket
+                start -= 1
+                unopened -= self.text[start] in "([{"
+            while unclosed > 0 and end < len(self.text):  # x^(1): the exponent's
+                unclosed -= self.text[end] in ")]}"
+                end += 1
+            return self.text[start:end].strip()
 
         out: list[str] = []
         for item in self.ambiguities:
@@ -142,6 +179,13 @@ class Reading:
                 line = f"read as {m(item.read)}; for a base, write it as log_2(…)"
             elif item.code == "bare_argument_power" and item.meant is not None:
                 line = f"read as {m(item.read)}; for {m(item.meant)} write the power on the name, as in sin^2 x"
+            elif item.code == "power_one" and item.meant is not None:
+                line = f"the power 1 does nothing: {typed(item.read)} = {m(item.meant)}"
+            elif item.code == "power_zero":
+                line = f"the power 0 makes it 1: {typed(item.read)} = 1"
+            elif item.code == "exponent_then_fraction" and isinstance(item.read, Div):
+                read = f"({typed(item.read.numerator)})/{typed(item.read.denominator)}"
+                line = f"read as {read}; did you mean {m(item.meant or item.read)}?"
             elif item.meant is not None:
                 line = f"read as {m(item.read)}; did you mean {m(item.meant)}?"
             else:
@@ -167,6 +211,8 @@ class _Parser:
         self.bare_exponent: set[int] = set()
         self.bare_denominator: set[int] = set()
         self.bare_call: set[int] = set()
+        #: Powers already noted as "x^1/2": no second note that their power 1 does nothing.
+        self.fraction_exponent: set[int] = set()
         self.log_digits = False
 
     # -- helpers ---------------------------------------------------------------
@@ -194,15 +240,17 @@ class _Parser:
     def starts_factor(self, bare_argument: bool = False) -> bool:
         """Whether the current token can begin an implicitly multiplied factor."""
         tok = self.tok
-        if tok.kind in ("num", "root", "frac"):
+        if tok.kind in ("num", "frac"):
             return True
+        if tok.kind == "root":  # cos x √(x+4): a bare argument ends before a root
+            return not bare_argument
         if tok.kind == "name":
             return not (bare_argument and self.is_function(tok))
         if tok.kind == "op":
             if tok.value in OPENERS:
                 return True
-            if tok.value == "|":
-                return self.abs_depth == 0
+            if tok.value == "|":  # ln x |x|: and before an absolute value
+                return self.abs_depth == 0 and not bare_argument
         return False
 
     def adjacent(self) -> bool:
@@ -257,6 +305,7 @@ class _Parser:
                 right = self.unary()
                 if op.value == "/":
                     self.note_bare_call_divided(node, right)
+                    self.note_exponent_divided(node, right, op)
                     combined = _combine(node, right, "/")
                     if _bare_atom(right) and self.starts_factor() and self.adjacent():
                         self.bare_denominator.add(id(combined))
@@ -265,8 +314,11 @@ class _Parser:
                     node = _combine(node, right, "*")
             elif self.starts_factor():
                 adjacent = self.adjacent()
+                after_bare_call = self.tok.kind == "root" or self.tok.value == "|"
                 right = self.power()
                 self.note_implicit(node, right, adjacent)
+                if after_bare_call:
+                    self.note_bare_call_root(node, right)
                 node = _combine(node, right, "*")
             else:
                 return node
@@ -283,6 +335,35 @@ class _Parser:
             divided = Div(left.numerator, _combine(left.denominator, right, "*"), left.span)
             self.ambiguities.append(
                 Ambiguity("fraction_then_factor", _combine(left, right, "*"), divided)
+            )
+
+    def note_exponent_divided(self, left: Node, right: Node, op: Token) -> None:
+        """``x^1/2``, ``x^-1/2``, ``e^-x/2``: a bare exponent, then ``/`` written against it."""
+        last = left.factors[-1] if isinstance(left, Mul) else left
+        if not (isinstance(last, Pow) and id(last) in self.bare_exponent):
+            return
+        if not (_end(last) == op.start and op.end == _start(right) and _bare_atom(right)):
+            return
+        span = (_start(last.exponent), _end(right))
+        exponent: Node = Div(last.exponent, right, span)
+        if isinstance(last.exponent, Neg):  # x^-1/2 meant as x^(−(1/2))
+            exponent = Neg(Div(last.exponent.operand, right, span), span)
+        raised: Node = Pow(last.base, exponent, (_start(last), _end(right)))
+        if isinstance(left, Mul):
+            raised = Mul((*left.factors[:-1], raised), (_start(left), _end(right)))
+        self.fraction_exponent.add(id(last))
+        self.ambiguities.append(
+            Ambiguity("exponent_then_fraction", _combine(left, right, "/"), raised)
+        )
+
+    def note_bare_call_root(self, left: Node, right: Node) -> None:
+        """``cos x √(x+4)``, ``ln x |x|``: a bare argument ends before a root or ``|``."""
+        last = left.factors[-1] if isinstance(left, Mul) else left
+        if isinstance(last, Call) and id(last) in self.bare_call:
+            arg = _combine(last.arg, right, "*")
+            meant = Call(last.name, arg, (_start(last), _end(right)), last.base)
+            self.ambiguities.append(
+                Ambiguity("bare_argument_root", _combine(last, right, "*"), meant)
             )
 
     def note_bare_call_divided(self, left: Node, right: Node) -> None:
@@ -571,7 +652,7 @@ class _Parser:
         """
         if self.is_op(*OPENERS):
             return self.group(), False
-        if not self.starts_factor(bare_argument=True) and not self.is_function(self.tok):
+        if not self.starts_factor():
             raise self.error(f"{name_tok.value} needs an argument, e.g. {name_tok.value}(x)")
         if self.is_function(self.tok):
             return self.call(), True
@@ -634,14 +715,139 @@ def read(text: str, variable: str = "x") -> Reading:
         raise InputError(
             f"input too long ({len(text)} characters; at most {MAX_LENGTH})", text, MAX_LENGTH
         )
-    tokens = tokenize(text, name)
+    left, start = left_side(text, name)
+    tokens = tokenize(" " * start + text[start:], name)
     parser = _Parser(text, tokens, name)
     try:
         tree = parser.parse()
     except RecursionError:
         raise InputError(f"nested too deeply (at most {MAX_DEPTH} levels)", text, 0) from None
     check_limits(tree, text)
-    return Reading(text, tree, name, parser.ambiguities)
+    tree = _without_idle_powers(tree, parser.ambiguities, parser.fraction_exponent)
+    return Reading(text, tree, name, parser.ambiguities, left)
+
+
+def _without_idle_powers(node: Node, notes: list[Ambiguity], noted: set[int]) -> Node:
+    """The tree with the powers 1 and 0 of the variable's functions worked out, each noted.
+
+    ``(2x−7)^1`` is read as 2x − 7 and ``cos^0 x`` as 1, with a note that says so
+    (the rule tree has no layer for a power that does nothing).
+    """
+    import dataclasses
+
+    if isinstance(node, Num | Var | Const):
+        return node
+    changes: dict[str, object] = {}
+    for item in dataclasses.fields(node):
+        value = getattr(node, item.name)
+        new: object
+        if isinstance(value, tuple) and item.name != "span":
+            new = tuple(_without_idle_powers(v, notes, noted) for v in value)
+        elif isinstance(value, Num | Var | Const | Call | Pow | Mul | Div | Add | Neg):
+            new = _without_idle_powers(value, notes, noted)
+        else:
+            continue
+        if new is not value and new != value:
+            changes[item.name] = new
+    out = dataclasses.replace(node, **changes) if changes else node  # type: ignore[arg-type]
+    power = _idle_power(out)
+    if power is not None and isinstance(out, Pow):
+        if power == 1:
+            if id(node) not in noted:
+                notes.append(Ambiguity("power_one", out, out.base))
+            return out.base
+        notes.append(Ambiguity("power_zero", out, Num("1", out.span)))
+        return Num("1", out.span)
+    return out
+
+
+def _idle_power(node: Node) -> int | None:
+    """1 or 0 for a power of the variable's function that does nothing (``^1``, ``^(2-1)``,
+    ``^1.0``, ``^0``), else None. The exponent is a constant whose size is already checked."""
+    if not isinstance(node, Pow) or has_variable(node.exponent) or not has_variable(node.base):
+        return None
+    if isinstance(node.exponent, Num) and node.exponent.text not in ("0", "1", "1.0", "0.0"):
+        return None  # x^2, x^0.5: the common case, decided without SymPy
+    approx = estimate(node.exponent, "")
+    if approx is None or min(abs(approx), abs(approx - 1)) > 1e-9:
+        return None  # in floating point already neither 0 nor 1: no exact look needed
+    import sympy as sp
+
+    value = to_sympy(node.exponent, sp.Symbol("x", real=True))
+    return int(value) if value in (0, 1) else None
+
+
+# -- a left side: "y = …", "dy/dx = …", "f'(x) = …" ------------------------------------
+_PRIMES = "'′ʹ’"
+
+
+def left_side(text: str, variable: str = "x") -> tuple[str | None, int]:
+    """What a left side before ``=`` names, and where the maths after it starts.
+
+    Students write ``y = …``, ``f(x) = …``, ``g(t) = …`` (the function: "function")
+    and ``y' = …``, ``y′ = …``, ``dy/dx = …``, ``f'(x) = …``, ``d/dx(…) = …`` (its
+    derivative: "derivative"). Without an ``=``: (None, 0). A left side in another
+    variable (``dx/dy``, ``f'(t)`` when the variable is x) or naming nothing
+    known is refused with an ``InputError`` at the left side. (A later
+    ``--where`` may give ``z = x^2*y`` a dependent variable: it would start here.)
+    """
+    import re
+
+    if "=" not in text:
+        return None, 0
+    equals = text.index("=")
+    lhs, start = text[:equals].strip(), equals + 1
+    at = len(text[:equals]) - len(text[:equals].lstrip())
+    if not lhs:
+        raise InputError("nothing before '=': write the function, or y = …", text, equals)
+    if "=" in text[start:]:
+        raise InputError("one '=' at most, as in y = (3x+1)^2", text, text.index("=", start))
+    if not text[start:].strip():
+        raise InputError("nothing after '=': write the expression after it", text, equals)
+    compact = re.sub(r"\s+", "", lhs)
+    if compact == variable:  # x = 1: an equation for x, not a function of it
+        raise InputError("type an expression, not an equation (no '=')", text, equals)
+    v = re.escape(variable)
+    p = f"[{_PRIMES}]"
+    if re.fullmatch(r"[a-zA-Z]", compact) and compact != variable:
+        return "function", start  # y = …, z = …
+    if re.fullmatch(rf"[a-zA-Z]\({v}\)", compact):
+        return "function", start  # f(x) = …, g(t) = …
+    if re.fullmatch(rf"[a-zA-Z]{p}(\({v}\))?", compact) and compact[0] != variable:
+        return "derivative", start  # y' = …, y′ = …, f'(x) = …
+    if re.fullmatch(rf"d[a-zA-Z]?/d{v}(\(.*\)|\[.*\])?", compact):
+        return "derivative", start  # dy/dx = …, d/dx = …, d/dx(sin(x^2)) = …
+    other = re.fullmatch(rf"(?:[a-zA-Z]{p}?\((\w+)\)|d[a-zA-Z]?/d(\w+).*)", compact)
+    if other is not None:
+        named = other.group(1) or other.group(2)
+        raise InputError(
+            f"the left side {lhs!r} is in {named}, but the variable is {variable}: "
+            f"write {_example(variable)} = …, or give --var {named}",
+            text,
+            at,
+        )
+    raise InputError(
+        f"cannot read the left side {lhs!r}: write y = …, f({variable}) = … "
+        f"or {_example(variable)} = …, or the expression alone",
+        text,
+        at,
+    )
+
+
+def refuse_derivative_side(text: str, variable: str = "x") -> None:
+    """InputError for a function to differentiate written as a derivative (``y' = 2x``)."""
+    left, start = left_side(text, check_variable(variable))
+    if left == "derivative":
+        lhs = text[: start - 1].strip()
+        raise InputError(
+            f"{lhs} = … names a derivative: give the function to differentiate, as in y = …",
+            text,
+            len(text) - len(text.lstrip()),
+        )
+
+
+def _example(variable: str) -> str:
+    return f"dy/d{variable}"
 
 
 def parse(text: str, variable: str = "x") -> Node:

@@ -123,6 +123,14 @@ AMBIGUOUS = {
     "bare_argument_power": ("sin x^2", sp.sin(x**2), "write the power on the name"),
     "log_is_natural": ("log(x)", sp.log(x), "log is the natural log"),
     "log_digits": ("log2x", sp.log(2 * x), "log_2(…)"),
+    "bare_argument_root": (
+        "cos x √(x+4)",
+        sp.cos(x) * sp.sqrt(x + 4),
+        "did you mean cos(x·√(x + 4))?",
+    ),
+    "exponent_then_fraction": ("x^1/2", x / 2, "did you mean x^(1/2)?"),
+    "power_one": ("(2x-7)^1", 2 * x - 7, "the power 1 does nothing"),
+    "power_zero": ("cos^0 x", sp.Integer(1), "the power 0 makes it 1"),
 }
 
 

@@ -98,7 +98,7 @@ def test_other_variable() -> None:
         pytest.param("sin", "sin needs an argument", 3, id="function-without-argument"),
         pytest.param("()", "empty brackets", 1, id="empty-brackets"),
         pytest.param("|x", "this absolute value is never closed", 0, id="open-abs"),
-        pytest.param("y=x^2", "unknown name 'y'", 0, id="equation-unknown"),
+        pytest.param("dx/dy=x^2", "'dx/dy' is in y, but the variable is x", 0, id="left-side-in-y"),
         pytest.param("x=1", "not an equation", 1, id="equation"),
         pytest.param("9^9^9", "number too large", 2, id="tower"),
         pytest.param("x^(10^10)", "exponent too large", 3, id="huge-exponent"),

@@ -155,9 +155,8 @@ USAGE_ERRORS = [
     ),
     pytest.param(
         ["solve", "--fast"],
-        "error: no such option: --fast (to pass an expression that starts with '-', "
-        "write it in quotes)",
-        None,
+        "error: no such option: --fast (did you mean --at?)",
+        "chainrule solve",
         id="option-where-math-goes",
     ),
 ]

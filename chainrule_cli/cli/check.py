@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, Json, Variable, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Json, Variable, guard
 from chainrule_cli.exitcodes import ExitCode
 
 
@@ -51,8 +51,9 @@ def check(
 
     Example: chainrule check "sin(x^2)" "2x cos(x^2)"
     """
-    reject_option_like(expression, "an expression")
-    reject_option_like(answer, "an answer")
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.checking import Checker
     from chainrule_cli.limits import command_budget, time_limit

@@ -221,14 +221,6 @@ def guard(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def reject_option_like(text: str, what: str) -> None:
-    """An argument such as ``--fast`` is a mistyped option, not math."""
-    if text.startswith("--") and text[2:].replace("-", "").isalpha():
-        raise fail(
-            f"no such option: {text} (to pass {what} that starts with '-', write it in quotes)"
-        )
-
-
 def check_type(values: list[str] | None) -> list[str]:
     """The ``--type`` values, lower-cased and checked (the option's callback does it too)."""
     out = []

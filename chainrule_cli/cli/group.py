@@ -28,6 +28,7 @@ from typer._click.exceptions import (
     UsageError,
 )
 from typer._click.formatting import HelpFormatter
+from typer._click.parser import _OptionParser, _ParsingState
 
 #: Every command's context: -h as well as --help.
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -55,7 +56,58 @@ class PlainContext(Context):
     formatter_class = PlainHelpFormatter
 
 
-class ChainruleGroup(typer.core.TyperGroup):
+class ExactOptionParser(_OptionParser):
+    """click's option parser, but a word is an option only when it is exactly one.
+
+    click reads ``-5 sech(x)`` as the short options ``-5``, ``-s``, …, ``-h``
+    bundled together, and the ``-h`` in it prints the help with exit status 0:
+    a script would take that for "correct". Here, a word that starts with ``-``
+    is an option only when it is one of the command's options as typed
+    (``-h``, ``--help``, ``--at``, ``--at=1``, ``-o``, ``-ofile``). Any other is
+    maths in a command that reads maths (``-2x sinh(x)``, ``-theta``) and a
+    usage error (exit status 2) elsewhere. Options are never bundled.
+    """
+
+    def _process_opts(self, arg: str, state: _ParsingState) -> None:
+        if self._is_option(arg):
+            super()._process_opts(arg, state)
+        elif self.ignore_unknown_options and not option_like(arg):
+            state.largs.append(arg)  # a command that reads maths: this is maths
+        else:
+            from difflib import get_close_matches
+
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            possibilities = get_close_matches(name, self._long_opt)
+            raise NoSuchOption(name, possibilities=possibilities, ctx=self.ctx)
+
+    def _is_option(self, arg: str) -> bool:
+        """``--at``, ``--at=1``, ``-h``, or a short option that takes a value with it (``-ofile``)."""
+        if arg in self._long_opt or arg in self._short_opt:
+            return True
+        if arg.startswith("--"):
+            option = self._long_opt.get(arg.split("=", 1)[0])
+            return option is not None and option.takes_value
+        option = self._short_opt.get(arg[:2])
+        return option is not None and option.takes_value
+
+
+def option_like(word: str) -> bool:
+    """``--fast``, ``--no-cache=1``: a word maths cannot be, so a mistyped option."""
+    name = word.split("=", 1)[0]
+    return name.startswith("--") and name[2:].replace("-", "").isalpha()
+
+
+class ExactOptions:
+    """A command or group whose parser takes only exact options (``ExactOptionParser``)."""
+
+    def make_parser(self, ctx: Context) -> _OptionParser:
+        parser = ExactOptionParser(ctx)
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            param.add_to_parser(parser, ctx)
+        return parser
+
+
+class ChainruleGroup(ExactOptions, typer.core.TyperGroup):
     """The app's command group: command-line mistakes in the tool's own style.
 
     Typer shows usage errors in a box on stderr; here each one is a line
@@ -120,7 +172,7 @@ class ChainruleGroup(typer.core.TyperGroup):
                 formatter.write_dl(rows)
 
 
-class ChainruleCommand(typer.core.TyperCommand):
+class ChainruleCommand(ExactOptions, typer.core.TyperCommand):
     """A command whose help names its arguments plainly: ``EXPRESSION``, never
     ``{expression}`` or ``EXPRESSION <str>``."""
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, Variable, fail, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Variable, fail, guard
 
 if TYPE_CHECKING:
     from chainrule_cli.render import Console
@@ -52,7 +52,9 @@ def plot(
 
     Example: chainrule plot "sin(x^2)" --at 1
     """
-    reject_option_like(expression, "an expression")
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
     from chainrule_cli.mathtext import decimals_as_typed

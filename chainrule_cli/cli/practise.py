@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import MATH_ARGS, Plot, Variable, guard, reject_option_like
+from chainrule_cli.cli.common import MATH_ARGS, Plot, Variable, guard
 
 #: Building the problem (parsing, the rule tree, the point's domain) must not hang.
 PREPARE_SECONDS = 5.0
@@ -53,7 +53,9 @@ def practise(
 
     Example: chainrule practise "sin(x^2)" --at 1
     """
-    reject_option_like(expression, "an expression")
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.cli.quiz import play
     from chainrule_cli.cli.stores import close_store, try_open_store

@@ -13,7 +13,6 @@ from chainrule_cli.cli.common import (
     Variable,
     fail,
     guard,
-    reject_option_like,
 )
 
 
@@ -49,7 +48,9 @@ def solve(
 
     Example: chainrule solve "(3x+1)^2" --at 1
     """
-    reject_option_like(expression, "an expression")
+    from chainrule_cli.parsing import refuse_derivative_side
+
+    refuse_derivative_side(expression, var)
     if plot and json_output:
         raise fail("--plot draws pictures and --json prints data: use one or the other")
     from chainrule_cli import render
