@@ -230,8 +230,9 @@ def _closure(expr: Any, variable: Any, lib: Library) -> Callable[[Any], Any]:
             return (lambda v: root(b(v))) if exponent.p == 1 else (lambda v: 1 / root(b(v)))
         if exponent == -1:
             return lambda v: 1 / b(v)
-        if odd_root(exponent):  # ∛u of a negative u is real (roots.py)
-            n, odd = lib.fraction(int(exponent.p), int(exponent.q)), exponent.p % 2 == 1
+        fraction = odd_root(exponent)
+        if fraction is not None:  # ∛u of a negative u is real (roots.py)
+            n, odd = lib.fraction(int(fraction.p), int(fraction.q)), fraction.p % 2 == 1
             return lambda v: real_power(b(v), n, odd)
         e = _closure(exponent, variable, lib)
         return lambda v: b(v) ** e(v)

@@ -32,11 +32,18 @@ if TYPE_CHECKING:
     import sympy
 
 
-def odd_root(exponent: Any) -> bool:
-    """Whether ``exponent`` is a fraction p/q in lowest terms with q odd (1/3, 2/3, −5/3, 4/5)."""
-    return bool(getattr(exponent, "is_Rational", False)) and int(exponent.q) % 2 == 1 and (
-        int(exponent.q) != 1
-    )
+def odd_root(exponent: Any) -> Any:
+    """p/q when ``exponent`` is a fraction with q odd (1/3, 2/3, −5/3, 4/5), else None.
+
+    A written exponent such as an unevaluated 1/3 (``x^(1/3)`` as typed) counts too.
+    """
+    if not getattr(exponent, "is_Rational", False):
+        if not getattr(exponent, "is_number", False) or exponent.is_Atom:
+            return None
+        exponent = exponent.doit()
+        if not exponent.is_Rational:
+            return None
+    return exponent if int(exponent.q) % 2 == 1 and int(exponent.q) != 1 else None
 
 
 def real_branch(expr: sympy.Expr) -> sympy.Expr:
@@ -52,7 +59,7 @@ def real_branch(expr: sympy.Expr) -> sympy.Expr:
     def odd(node: Any) -> bool:
         return bool(
             node.is_Pow
-            and odd_root(node.exp)
+            and odd_root(node.exp) is not None
             and node.base.is_nonnegative is not True
             and node.base.is_extended_real is not False
         )
@@ -61,7 +68,7 @@ def real_branch(expr: sympy.Expr) -> sympy.Expr:
         return expr
 
     def real(node: Any) -> Any:
-        base, exponent = node.args
+        base, exponent = node.base, odd_root(node.exp)
         size = sp.Pow(sp.Abs(base), exponent)
         return sp.sign(base) * size if exponent.p % 2 else size
 
@@ -79,7 +86,7 @@ def odd_root_bases(expr: sympy.Expr) -> list[sympy.Expr]:
     return [
         p.base
         for p in expr.atoms(sp.Pow)
-        if odd_root(p.exp) and p.base.is_nonnegative is not True
+        if odd_root(p.exp) is not None and p.base.is_nonnegative is not True
     ]
 
 
