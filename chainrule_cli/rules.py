@@ -739,10 +739,14 @@ def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> symp
 
 def _real_root_bases(expr: sympy.Expr, variable: sympy.Symbol, at: Any) -> bool:
     """Whether every odd root's base is real at ``at`` (the real reading needs a real u)."""
+
+    def at_point(base: Any) -> Any:
+        return attempt(1.0, lambda: base.evalf(20, subs={variable: at}), None)
+
     for base in odd_root_bases(expr):
         if base.is_extended_real:
             continue
-        value = attempt(1.0, lambda b=base: b.evalf(20, subs={variable: at}), None)
+        value = at_point(base)
         if value is None or not value.is_number:
             continue  # undecided here: the value itself is checked below
         re, im = value.as_real_imag()
