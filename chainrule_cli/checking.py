@@ -135,6 +135,10 @@ def precisely_equal(
     needed, up to 600 digits, so sec(2^81) is computed right; bounded in time)."""
     import sympy as sp
 
+    from chainrule_cli.roots import real_branch
+
+    expected, answer = real_branch(expected), real_branch(answer)  # ∛ of a negative is real
+
     def decide() -> bool:
         for v in points:
             at = sp.Rational(v)  # the sample point exactly, so no digits are lost on the way in

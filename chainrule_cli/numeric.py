@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.roots import odd_root, real_branch, real_power
 from chainrule_cli.sizes import FLOAT_FUNCTIONS
 
 if TYPE_CHECKING:
@@ -25,9 +26,11 @@ class Undefined(ValueError):
 
 
 def _real_forms(expr: sympy.Expr) -> sympy.Expr:
-    """Inverse functions the ``math`` module lacks, in forms it has (arcsec u = arccos(1/u))."""
+    """Inverse functions the ``math`` module lacks, in forms it has (arcsec u = arccos(1/u)),
+    and odd roots read real (``roots.real_branch``)."""
     import sympy as sp
 
+    expr = real_branch(expr)
     if not expr.has(sp.asec, sp.acsc, sp.acot):
         return expr
     return (
@@ -227,6 +230,10 @@ def _closure(expr: Any, variable: Any, lib: Library) -> Callable[[Any], Any]:
             return (lambda v: root(b(v))) if exponent.p == 1 else (lambda v: 1 / root(b(v)))
         if exponent == -1:
             return lambda v: 1 / b(v)
+        fraction = odd_root(exponent)
+        if fraction is not None:  # ∛u of a negative u is real (roots.py)
+            n, odd = lib.fraction(int(fraction.p), int(fraction.q)), fraction.p % 2 == 1
+            return lambda v: real_power(b(v), n, odd)
         e = _closure(exponent, variable, lib)
         return lambda v: b(v) ** e(v)
     if name in lib.unary and len(expr.args) == 1:

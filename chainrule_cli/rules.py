@@ -24,6 +24,7 @@ from chainrule_cli import syntax
 from chainrule_cli.errors import InputError, TooLarge
 from chainrule_cli.limits import attempt
 from chainrule_cli.parsing import parse, symbol
+from chainrule_cli.roots import odd_root_bases, real_branch
 
 if TYPE_CHECKING:
     import sympy
@@ -706,10 +707,14 @@ def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> symp
     The one bounded path for exact values: the size of the value is estimated
     in floating point first (mpmath has no exponent limit), so 10^(2x) at a huge
     point is refused with ``TooLarge`` before SymPy builds a two-million-digit
-    integer; the exact substitution then runs under a time limit.
+    integer; the exact substitution then runs under a time limit. Odd roots
+    of negative numbers are real (``roots.real_branch``): x^(1/3) at −27 is −3.
     """
     import sympy as sp
 
+    if not _real_root_bases(expr, variable, at):
+        return None
+    expr = real_branch(expr)
     approx = attempt(1.0, lambda: expr.evalf(20, subs={variable: at}), None)
     if approx is None:  # failed or too slow: a tower such as e^(e^(e^(e^x))) at 2?
         _refuse_if_huge(expr, variable, at)
@@ -730,6 +735,24 @@ def real_value(expr: sympy.Expr, variable: sympy.Symbol, at: sympy.Expr) -> symp
     if value is None or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     return value
+
+
+def _real_root_bases(expr: sympy.Expr, variable: sympy.Symbol, at: Any) -> bool:
+    """Whether every odd root's base is real at ``at`` (the real reading needs a real u)."""
+
+    def at_point(base: Any) -> Any:
+        return attempt(1.0, lambda: base.evalf(20, subs={variable: at}), None)
+
+    for base in odd_root_bases(expr):
+        if base.is_extended_real:
+            continue
+        value = at_point(base)
+        if value is None or not value.is_number:
+            continue  # undecided here: the value itself is checked below
+        re, im = value.as_real_imag()
+        if im.is_Number and abs(im) > 1e-12 * max(1, abs(re)):
+            return False
+    return True
 
 
 def _refuse_if_huge(expr: sympy.Expr, variable: sympy.Symbol, at: Any) -> None:

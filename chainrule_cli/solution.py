@@ -45,7 +45,9 @@ class Solution:
         """The function's value at the point (exact), or None without a point."""
         if self.at is None:
             return None
-        return self.analysis.expr.xreplace({self.analysis.variable: self.at})
+        from chainrule_cli.roots import real_branch
+
+        return real_branch(self.analysis.expr).xreplace({self.analysis.variable: self.at})
 
     def to_json(self) -> dict[str, Any]:
         """The ``solve --json`` contract (README: 'solve --json')."""

@@ -272,7 +272,8 @@ def to_sympy(
                 return log_base(build(n.arg), build(n.base), evaluate)
             return _call(n.name, build(n.arg), evaluate)
         if isinstance(n, Pow):
-            return sp.Pow(build(n.base), build(n.exponent), evaluate=evaluate)
+            power = sp.Pow(build(n.base), build(n.exponent), evaluate=evaluate)
+            return _real_number(power) if evaluate else power
         if isinstance(n, Mul):
             return sp.Mul(*(build(f) for f in n.factors), evaluate=evaluate)
         if isinstance(n, Div):
@@ -314,11 +315,26 @@ def _call(name: str, arg: sympy.Expr, evaluate: bool) -> sympy.Expr:
     if name == "sqrt":
         return sp.Pow(arg, sp.Rational(1, 2), evaluate=evaluate)
     if name == "cbrt":
-        return sp.Pow(arg, sp.Rational(1, 3), evaluate=evaluate)
+        root = sp.Pow(arg, sp.Rational(1, 3), evaluate=evaluate)
+        return _real_number(root) if evaluate else root
     if name == "abs":
         return sp.Abs(arg, evaluate=evaluate)
     function = getattr(sp, name)
     return function(arg, evaluate=evaluate)
+
+
+def _real_number(power: sympy.Expr) -> sympy.Expr:
+    """An evaluated constant odd root as its real value: ∛(−27) is −3, (−8)^(2/3) is 4.
+
+    The rule is ``roots.real_branch``. A root of the variable stays u^(p/q) in
+    the tree (it is read real where it is evaluated), and the written,
+    unevaluated tree keeps the root as typed.
+    """
+    if power.free_symbols:
+        return power
+    from chainrule_cli.roots import real_branch
+
+    return real_branch(power)
 
 
 def _digits(literal: str) -> int:

@@ -106,11 +106,16 @@ def test_closures_compute_what_lambdify_computes(expr: sp.Expr) -> None:
 
 
 def truth(expr: sp.Expr, variable: sp.Symbol, v: float) -> complex | str:
-    """The value at 30 digits (mpmath), as a float, or "undefined" (a pole, a log of 0)."""
+    """The value at 30 digits (mpmath), as a float, or "undefined" (a pole, a log of 0).
+
+    Odd roots of negatives are real, by the tool's one rule (``roots.real_branch``).
+    """
     import mpmath
 
+    from chainrule_cli.roots import real_branch
+
     with mpmath.workdps(30):
-        f = sp.lambdify(variable, expr, modules="mpmath")
+        f = sp.lambdify(variable, real_branch(expr), modules="mpmath")
         try:
             value = complex(f(mpmath.mpf(v)))
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
