@@ -1,0 +1,135 @@
+"""Issue #22, the lines a teacher writes: named slips, sentences that read, honest checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from chainrule_cli.checking import MISTAKES, check
+from chainrule_cli.cli import app
+
+runner = CliRunner()
+
+NEW_SLIPS = [
+    pytest.param("2^(3x)", "3*2^(3x)", "forgot_ln_base", id="exponential-no-ln"),
+    pytest.param("5^x", "5^x", "forgot_ln_base", id="plain-exponential-no-ln"),
+    pytest.param("log_2(x^2+1)", "2x/(x^2+1)", "forgot_ln_base", id="log-base-no-ln"),
+    pytest.param("10^(x^2)", "2x*10^(x^2)", "forgot_ln_base", id="ten-to-the-no-ln"),
+    pytest.param("e^(3x)", "3x*e^(3x-1)*3", "power_rule_on_exponential", id="exp-power-rule"),
+    pytest.param("e^(3x)", "3x e^(3x-1)", "power_rule_on_exponential", id="exp-power-no-inner"),
+    pytest.param("e^x", "x e^(x-1)", "power_rule_on_exponential", id="plain-exp-power-rule"),
+    pytest.param("5^x", "x*5^(x-1)", "power_rule_on_exponential", id="base-five-power-rule"),
+    pytest.param(
+        "e^(x^2)", "x^2 e^(x^2-1) * 2x", "power_rule_on_exponential", id="exp-square-power-rule"
+    ),
+]
+
+
+@pytest.mark.parametrize(("problem", "answer", "code"), NEW_SLIPS)
+def test_new_slips_are_named_by_the_checker(problem: str, answer: str, code: str) -> None:
+    """A wrong answer made with the slip on purpose is named by its own code."""
+    verdict = check(problem, answer)
+    assert not verdict.correct
+    assert verdict.mistake == code
+
+
+@pytest.mark.parametrize(("problem", "answer", "code"), NEW_SLIPS[:2] + NEW_SLIPS[4:6])
+def test_new_slips_are_named_by_check_json(problem: str, answer: str, code: str) -> None:
+    """`check --json` reports the new codes, with a sentence naming the right table row."""
+    result = runner.invoke(app, ["check", problem, answer, "--json"])
+    assert result.exit_code == 1, result.output  # a wrong answer
+    data = json.loads(result.output)
+    assert data["mistake"] == code
+    rule = "ln" if code == "forgot_ln_base" else "power rule"
+    assert rule in data["feedback"]
+    assert "square root" not in data["feedback"]
+
+
+@pytest.mark.parametrize(
+    ("problem", "answer"),
+    [
+        pytest.param("2^(3x)", "3 ln(2) 2^(3x)", id="exponential"),
+        pytest.param("5^x", "5^x ln 5", id="plain-exponential"),
+        pytest.param("log_2(x^2+1)", "2x/((x^2+1) ln 2)", id="log-base"),
+        pytest.param("e^(3x)", "3e^(3x)", id="exp"),
+        pytest.param("e^x", "e^x", id="plain-exp"),
+        pytest.param("x e^x", "e^x + x e^x", id="product-with-exp"),
+    ],
+)
+def test_new_codes_are_never_given_to_a_right_answer(problem: str, answer: str) -> None:
+    """A right answer is right, with no mistake code at all."""
+    verdict = check(problem, answer)
+    assert verdict.correct
+    assert verdict.mistake is None
+
+
+def test_new_codes_are_known_to_drills_and_stats() -> None:
+    """The new codes are in the checker's list, which quiz --mistake and stats read."""
+    from chainrule_cli.drills import codes
+    from chainrule_cli.render.progress import MISTAKE_LABELS
+
+    for code in ("forgot_ln_base", "power_rule_on_exponential"):
+        assert code in MISTAKES
+        assert code in codes()
+        assert code in MISTAKE_LABELS
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        pytest.param("2^(3x)", "forgot_ln_base", id="ln-base"),
+        pytest.param("e^(x^2)", "power_rule_on_exponential", id="power-on-exp"),
+    ],
+)
+def test_drills_find_problems_for_the_new_codes(problem: str, code: str) -> None:
+    """A problem where the slip gives a different answer invites it in `quiz --mistake`."""
+    from chainrule_cli.bank import Problem
+    from chainrule_cli.drills import invites
+
+    assert invites(Problem("p", "exponential", problem, 1, None), code)
+    assert not invites(Problem("q", "trig", "sin(3x)", 1, None), code)
+
+
+@pytest.mark.parametrize(
+    ("problem", "answer", "expected"),
+    [
+        pytest.param(
+            "x^2 sin(x)",
+            "2x cos(x)",
+            "the derivative of a product is not the product of the derivatives. "
+            "Here f·g has f = x², g = sin(x), and (f·g)′ = f′·g + f·g′.",
+            id="product-of-derivatives",
+        ),
+        pytest.param(
+            "x^2 sin(x)",
+            "2x sin(x)",
+            "this is a product f·g with f = x², g = sin(x): use the product rule "
+            "(f·g)′ = f′·g + f·g′. You differentiated only f.",
+            id="product-rule-missed",
+        ),
+    ],
+)
+def test_product_messages_read_as_sentences(problem: str, answer: str, expected: str) -> None:
+    """The product slips are told in one sentence, with 'with' used once."""
+    verdict = check(problem, answer)
+    assert verdict.feedback == expected
+    assert "with f·g with" not in verdict.feedback
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    base=st.sampled_from(["2", "3", "10", "e"]),
+    a=st.integers(min_value=2, max_value=7),
+    b=st.integers(min_value=-5, max_value=5),
+)
+def test_power_rule_on_exponential_is_named_for_any_linear_exponent(
+    base: str, a: int, b: int
+) -> None:
+    """u·b^(u − 1)·u′ for b^u, with u = ax + b, is always named power_rule_on_exponential."""
+    inner = f"({a}x + {b})"
+    verdict = check(f"{base}^{inner}", f"{inner}*{base}^({inner}-1)*{a}")
+    assert verdict.mistake == "power_rule_on_exponential"
