@@ -133,3 +133,111 @@ def test_power_rule_on_exponential_is_named_for_any_linear_exponent(
     inner = f"({a}x + {b})"
     verdict = check(f"{base}^{inner}", f"{inner}*{base}^({inner}-1)*{a}")
     assert verdict.mistake == "power_rule_on_exponential"
+
+
+# -- the check with numbers ----------------------------------------------------------------
+CHECKS = [
+    pytest.param("e^(x^3)", 0.0, id="flat-exp-cube"),
+    pytest.param("(x^2-1)^3", 1.0, id="flat-triple-root"),
+    pytest.param("x^3", 0.0, id="flat-cube"),
+    pytest.param("cos(x)", 0.0, id="flat-top"),
+    pytest.param("(3x+1)^2", 1.0, id="chapter"),
+    pytest.param("e^(10x)", 2.0, id="steep-exponential"),
+    pytest.param("tan(x)", 1.56, id="tan-near-asymptote"),
+    pytest.param("sin(x^2)", 30.0, id="fast-oscillation"),
+    pytest.param("sqrt(x^2+1)", 6.283185307, id="point-with-many-digits"),
+    pytest.param("ln(x^2+1)", -3.0, id="negative-point"),
+    pytest.param("sin(3x+1)", 0.2, id="sine"),
+    pytest.param("1/(x^2+1)", 0.5, id="small-slope"),
+]
+
+
+def _check_line(text: str, at: float, unicode: bool = True) -> tuple[str, float]:
+    from chainrule_cli.points import number_check
+    from chainrule_cli.render.mathfmt import Math
+    from chainrule_cli.render.solution import number_check_text
+    from chainrule_cli.rules import analyse
+
+    check = number_check(analyse(text), at)
+    assert check is not None
+    return number_check_text(check, "x", Math(unicode)).plain.replace("\n", " "), check.expected
+
+
+def _float(shown: str) -> float:
+    return float(shown.replace("−", "-").replace("×10^", "e").replace("*10^", "e"))
+
+
+@pytest.mark.parametrize(("text", "at"), CHECKS)
+@pytest.mark.parametrize("unicode", [True, False], ids=["unicode", "ascii"])
+def test_printed_quotient_is_the_printed_rate(text: str, at: float, unicode: bool) -> None:
+    """The quotient a/b printed in the check is worth the number after ≈, to its figures."""
+    import re
+
+    line, _ = _check_line(text, at, unicode)
+    approx = "≈" if unicode else "~"
+    number = r"−?-?[0-9.]+(?:[×*]10\^[−-]?[0-9]+)?"
+    found = re.search(rf"a rate of about ({number})/({number}) {approx} ({number});", line)
+    if found is None:
+        assert "does not change to 6 figures, so the rate is 0 to this precision" in line
+        assert "/" not in line.split("Check with numbers:")[1].split("the slope")[0]
+        return
+    a, b, c = (_float(g) for g in found.groups())
+    assert float(f"{a / b:.4g}") == c
+
+
+@pytest.mark.parametrize(("text", "at"), CHECKS)
+def test_steep_is_said_only_of_steep_functions(text: str, at: float) -> None:
+    """'steep' is said only where the slope is large, never at a flat point."""
+    from chainrule_cli.render.solution import STEEP_SLOPE
+
+    line, slope = _check_line(text, at)
+    if "steep" in line:
+        assert abs(slope) >= STEEP_SLOPE
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        pytest.param(
+            "e^(x^3)",
+            0.0,
+            "Check with numbers: x from −1×10^−5 to 1×10^−5 leaves y at 1: y does not change "
+            "to 6 figures, so the rate is 0 to this precision; the slope is 0\u00a0✓ "
+            "  (with a step of 0.01 the rate is 0.0001: not yet 0, so the step is 1×10^−5)",
+            id="flat-exp-cube",
+        ),
+        pytest.param(
+            "(x^2-1)^3",
+            1.0,
+            "Check with numbers: x from 0.99999 to 1.00001 leaves y at 0: y does not change "
+            "to 6 figures, so the rate is 0 to this precision; the slope is 0\u00a0✓ "
+            "  (with a step of 0.01 the rate is 0.0008001: not yet 0, so the step is 1×10^−5)",
+            id="flat-triple-root",
+        ),
+    ],
+)
+def test_a_flat_point_is_said_to_be_flat(text: str, at: float, expected: str) -> None:
+    """At a flat point the check says y does not change, with no quotient and no 'steep'."""
+    line, _ = _check_line(text, at)
+    assert line == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    a=st.integers(min_value=-9, max_value=9).filter(lambda n: n != 0),
+    b=st.integers(min_value=-9, max_value=9),
+    n=st.integers(min_value=2, max_value=5),
+    at=st.sampled_from([-2.0, -0.5, 0.0, 0.3, 1.0, 1.7, 3.0]),
+)
+def test_printed_quotient_holds_for_powers_of_lines(a: int, b: int, n: int, at: float) -> None:
+    """For (ax + b)ⁿ at any point the printed quotient is the printed rate, or no quotient."""
+    import re
+
+    line, _ = _check_line(f"({a}x + {b})^{n}", at)
+    number = r"−?[0-9.]+(?:×10\^−?[0-9]+)?"
+    found = re.search(rf"a rate of about ({number})/({number}) ≈ ({number});", line)
+    if found is None:
+        assert "the rate is 0 to this precision" in line
+        return
+    x, y, z = (_float(g) for g in found.groups())
+    assert float(f"{x / y:.4g}") == z
