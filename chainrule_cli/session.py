@@ -32,6 +32,7 @@ from chainrule_cli.checking import (
     Checker,
     Verdict,
     constant_ratio,
+    layer_reading,
     numerically_equal,
 )
 from chainrule_cli.errors import InputError
@@ -709,7 +710,20 @@ class GuidedWalk:
         x = self.x
         points = self._points()
         if question.kind != "outer":
-            answer = self._read(text, x.name)
+            try:
+                answer = self._read(text, x.name)
+            except InputError as error:
+                # The inner function left as u: the lesson, not a typo (checking.layer_reading).
+                put_in = None
+                if question.kind in ("multiply", "combine"):
+                    put_in = layer_reading(text, x.name, self.checker.steps, error)
+                if put_in is None:
+                    raise
+                answer, used = put_in
+                named = ", ".join(f"{letter} = {self._m(g, True)}" for letter, g in used)
+                right = self._same(question.expected, answer, x, points)
+                then = "that is right" if right else "it is still not " + ASKED[question.kind]
+                return False, None, f"{named}: write it in terms of {x}. With that put in, {then}."
             return self._same(question.expected, answer, x, points), answer, ""
         layer = question.step
         assert isinstance(layer, Layer)

@@ -241,3 +241,75 @@ def test_printed_quotient_holds_for_powers_of_lines(a: int, b: int, n: int, at: 
         return
     x, y, z = (_float(g) for g in found.groups())
     assert float(f"{x / y:.4g}") == z
+
+
+# -- the inner function left as u -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("problem", "answer", "named", "right_when_put_in"),
+    [
+        pytest.param("tan(3x+1)", "sec^2(u)*3", "u = 3x + 1", True, id="tan-u"),
+        pytest.param("tan(3x+1)", "sec²(u)·3", "u = 3x + 1", True, id="tan-u-unicode"),
+        pytest.param("tan(3x+1)", "sec^2(u)", "u = 3x + 1", False, id="tan-u-no-inner"),
+        pytest.param("(3x+1)^2", "6u", "u = 3x + 1", True, id="power-u"),
+        pytest.param("sin(e^(x^2))", "cos(v) e^u 2x", "v = e^(x²), u = x²", True, id="nested-uv"),
+        pytest.param("sin(e^(x^2))", "cos(v)*2x", "v = e^(x²)", False, id="nested-v-only"),
+        pytest.param(
+            "e^(sin(3x+1)^2)", "e^w 2v 3cos(u)", "w = sin²(3x + 1)", True, id="three-layers"
+        ),
+    ],
+)
+def test_a_layer_letter_left_in_is_inner_not_substituted(
+    problem: str, answer: str, named: str, right_when_put_in: bool
+) -> None:
+    """u (v, w) left in an answer is the mistake inner_not_substituted, not a parse error,
+    and the feedback says whether putting the inner function in gives the derivative."""
+    verdict = check(problem, answer)
+    assert not verdict.correct
+    assert verdict.mistake == "inner_not_substituted"
+    assert verdict.feedback.startswith(named)
+    assert "write the answer in terms of x" in verdict.feedback
+    assert ("your answer is the derivative" in verdict.feedback) == right_when_put_in
+
+
+@pytest.mark.parametrize(
+    ("problem", "answer"),
+    [
+        pytest.param("tan(3x+1)", "sec^2(y)*3", id="y-is-no-layer"),
+        pytest.param("sin(x)", "cos(u)", id="no-layer-named-u"),
+        pytest.param("sin(x^2)", "cos(v) 2x", id="v-not-named-here"),
+    ],
+)
+def test_other_unknown_letters_are_still_input_errors(problem: str, answer: str) -> None:
+    """Only a letter the solution gave a layer is read; any other stays a one-line error."""
+    from chainrule_cli.errors import InputError
+
+    with pytest.raises(InputError, match="unknown name"):
+        check(problem, answer)
+
+
+def test_check_cli_names_the_layer_letter() -> None:
+    """`chainrule check` answers u with the lesson (exit 1, a wrong answer), not exit 2."""
+    result = runner.invoke(app, ["check", "tan(3x+1)", "sec^2(u)*3", "--json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["mistake"] == "inner_not_substituted"
+    assert data["read_as"] == "sec²(u)·3"
+    assert data["feedback"].startswith("u = 3x + 1: write the answer in terms of x.")
+
+
+def test_guided_multiply_step_takes_u_as_the_lesson() -> None:
+    """In the guided walk, a product written with u costs a try and says u = …, in x."""
+    from chainrule_cli.bank import Problem
+    from chainrule_cli.session import QuizSession
+
+    from .test_session import Clock
+
+    s = QuizSession([Problem("p", "exponential", "sin(e^(x^2))", 1)], 1, clock=Clock())
+    assert s.next_problem() is not None
+    walk = s.guided()
+    for entry in ("e^(x^2)", "cos(v)", "x^2", "e^u", "2x"):
+        assert walk.submit(entry).ok, entry
+    miss = walk.submit("2x e^u")
+    assert not miss.ok and miss.tries_left == 1
+    assert miss.message == "u = x²: write it in terms of x. With that put in, that is right."
+    assert walk.submit("2x e^(x^2)").ok
