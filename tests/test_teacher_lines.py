@@ -313,3 +313,54 @@ def test_guided_multiply_step_takes_u_as_the_lesson() -> None:
     assert not miss.ok and miss.tries_left == 1
     assert miss.message == "u = x²: write it in terms of x. With that put in, that is right."
     assert walk.submit("2x e^(x^2)").ok
+
+
+# -- solve assembles the product and quotient rules -------------------------------------------
+@pytest.mark.parametrize(
+    ("problem", "derivatives", "assembled"),
+    [
+        pytest.param(
+            "x^2 sin(3x)",
+            "f′ = 2x, g′ = 3cos(3x)",
+            "dy/dx = 2x·sin(3x) + x²·3cos(3x)",
+            id="product",
+        ),
+        pytest.param("x e^x", "f′ = 1, g′ = e^x", "dy/dx = e^x + x·e^x", id="product-with-x"),
+        pytest.param(
+            "sin(x)/x", "f′ = cos(x), g′ = 1", "dy/dx = (cos(x)·x − sin(x))/x²", id="quotient"
+        ),
+        pytest.param(
+            "ln(x)/(x^2+1)",
+            "f′ = 1/x, g′ = 2x",
+            "dy/dx = ((x² + 1)/x − ln(x)·2x)/(x² + 1)²",
+            id="quotient-chain-free",
+        ),
+    ],
+)
+def test_solve_shows_the_product_and_quotient_rules_assembled(
+    problem: str, derivatives: str, assembled: str
+) -> None:
+    """solve writes each part's derivative, then f′·g + f·g′ (or (f′g − fg′)/g²) put together,
+    before the simplified form."""
+    result = runner.invoke(app, ["solve", problem], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert derivatives in result.output
+    assert assembled in result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if assembled in line)
+    final = next(i for i, line in enumerate(lines) if line.startswith("dy/dx = "))
+    assert at < final
+
+
+def test_solve_and_hints_assemble_the_product_alike() -> None:
+    """solve's assembled product is the quiz hint's own (one implementation)."""
+    from chainrule_cli.explain import Combination, explain
+    from chainrule_cli.mathtext import show
+    from chainrule_cli.rules import analyse
+    from chainrule_cli.session import Outline
+
+    steps = explain(analyse("x^2 sin(3x)").tree)
+    product = next(s for s in steps if isinstance(s, Combination))
+    built = show(Outline(steps).built(product), unicode=True, ordered=False)
+    result = runner.invoke(app, ["solve", "x^2 sin(3x)"], env={"COLUMNS": "200"})
+    assert f"dy/dx = {built}" in result.output

@@ -16,6 +16,7 @@ from chainrule_cli.render.mathfmt import Math, glue, math_for
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
     from chainrule_cli.points import NumberCheck
+    from chainrule_cli.session import Outline
     from chainrule_cli.solution import Solution
 
 
@@ -66,7 +67,9 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     ]
 
 
-def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[str, str, Text]:
+def combination_row(
+    step: Combination, m: Math, variable: str = "x", outline: Outline | None = None
+) -> tuple[str, str, Text]:
     titles = {
         "sum": "Sum rule",
         "constant multiple": "Constant multiple",
@@ -83,7 +86,21 @@ def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[st
         c = getattr(step.node, "factor", None)
         parts = f"{m.eq('c', m(c))}, {m.eq(step.names[0], m(step.parts[0], written=True))}"
     text.append(f" with {parts}", style="dim")
-    text.append(f"\n{m.arrow} d{step.output}/d{variable} = {m(step.derivative)}")
+    clean = m(step.derivative)
+    if outline is not None and step.kind in ("product", "quotient"):
+        # Assembled as the quiz's hints assemble it: each part's derivative in its place.
+        derivatives = ", ".join(
+            m.eq(f"{n}{m.prime}", m(outline.part_derivative(c), written=True))
+            for n, c in zip(step.names, step.node.children, strict=False)
+        )
+        text.append(f"\n{derivatives}", style="cyan")
+        built = m(outline.built(step), written=True)
+        text.append(f"\n{m.arrow} d{step.output}/d{variable} = {built}")
+        if built != clean:
+            text.append(" = ")
+            text.append(clean, style="bold")
+        return ("", titles[step.kind], text)
+    text.append(f"\n{m.arrow} d{step.output}/d{variable} = {clean}")
     return ("", titles[step.kind], text)
 
 
@@ -91,6 +108,9 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
     """The steps as a table (#, Step, Work), or one block per step when a formula
     would not fit the Work column (``render.fit.WorkTable``)."""
     from chainrule_cli.explain import Layer
+    from chainrule_cli.session import Outline
+
+    outline = Outline(list(steps))
 
     rows: list[WorkRow] = []
     for index, step in enumerate(steps):
@@ -100,7 +120,7 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
                 rows.append(("", title, Text("")))
             rows.extend(layer_rows(step, m, variable))
         else:
-            rows.append(combination_row(step, m, variable))
+            rows.append(combination_row(step, m, variable, outline))
         if index < len(steps) - 1:
             rows.append(None)
     return WorkTable(rows, m.unicode)
