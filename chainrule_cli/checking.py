@@ -301,11 +301,11 @@ class Checker:
         verdict.notes = reading.notes(self.unicode)
         return verdict
 
-    def _check_letters(self, text: str, answer: sympy.Expr, used: dict[str, Any]) -> Verdict:
+    def _check_letters(self, text: str, answer: sympy.Expr, used: list[tuple[str, Any]]) -> Verdict:
         """An answer with a layer's letter left in: inner_not_substituted, and whether
         putting the inner function in gives the derivative."""
         named = ", ".join(f"{letter} = {self.m(inner, written=True)}" for letter, inner in used)
-        only = next(iter(used))[0] if len(used) == 1 else None
+        only = used[0][0] if len(used) == 1 else None
         read_as, shown = text.strip(), answer
         if only is not None:
             try:
@@ -540,7 +540,9 @@ def layer_reading(
     used: dict[str, Any] = {}
     for _ in range(MAX_LETTERS):
         pos = error.position
-        letter = text[pos] if pos is not None and 0 <= pos < len(text) else ""
+        if pos is None or not 0 <= pos < len(text):
+            return None
+        letter = text[pos]
         if letter not in inner_of or f"unknown name {letter!r}" not in error.message:
             return None
         used.setdefault(letter, inner_of[letter])

@@ -364,3 +364,79 @@ def test_solve_and_hints_assemble_the_product_alike() -> None:
     built = show(Outline(steps).built(product), unicode=True, ordered=False)
     result = runner.invoke(app, ["solve", "x^2 sin(3x)"], env={"COLUMNS": "200"})
     assert f"dy/dx = {built}" in result.output
+
+
+# -- final forms -----------------------------------------------------------------------------
+def test_final_forms_print_as_the_books_print_them() -> None:
+    """At least 80% of the published answers print the same as our clean derivative, after
+    both are read and printed by the same printer (the misses are printed)."""
+    from pathlib import Path
+
+    import yaml
+
+    from chainrule_cli.mathtext import show
+    from chainrule_cli.parsing import parse, symbol
+    from chainrule_cli.rules import analyse
+    from chainrule_cli.syntax import to_sympy
+
+    corpus = Path(__file__).parent / "corpus" / "textbook.yaml"
+    items = yaml.safe_load(corpus.read_text(encoding="utf-8"))["items"]
+    published = [item for item in items if item.get("answer_source") != "derived"]
+    misses = []
+    for item in published:
+        variable = item.get("variable") or "x"
+        x = symbol(variable)
+        ours = show(analyse(item["function"], variable).clean)
+        ours_read = show(to_sympy(parse(ours, variable), x))
+        book = show(to_sympy(parse(str(item["answer"]), variable), x))
+        if ours_read != book:
+            misses.append(f"{item['id']}: ours {ours_read}, book {book}")
+    share = 1 - len(misses) / len(published)
+    print(f"same form as the book: {share:.0%}", *misses, sep="\n  ")
+    assert len(published) >= 100
+    assert share >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("function", "printed"),
+    [
+        pytest.param("(2x+1)^3/(x-1)^2", "2(2x + 1)²·(x − 4)/(x − 1)³", id="quotient-lowest-terms"),
+        pytest.param("ln(cos(x))", "−tan(x)", id="ln-cos-is-minus-tan"),
+        pytest.param("ln(sin(x))", "cot(x)", id="ln-sin-is-cot"),
+        pytest.param("x^2 sin(3x)", "3x²·cos(3x) + 2x·sin(3x)", id="product-as-sum"),
+        pytest.param("sqrt(x^2+2x)", "(x + 1)/√(x² + 2x)", id="root-numbers-cancel"),
+        pytest.param("(2x^3+2x-1)^4", "4(2x³ + 2x − 1)³·(6x² + 2)", id="inner-derivative-whole"),
+        pytest.param("(3x+1)^2", "6(3x + 1)", id="linear-inner"),
+        pytest.param("ln(x^2)", "2/x", id="two-over-x"),
+    ],
+)
+def test_final_form_examples(function: str, printed: str) -> None:
+    """The clean derivative is the answer key's form, and equal to sympy.diff."""
+    import sympy as sp
+
+    from chainrule_cli.mathtext import show
+    from chainrule_cli.rules import analyse
+
+    analysis = analyse(function)
+    assert show(analysis.clean) == printed
+    difference = analysis.clean - sp.diff(analysis.expr, analysis.variable)
+    assert sp.simplify(difference.rewrite(sp.cos)) == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    outer=st.sampled_from(
+        ["sin({})", "cos({})", "e^({})", "ln(({})^2+1)", "({})^3", "sqrt(({})^2+1)", "tan({})"]
+    ),
+    inner=st.sampled_from(["3x+1", "x^2", "x^2+x", "2x-5", "x^3-x"]),
+    combine=st.sampled_from(["{} * x^2", "{} / (x^2+1)", "{} + x", "{}"]),
+)
+def test_final_form_equals_sympy_diff(outer: str, inner: str, combine: str) -> None:
+    """Whatever its shape, the printed final form is the derivative (sympy.diff is the oracle)."""
+    import sympy as sp
+
+    from chainrule_cli.rules import analyse
+
+    analysis = analyse(combine.format(outer.format(inner)))
+    difference = analysis.clean - sp.diff(analysis.expr, analysis.variable)
+    assert sp.simplify(difference.rewrite(sp.cos)) == 0
