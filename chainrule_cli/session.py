@@ -37,7 +37,7 @@ from chainrule_cli.checking import (
 )
 from chainrule_cli.errors import InputError
 from chainrule_cli.explain import Combination, Layer, Step, layers
-from chainrule_cli.mathtext import keep_typed_decimals, show
+from chainrule_cli.mathtext import keep_typed_decimals, ordered, show
 from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, parse_number, symbol
 from chainrule_cli.rules import Scaled, analyse, clean_form, inner_sums, unscaled
@@ -60,22 +60,6 @@ GUIDED_CREDIT = 0.5
 
 
 # -- the steps as a tree ---------------------------------------------------------------------
-def ordered(expr: Any, keep: frozenset[Any] = frozenset()) -> Any:
-    """``expr`` with every sum's terms in the printed order (3x + 1), kept unevaluated,
-    so a derivative reads the same beside inner functions printed as written
-    (the parts in ``keep`` are left exactly as they are)."""
-    import sympy as sp
-
-    if not isinstance(expr, sp.Basic) or not expr.args or expr in keep:
-        return expr
-    if isinstance(expr, sp.Add):
-        return sp.Add(*(ordered(t, keep) for t in expr.as_ordered_terms()), evaluate=False)
-    try:
-        return expr.func(*(ordered(a, keep) for a in expr.args), evaluate=False)
-    except TypeError:
-        return expr
-
-
 def times(*factors: Any) -> Any:
     """The product of ``factors`` as built, unevaluated, nested products opened up
     (so a sign leads: −sin(2x)·2, not a "+ −" inside a sum)."""
