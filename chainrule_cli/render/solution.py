@@ -67,6 +67,24 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     ]
 
 
+#: A product of more parts than this, or an assembled form larger than this many
+#: nodes, is not written out term by term (x·x·…·x).
+MAX_ASSEMBLED_PARTS = 4
+MAX_ASSEMBLED_SIZE = 300
+
+
+def _size(expr: Any) -> int:
+    """The number of nodes in an expression, counting no further than the limit."""
+    from sympy import preorder_traversal
+
+    count = 0
+    for _ in preorder_traversal(expr):
+        count += 1
+        if count > MAX_ASSEMBLED_SIZE:
+            break
+    return count
+
+
 def combination_row(
     step: Combination, m: Math, variable: str = "x", outline: Outline | None = None
 ) -> tuple[str, str, Text]:
@@ -87,7 +105,12 @@ def combination_row(
         parts = f"{m.eq('c', m(c))}, {m.eq(step.names[0], m(step.parts[0], written=True))}"
     text.append(f" with {parts}", style="dim")
     clean = m(step.derivative)
-    if outline is not None and step.kind in ("product", "quotient"):
+    if (
+        outline is not None
+        and step.kind in ("product", "quotient")
+        and len(step.parts) <= MAX_ASSEMBLED_PARTS
+        and _size(outline.built(step)) <= MAX_ASSEMBLED_SIZE
+    ):
         # Assembled as the quiz's hints assemble it: each part's derivative in its place.
         derivatives = ", ".join(
             m.eq(f"{n}{m.prime}", m(outline.part_derivative(c), written=True))
