@@ -272,7 +272,14 @@ class Checker:
         return to_sympy(tree, self.x), to_sympy(tree, self.x, evaluate=False)
 
     def check(self, text: str) -> Verdict:
-        reading = read(text, self.x.name)
+        try:
+            reading = read(text, self.x.name)
+        except InputError as error:
+            # The inner function left as u (or v, w: a letter the solution gave a layer).
+            put_in = layer_reading(text, self.x.name, self.steps, error)
+            if put_in is None:
+                raise
+            return self._check_letters(text, *put_in)
         answer = to_sympy(reading.tree, self.x)
         written = to_sympy(reading.tree, self.x, evaluate=False)
         read_as = self.m(written, written=True)
@@ -297,6 +304,31 @@ class Checker:
         verdict.answer = written
         verdict.notes = reading.notes(self.unicode)
         return verdict
+
+    def _check_letters(self, text: str, answer: sympy.Expr, used: list[tuple[str, Any]]) -> Verdict:
+        """An answer with a layer's letter left in: inner_not_substituted, and whether
+        putting the inner function in gives the derivative."""
+        named = ", ".join(f"{letter} = {self.m(inner, written=True)}" for letter, inner in used)
+        only = used[0][0] if len(used) == 1 else None
+        read_as, shown = text.strip(), answer
+        if only is not None:
+            try:
+                shown = to_sympy(parse(text, only), symbol(only), evaluate=False)
+                read_as = self.m(shown, written=True)
+            except InputError:
+                pass
+        put_in = self._check_derivative(answer, read_as)
+        feedback = f"{named}: write the answer in terms of {self.x}"
+        also: list[str] = []
+        if put_in.correct:
+            feedback += f". With that put in, your answer is the derivative {put_in.feedback}."
+        else:
+            feedback += f". Even with that put in, it is not the derivative: {put_in.feedback}"
+            also = [put_in.mistake] if put_in.mistake else []
+        expected = self._expected_value if self.at is not None else self.analysis.clean
+        return Verdict(
+            False, expected, shown, read_as, "inner_not_substituted", feedback, also=also
+        )
 
     # -- derivative answers --------------------------------------------------------------
     def _check_derivative(self, answer: sympy.Expr, read_as: str) -> Verdict:
@@ -494,6 +526,39 @@ class Checker:
         if not self.reveal:
             feedback += " Work out the derivative first, then put in the point."
         return Verdict(False, expected, answer, read_as, None, feedback)
+
+
+#: At most this many letters are put in for one answer.
+MAX_LETTERS = 12
+
+
+def layer_reading(
+    text: str, variable: str, steps: list[Step], error: InputError
+) -> tuple[sympy.Expr, list[tuple[str, Any]]] | None:
+    """An answer read with each layer letter the solution named (u, v, w) replaced by
+    its inner function: (the answer in x, [(letter, inner), …] in order of use).
+
+    None when the unknown name is not such a letter, or the answer still cannot be read.
+    """
+    inner_of = {layer.letter: layer.inner for layer in layers(steps) if not layer.trivial}
+    used: dict[str, Any] = {}
+    for _ in range(MAX_LETTERS):
+        pos = error.position
+        if pos is None or not 0 <= pos < len(text):
+            return None
+        letter = text[pos]
+        if letter not in inner_of or f"unknown name {letter!r}" not in error.message:
+            return None
+        used.setdefault(letter, inner_of[letter])
+        inner = show(inner_of[letter], unicode=False, ordered=False)
+        text = f"{text[:pos]}({inner}){text[pos + 1 :]}"
+        try:
+            tree = parse(text, variable)
+        except InputError as again:
+            error = again
+            continue
+        return to_sympy(tree, symbol(variable)), list(used.items())
+    return None
 
 
 def _simple_ratio(answer: sympy.Expr, expected: sympy.Expr) -> sympy.Expr | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.mathtext import ordered
 from chainrule_cli.rules import (
     PART_NAMES,
     Chain,
@@ -30,9 +31,8 @@ from chainrule_cli.rules import (
     Rule,
     Scaled,
     Sum,
-    clean_form,
+    final_form,
     function_name,
-    inner_sums,
     layer_constants,
     letters,
     spine,
@@ -75,7 +75,7 @@ class Layer:
         """The product as the rule builds it: [c·f′(g(x)), g′(x)] (just c·f′ when g′ = 1)."""
         if self.inner_derivative == 1:
             return [self.outer_derivative]
-        return [self.outer_derivative, self.inner_derivative]
+        return [self.outer_derivative, ordered(self.inner_derivative)]
 
     @property
     def rule(self) -> str:
@@ -172,7 +172,7 @@ def explain(tree: Rule) -> list[Step]:
                     kind=node.name,
                     parts=[c.written for c in parts],
                     formula=FORMULAS[node.name],
-                    derivative=clean_form(node.derivative, inner_sums(node)),
+                    derivative=final_form(node),
                     names=part_names,
                     output=output,
                 )
@@ -207,8 +207,8 @@ def _layer(node: Chain, names: dict[int, str], output: str, of: str, constant: A
         outer_derivative_form=derivative_form,
         inner=node.g.written,
         outer_derivative=outer_written,
-        inner_derivative=clean_form(node.inner_derivative, inner_sums(node.g)),
-        product=clean_form(c * node.derivative, inner_sums(node)),
+        inner_derivative=final_form(node.g),
+        product=c * final_form(node),
         outer_derivative_value=c * node.outer_derivative,
     )
 

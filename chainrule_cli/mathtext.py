@@ -134,6 +134,22 @@ def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
     return _Printer(unicode, ordered).text(expr)
 
 
+def ordered(expr: Any, keep: frozenset[Any] = frozenset()) -> Any:
+    """``expr`` with every sum's terms in the printed order (3x + 1), kept unevaluated,
+    so a derivative reads the same beside inner functions printed as written
+    (the parts in ``keep`` are left exactly as they are)."""
+    import sympy as sp
+
+    if not isinstance(expr, sp.Basic) or not expr.args or expr in keep:
+        return expr
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(ordered(t, keep) for t in expr.as_ordered_terms()), evaluate=False)
+    try:
+        return expr.func(*(ordered(a, keep) for a in expr.args), evaluate=False)
+    except TypeError:
+        return expr
+
+
 def show_product(factors: list[sympy.Basic], unicode: bool = True) -> str:
     """Factors side by side as the rule built them, f′(g(x))·g′(x), each kept whole:
     1/(x² + 1)·2x, 2(3x + 1)·3, −sin(3x)·3."""
@@ -240,9 +256,13 @@ class _Printer:
     # -- sums ------------------------------------------------------------------
     def add(self, expr: sympy.Add) -> str:
         terms = list(expr.as_ordered_terms()) if self.ordered else list(expr.args)
+        split = [(term, *self.split_sign(term)) for term in terms]
+        if self.ordered:
+            # A sum starts with a positive term: x² + 1 − 2x²·ln(x), not −2x²·ln(x) + x² + 1.
+            lead = next((i for i, (_, negative, _) in enumerate(split) if not negative), 0)
+            split = split[lead:] + split[:lead]
         signed = []
-        for term in terms:
-            negative, magnitude = self.split_sign(term)
+        for term, negative, magnitude in split:
             signed.append((negative, self.wrap(magnitude if negative else term, ADD + 1)))
         return join_terms(signed, self.minus)
 

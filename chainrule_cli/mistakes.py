@@ -40,6 +40,8 @@ MISTAKES = (
     "power_not_reduced",
     "product_rule_missed",
     "product_of_derivatives",
+    "forgot_ln_base",
+    "power_rule_on_exponential",
     "constant_factor",
     "arcsec_convention",
 )
@@ -158,8 +160,9 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
                 "product_of_derivatives", at_node(product, lambda node, ds: sp.Mul(*ds)), product
             )
         )
-    # log_b and b^u without their ln b: right up to that constant.
-    for layer in chain_layers:
+    # log_b and b^u without their ln b: right up to that constant (x itself too: 2ˣ).
+    every_layer = [n for n in tree.walk() if isinstance(n, Chain)]
+    for layer in every_layer:
         if layer.o.name in ("log_base", "exponential"):
 
             def no_ln(node: Any, d: Any) -> Any:
@@ -167,7 +170,26 @@ def mistakes(analysis: Analysis) -> list[Mistake]:
                 plain = 1 / u if node.o.name == "log_base" else node.o.form
                 return plain.xreplace({u: node.g.expr}) * d
 
-            out.append(Mistake("constant_factor", at_node(layer, no_ln), layer))
+            out.append(Mistake("forgot_ln_base", at_node(layer, no_ln), layer))
+    # The power rule used on eᵘ or bᵘ: u·e^(u − 1), with or without the inner derivative.
+    for layer in every_layer:
+        if layer.o.name in ("exp", "exponential"):
+
+            def power_rule(node: Any, d: Any, inner: bool = True) -> Any:
+                base = node.o.form.xreplace({u: 1})
+                g = node.g.expr
+                return g * base ** (g - 1) * (d if inner else 1)
+
+            out.append(Mistake("power_rule_on_exponential", at_node(layer, power_rule), layer))
+            if not layer.trivial:
+                out.append(
+                    Mistake(
+                        "power_rule_on_exponential",
+                        at_node(layer, lambda n, d: power_rule(n, d, inner=False)),
+                        layer,
+                        also="forgot_inner_derivative",
+                    )
+                )
     # The product rule inside a general power uᵛ (logarithmic differentiation).
     for power in (n for n in tree.walk() if isinstance(n, GeneralPower)):
         assert power.base is not None and power.exponent is not None
@@ -264,14 +286,15 @@ def feedback_for(
     if code in ("product_rule_missed", "product_of_derivatives") and node is not None:
         names, parts = _product_parts(node, steps, m)
         rule = "(f·g)′ = f′·g + f·g′" if unicode else "(f*g)' = f'*g + f*g'"
+        whole = times.join(names)
         if code == "product_of_derivatives":
             return (
-                f"the derivative of a product is not the product of the derivatives: {rule}, "
-                f"with {parts}."
+                f"the derivative of a product is not the product of the derivatives. "
+                f"Here {whole} has {parts}, and {rule}."
             )
         which = names[mistake.factor] if mistake and mistake.factor is not None else "one factor"
         return (
-            f"this is a product, {parts}: use the product rule {rule}. "
+            f"this is a product {whole} with {parts}: use the product rule {rule}. "
             f"You differentiated only {which}."
         )
     if code == "forgot_inner_derivative" and layer:
@@ -314,6 +337,21 @@ def feedback_for(
             f"lower the power by one: (u{_sup('n', unicode)}){prime} = n·u{_sup('n-1', unicode)}, "
             f"so the outer derivative is {outer_d}."
         )
+    if code == "forgot_ln_base" and layer:
+        return (
+            f"the factor ln {m(_base(layer.node))} is missing: {_rule(layer, unicode)}, "
+            f"so the outer derivative is {outer_d}."
+        )
+    if code == "power_rule_on_exponential" and layer:
+        power = "(uⁿ)′ = n·uⁿ⁻¹" if unicode else "(u^n)' = n*u^(n-1)"
+        sentence = (
+            f"the power rule {power} is for a constant power; in {m(layer.node.written, True)} "
+            f"the variable is in the exponent. Use {_rule(layer, unicode)}: the outer "
+            f"derivative is {outer_d}"
+        )
+        if mistake is not None and mistake.also == "forgot_inner_derivative":
+            return f"{sentence}, times the inner derivative ({inner}){prime} = {inner_d}."
+        return f"{sentence}."
     if code == "constant_factor":
         return _constant_factor_text(ratio, coefficients, m)
     if code == "arcsec_convention" and isinstance(node, Chain):
@@ -325,6 +363,28 @@ def feedback_for(
             "(inner kept) by the inner derivative."
         )
     return "that is not the derivative."
+
+
+def _base(node: Chain) -> Any:
+    """b in bᵘ or log_b u (e for eᵘ)."""
+    import sympy as sp
+
+    if node.o.name == "log_base":
+        return node.o.display.args[1]
+    return node.o.form.xreplace({sp.Symbol("u", real=True): 1})
+
+
+def _rule(layer: Layer, unicode: bool) -> str:
+    """The layer's table row with this problem's base: (2ᵘ)′ = 2ᵘ·ln 2."""
+    base = _base(layer.node)
+    rule = layer.rule
+    if layer.kind == "exponential":
+        rule = rule.replace("a", show(base, unicode=unicode))
+    elif layer.kind == "log_base":
+        rule = rule.replace("b", show(base, unicode=unicode))
+    if not unicode:
+        rule = rule.replace("′", "'").replace("·", "*").replace("ᵘ", "^u").replace("eᵘ", "e^u")
+    return rule
 
 
 def _convention_text(node: Chain, inner: str, unicode: bool) -> str:
@@ -376,7 +436,7 @@ def _product_parts(node: Rule, steps: list[Step], m: Callable[..., str]) -> tupl
             parts = ", ".join(
                 f"{n} = {m(p, written=True)}" for n, p in zip(names, step.parts, strict=False)
             )
-            return names, f"f·g with {parts}" if len(names) == 2 else parts
+            return names, parts
     factors = getattr(node, "factors", ())
     names = ["f", "g", "h", "k"][: len(factors)]
     parts = ", ".join(

@@ -638,8 +638,11 @@ class Analysis:
 
     @cached_property
     def clean(self) -> sympy.Expr:
-        """The derivative in a clean, factored form (computed when first shown)."""
-        return clean_form(self.tree.derivative, inner_sums(self.tree))
+        """The derivative as an answer key prints it (``final_form``), computed when first shown;
+        the plain factored form when that is slow."""
+        plain = lambda: clean_form(self.tree.derivative, inner_sums(self.tree))  # noqa: E731
+        found = attempt(2.0, lambda: final_form(self.tree), None)
+        return found if found is not None else plain()
 
     @property
     def expr(self) -> sympy.Expr:
@@ -673,6 +676,98 @@ def clean_form(expr: sympy.Expr, keep: tuple[sympy.Expr, ...] = ()) -> sympy.Exp
         return out.xreplace({d: inner for inner, d in held.items()}) if held else out
 
     return attempt(1.0, tidy, expr)
+
+
+def final_form(tree: Rule) -> sympy.Expr:
+    """The derivative as an answer key prints it, assembled on the rule tree's structure.
+
+    * a chain layer is f′(g(x))·g′(x), with g′ kept as one factor (4(2x³ + 2x − 1)³·(6x² + 2)),
+      its numbers moved into a fraction in front (√(x² + 2x) → (x + 1)/√(x² + 2x));
+    * a product is the sum f′·g + f·g′, each term clean (5x²·cos(5x) + 2x·sin(5x));
+    * a quotient is one fraction in lowest terms: common factors of the top and the bottom
+      cancelled and a polynomial factor collected (2(2x + 1)²·(x − 4)/(x − 1)³);
+    * sin u/cos u is tan u and cos u/sin u is cot u (−tan x for ln(cos x)).
+
+    No identity is applied beyond the last, so what the learner wrote is kept.
+    """
+    import sympy as sp
+
+    x = tree.variable
+    keep = inner_sums(tree)
+
+    def collected(e: Any) -> Any:
+        """Polynomial sums in a product collected: 3(x − 1) − (2x + 1) → x − 4."""
+        if isinstance(e, sp.Mul):
+            return sp.Mul(*[collected(f) for f in e.args])
+        if isinstance(e, sp.Pow):
+            return sp.Pow(collected(e.base), e.exp)
+        if isinstance(e, sp.Add) and e not in keep and e.is_polynomial(x):
+            return sp.factor_terms(sp.expand(e))
+        return e
+
+    def walk(node: Rule) -> Any:
+        if isinstance(node, Constant):
+            return sp.Integer(0)
+        if isinstance(node, Variable):
+            return sp.Integer(1)
+        if isinstance(node, Sum):
+            return sp.Add(*[walk(t) for t in node.terms])
+        if isinstance(node, Scaled):
+            assert node.body is not None
+            return node.factor * walk(node.body)
+        if isinstance(node, Chain):
+            if node.trivial:
+                return clean_form(node.derivative, keep)
+            outer = clean_form(node.outer_derivative, keep)
+            inner = walk(node.g)
+            if isinstance(inner, sp.Add):
+                content, rest = inner.primitive()
+                coefficient, body = outer.as_coeff_Mul()
+                if content != 1 and not coefficient.is_Integer:
+                    return sp.Mul(coefficient * content, body, rest)
+                return sp.Mul(outer, inner)
+            return outer * inner
+        if isinstance(node, Product):
+            parts = [walk(f) for f in node.factors]
+            return sp.Add(
+                *[
+                    sp.Mul(d, *[f.expr for j, f in enumerate(node.factors) if j != i])
+                    for i, d in enumerate(parts)
+                ]
+            )
+        if isinstance(node, Quotient):
+            f, g = node.numerator, node.denominator
+            assert f is not None and g is not None
+            whole = clean_form((walk(f) * g.expr - f.expr * walk(g)) / g.expr**2, keep)
+            top, bottom = sp.fraction(whole)
+            return collected(top) / bottom
+        return clean_form(node.derivative, keep)
+
+    return _trig_ratios(walk(tree))
+
+
+def _trig_ratios(expr: sympy.Expr) -> sympy.Expr:
+    """sin(u)ⁿ/cos(u)ⁿ as tan(u)ⁿ and cos(u)ⁿ/sin(u)ⁿ as cot(u)ⁿ, in every product."""
+    import sympy as sp
+
+    def ratio(mul: Any) -> Any:
+        powers = mul.as_powers_dict()
+        changed = False
+        for f in list(powers):
+            if not isinstance(f, sp.sin):
+                continue
+            c = sp.cos(f.args[0])
+            p, q = powers.get(f, 0), powers.get(c, 0)
+            if p != 0 and p == -q:
+                name = sp.tan if p > 0 else sp.cot
+                del powers[f], powers[c]
+                powers[name(f.args[0])] = abs(p)
+                changed = True
+        if not changed:
+            return mul
+        return sp.Mul(*[b**e for b, e in powers.items()])
+
+    return expr.replace(lambda e: isinstance(e, sp.Mul), ratio)
 
 
 def inner_sums(rule: Rule) -> tuple[sympy.Expr, ...]:

@@ -32,11 +32,12 @@ from chainrule_cli.checking import (
     Checker,
     Verdict,
     constant_ratio,
+    layer_reading,
     numerically_equal,
 )
 from chainrule_cli.errors import InputError
 from chainrule_cli.explain import Combination, Layer, Step, layers
-from chainrule_cli.mathtext import keep_typed_decimals, show
+from chainrule_cli.mathtext import keep_typed_decimals, ordered, show
 from chainrule_cli.numeric import Undefined, float_function
 from chainrule_cli.parsing import parse, parse_number, symbol
 from chainrule_cli.rules import Scaled, analyse, clean_form, inner_sums, unscaled
@@ -59,22 +60,6 @@ GUIDED_CREDIT = 0.5
 
 
 # -- the steps as a tree ---------------------------------------------------------------------
-def ordered(expr: Any, keep: frozenset[Any] = frozenset()) -> Any:
-    """``expr`` with every sum's terms in the printed order (3x + 1), kept unevaluated,
-    so a derivative reads the same beside inner functions printed as written
-    (the parts in ``keep`` are left exactly as they are)."""
-    import sympy as sp
-
-    if not isinstance(expr, sp.Basic) or not expr.args or expr in keep:
-        return expr
-    if isinstance(expr, sp.Add):
-        return sp.Add(*(ordered(t, keep) for t in expr.as_ordered_terms()), evaluate=False)
-    try:
-        return expr.func(*(ordered(a, keep) for a in expr.args), evaluate=False)
-    except TypeError:
-        return expr
-
-
 def times(*factors: Any) -> Any:
     """The product of ``factors`` as built, unevaluated, nested products opened up
     (so a sign leads: −sin(2x)·2, not a "+ −" inside a sum)."""
@@ -709,7 +694,20 @@ class GuidedWalk:
         x = self.x
         points = self._points()
         if question.kind != "outer":
-            answer = self._read(text, x.name)
+            try:
+                answer = self._read(text, x.name)
+            except InputError as error:
+                # The inner function left as u: the lesson, not a typo (checking.layer_reading).
+                put_in = None
+                if question.kind in ("multiply", "combine"):
+                    put_in = layer_reading(text, x.name, self.checker.steps, error)
+                if put_in is None:
+                    raise
+                answer, used = put_in
+                named = ", ".join(f"{letter} = {self._m(g, True)}" for letter, g in used)
+                right = self._same(question.expected, answer, x, points)
+                then = "that is right" if right else "it is still not " + ASKED[question.kind]
+                return False, None, f"{named}: write it in terms of {x}. With that put in, {then}."
             return self._same(question.expected, answer, x, points), answer, ""
         layer = question.step
         assert isinstance(layer, Layer)

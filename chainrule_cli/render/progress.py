@@ -154,6 +154,8 @@ MISTAKE_LABELS = {
     "constant_factor": "constant factor",
     "product_rule_missed": "product rule missed",
     "product_of_derivatives": "f′·g′ for (fg)′",
+    "forgot_ln_base": "forgot ln b",
+    "power_rule_on_exponential": "power rule on eᵘ",
     "arcsec_convention": "arcsec without |u|",
 }
 

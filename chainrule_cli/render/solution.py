@@ -16,6 +16,7 @@ from chainrule_cli.render.mathfmt import Math, glue, math_for
 if TYPE_CHECKING:
     from chainrule_cli.explain import Combination, Layer, Step
     from chainrule_cli.points import NumberCheck
+    from chainrule_cli.session import Outline
     from chainrule_cli.solution import Solution
 
 
@@ -66,7 +67,27 @@ def layer_rows(layer: Layer, m: Math, variable: str) -> list[tuple[str, str, Tex
     ]
 
 
-def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[str, str, Text]:
+#: A product of more parts than this, or an assembled form larger than this many
+#: nodes, is not written out term by term (x·x·…·x).
+MAX_ASSEMBLED_PARTS = 4
+MAX_ASSEMBLED_SIZE = 300
+
+
+def _size(expr: Any) -> int:
+    """The number of nodes in an expression, counting no further than the limit."""
+    from sympy import preorder_traversal
+
+    count = 0
+    for _ in preorder_traversal(expr):
+        count += 1
+        if count > MAX_ASSEMBLED_SIZE:
+            break
+    return count
+
+
+def combination_row(
+    step: Combination, m: Math, variable: str = "x", outline: Outline | None = None
+) -> tuple[str, str, Text]:
     titles = {
         "sum": "Sum rule",
         "constant multiple": "Constant multiple",
@@ -83,7 +104,26 @@ def combination_row(step: Combination, m: Math, variable: str = "x") -> tuple[st
         c = getattr(step.node, "factor", None)
         parts = f"{m.eq('c', m(c))}, {m.eq(step.names[0], m(step.parts[0], written=True))}"
     text.append(f" with {parts}", style="dim")
-    text.append(f"\n{m.arrow} d{step.output}/d{variable} = {m(step.derivative)}")
+    clean = m(step.derivative)
+    if (
+        outline is not None
+        and step.kind in ("product", "quotient")
+        and len(step.parts) <= MAX_ASSEMBLED_PARTS
+        and _size(outline.built(step)) <= MAX_ASSEMBLED_SIZE
+    ):
+        # Assembled as the quiz's hints assemble it: each part's derivative in its place.
+        derivatives = ", ".join(
+            m.eq(f"{n}{m.prime}", m(outline.part_derivative(c), written=True))
+            for n, c in zip(step.names, step.node.children, strict=False)
+        )
+        text.append(f"\n{derivatives}", style="cyan")
+        built = m(outline.built(step), written=True)
+        text.append(f"\n{m.arrow} d{step.output}/d{variable} = {built}")
+        if built != clean:
+            text.append(" = ")
+            text.append(clean, style="bold")
+        return ("", titles[step.kind], text)
+    text.append(f"\n{m.arrow} d{step.output}/d{variable} = {clean}")
     return ("", titles[step.kind], text)
 
 
@@ -91,6 +131,9 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
     """The steps as a table (#, Step, Work), or one block per step when a formula
     would not fit the Work column (``render.fit.WorkTable``)."""
     from chainrule_cli.explain import Layer
+    from chainrule_cli.session import Outline
+
+    outline = Outline(list(steps))
 
     rows: list[WorkRow] = []
     for index, step in enumerate(steps):
@@ -100,7 +143,7 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
                 rows.append(("", title, Text("")))
             rows.extend(layer_rows(step, m, variable))
         else:
-            rows.append(combination_row(step, m, variable))
+            rows.append(combination_row(step, m, variable, outline))
         if index < len(steps) - 1:
             rows.append(None)
     return WorkTable(rows, m.unicode)
@@ -188,36 +231,66 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
     return Group(*parts)
 
 
+#: A slope at least this large (in size) makes a function steep at the point.
+STEEP_SLOPE = 10.0
+
+
 def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y") -> Text:
     """x from 0.99 to 1.01 moves y from … to …: a rate of about 24 ≈ the slope 24 ✓.
 
     A central difference, with its step; ✓ only when the two printed numbers agree.
+    The printed quotient is worth the printed rate (the change gets the figures it
+    needs); where y does not change to the printed figures (a flat point) no quotient
+    is printed: the rate is 0 to that precision.
     """
-    from chainrule_cli.points import CHECK_FIGURES
+    from chainrule_cli.points import CHECK_FIGURES, figures
 
     text = Text("Check with numbers: ", style="bold")
     h = check.step
     change = check.y_plus - check.y_minus
-    text.append(
-        f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} moves {name} from "
-        f"{m.number(check.y_minus)} to {m.number(check.y_plus)} (change {m.number(change)}), "
-        f"a rate of about {m.number(change, 6)}/{m.number(2 * h)} {m.approx} "
-        f"{m.number(check.rate, CHECK_FIGURES)}; the slope is {m.number(check.expected, CHECK_FIGURES)}\u00a0"
-    )
+    moves = f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} "
+    slope = f"the slope is {m.number(check.expected, CHECK_FIGURES)}\u00a0"
+    flat = check.agrees and figures(check.rate) == "0"
+    if flat and m.number(check.y_minus) == m.number(check.y_plus):
+        text.append(
+            moves + f"leaves {name} at {m.number(check.y_minus)}: {name} does not change to "
+            f"6 figures, so the rate is 0 to this precision; " + slope
+        )
+    else:
+        digits = quotient_figures(change, 2 * h, check.rate)
+        text.append(
+            moves + f"moves {name} from {m.number(check.y_minus)} to {m.number(check.y_plus)} "
+            f"(change {m.number(change)}), a rate of about {m.number(change, digits)}/"
+            f"{m.number(2 * h)} {m.approx} {m.number(check.rate, CHECK_FIGURES)}; " + slope
+        )
     if check.agrees:
         text.append(m.check, style="bold green")
     else:
         text.append(glue(f"{m.cross} (the numbers disagree)"), style="bold red")
     if check.coarse is not None:
         step, rate = check.coarse
-        steep = abs(rate - check.expected) > 0.01 * max(abs(check.expected), 1e-9)
+        steep = abs(check.expected) >= STEEP_SLOPE
         why = "too coarse for this steep function" if steep else "not yet close enough"
+        if figures(check.expected) == "0":
+            why = "not yet 0"
         text.append(
             f"\n  (with a step of {m.number(step)} the rate is {m.number(rate, CHECK_FIGURES)}: "
             f"{why}, so the step is {m.number(h)})",
             style="dim",
         )
     return text
+
+
+def quotient_figures(change: float, width: float, rate: float) -> int:
+    """The fewest figures (at least 6) for the change so that the printed quotient
+    change/width is the printed rate (``points.figures``)."""
+    from chainrule_cli.points import figures
+
+    shown_width = float(f"{width:.6g}")
+    for digits in range(6, 18):
+        if figures(float(f"{change:.{digits}g}") / shown_width) == figures(rate):
+            return digits
+    return 17
 
 
 # -- checking ----------------------------------------------------------------------------
