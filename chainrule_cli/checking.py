@@ -651,6 +651,17 @@ def _float(value: sympy.Expr | None) -> float | None:
     return result.real
 
 
+def _as_typed(tree: Node, unicode: bool = True) -> str | None:
+    """A single number as it was typed (628.4, −22), or None for an expression."""
+    from chainrule_cli.syntax import Neg, Num
+
+    if isinstance(tree, Num):
+        return tree.text
+    if isinstance(tree, Neg) and isinstance(tree.operand, Num):
+        return ("−" if unicode else "-") + tree.operand.text
+    return None
+
+
 def _top_chain(analysis: Analysis) -> Chain | None:
     main = spine(analysis.tree)
     if not main or main[0].trivial:
@@ -732,7 +743,7 @@ class AppliedChecker:
 
     def check(self, text: str) -> Verdict:
         value, tree = self.read(text)
-        shown = show(value, unicode=self.unicode)
+        shown = _as_typed(tree) or show(value, unicode=self.unicode)
         if _float(value) is None or _float(self.expected) is None:
             raise InputError("the answer is not a real number", text, 0)
         figures = decimal_figures(tree)
@@ -744,6 +755,11 @@ class AppliedChecker:
             )
         if judge(value, tree, self.expected):
             return Verdict(True, self.expected, value, shown, None, self.answer_text(), "exact")
+        close = rounding(value, tree, self.expected)
+        if close is not None:
+            unit = self.problem.unit or ""
+            feedback = rounding_text(*close, shown, self.unicode, unit)
+            return Verdict(False, self.expected, value, shown, ROUNDING, feedback, "figures")
         slips = [
             ("forgot_inner_derivative", self.outer_rate),
             ("only_inner_derivative", self.rate),

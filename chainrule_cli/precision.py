@@ -14,9 +14,9 @@
   a whole number is judged exactly.
 * In an expression that mixes decimals with other numbers (``2*7.39``), the
   fewest figures typed count.
-* "Exactly" means exactly: 0 is not the slope 4e^(−1000) ≈ 2×10⁻⁴³⁴. Values are
-  compared to 40 significant figures of their own size, never against an
-  absolute tolerance.
+* "Exactly" means exactly: 0 is not the slope 4e^(−1000) ≈ 2×10⁻⁴³⁴. The
+  difference of two values is evaluated until its first digit shows, never
+  compared with an absolute tolerance.
 
 A number that is wrong only in its rounding (within one unit of its last
 digit) is told so in numbers: ``rounding`` gives "125.7 rounds to 126, not 125".
@@ -78,12 +78,21 @@ def _decimal(value: sympy.Expr) -> Decimal | None:
 
 
 def same_number(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """Equal as exact numbers: exactly, or to 40 significant figures of their size
-    (beyond any rounding a person types); never within an absolute tolerance."""
+    """Equal as exact numbers: a − b is 0, told by SymPy's evaluation of the difference
+    itself, which raises its precision until it finds a first digit (up to 1 200
+    digits; 4e^(−400) + 10^(−300) is not 4e^(−400)); never within an absolute
+    tolerance. Values SymPy cannot evaluate in time are compared to 40 figures."""
     from chainrule_cli.limits import attempt
 
     if attempt(0.3, lambda: bool(a == b or (a - b) == 0), False):
         return True
+    difference = attempt(1.0, lambda: (a - b).evalf(20, maxn=1200), None)
+    if difference is not None and difference.is_number:
+        if difference == 0:
+            return True
+        if difference.is_Float:
+            return bool(difference._prec < 10)  # noqa: SLF001 - no digit found: it is 0
+        return False  # a complex difference: not the same real number
     x, y = _decimal(a), _decimal(b)
     if x is None or y is None:
         return False
