@@ -411,8 +411,9 @@ class Checker:
             return self._unconfirmed(answer, read_as)
         verdict = self._diagnose(answer, answer_fn, read_as)
         verdict.method = "precise" if floats else "numeric"
-        near = self._near_miss(answer_fn) if verdict.mistake is None else None
-        if near is not None:
+        vague = verdict.mistake == "constant_factor" and self._coefficients(answer) is None
+        near = self._near_miss(answer_fn) if verdict.mistake is None or vague else None
+        if near is not None:  # say by how much, not "1 times the derivative"
             verdict.feedback = near
         return verdict
 
