@@ -81,7 +81,7 @@ ROUNDING = "rounding"
 
 
 def rounding_text(finer: str, right: str, typed: str, unicode: bool = True, unit: str = "") -> str:
-    """"close: 125.7 rounds to 126, not 125" (a right number badly rounded)."""
+    """ "close: 125.7 rounds to 126, not 125" (a right number badly rounded)."""
     minus = "−" if unicode else "-"
     finer, right = finer.replace("-", minus), right.replace("-", minus)
     unit = f" {unit}" if unit else ""
@@ -175,7 +175,7 @@ def _mp(value: sympy.Expr) -> Any | None:
     re, im = value.as_real_imag()
     if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
         return None
-    return mpmath.mpc(sp.Float(re, PRECISE_DIGITS)._mpf_, sp.Float(im, PRECISE_DIGITS)._mpf_)  # noqa: SLF001
+    return mpmath.mpc(sp.Float(re, PRECISE_DIGITS)._mpf_, sp.Float(im, PRECISE_DIGITS)._mpf_)
 
 
 def _size_of_terms(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> Any:
@@ -582,7 +582,9 @@ class Checker:
             )
         point = self.m(self.at)
         if judge(answer, tree, expected):
-            method = "exact" if figures is None and not whole_rounding(tree, expected) else "figures"
+            method = (
+                "exact" if figures is None and not whole_rounding(tree, expected) else "figures"
+            )
             return Verdict(
                 True, expected, answer, read_as, None, f"the slope is {self._slope_text()}", method
             )

@@ -68,7 +68,7 @@ def _decimal(value: sympy.Expr) -> Decimal | None:
     number = attempt(1.0, lambda: value.evalf(DIGITS, maxn=4 * DIGITS), None)
     if number is None or not number.is_real or not number.is_finite:
         return None
-    if number.is_Float and number != 0 and number._prec < 20:  # noqa: SLF001
+    if number.is_Float and number != 0 and number._prec < 20:
         # evalf found no digits at all: the value is 0 written another way (sin²1 + cos²1 − 1).
         return Decimal(0)
     try:
@@ -91,7 +91,7 @@ def same_number(a: sympy.Expr, b: sympy.Expr) -> bool:
         if difference == 0:
             return True
         if difference.is_Float:
-            return bool(difference._prec < 10)  # noqa: SLF001 - no digit found: it is 0
+            return bool(difference._prec < 10)  # no digit found: it is 0
         return False  # a complex difference: not the same real number
     x, y = _decimal(a), _decimal(b)
     if x is None or y is None:
@@ -120,7 +120,9 @@ def same_whole(expected: sympy.Expr, exact: Decimal) -> bool:
     from chainrule_cli.limits import attempt
 
     whole = sp.Integer(int(exact.to_integral_value()))
-    return bool(attempt(0.3, lambda: (expected - whole) == 0 or same_number(expected, whole), False))
+    return bool(
+        attempt(0.3, lambda: (expected - whole) == 0 or same_number(expected, whole), False)
+    )
 
 
 def places(tree: Node, expected: sympy.Expr) -> int | None:

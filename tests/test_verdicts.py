@@ -94,7 +94,10 @@ def test_precise_equality_is_sixty_digits_not_a_float_tolerance() -> None:
     """precisely_equal tells 1 + 10⁻³⁰ from 1, and sinh y + cosh y from e^y where floats cannot."""
     x = sp.Symbol("x", real=True)
     points = [0.25, -3.5, 1.75]
-    assert checking.precisely_equal(sp.exp(x), sp.exp(x) * (1 + sp.Rational(1, 10**30)), x, points) is False
+    assert (
+        checking.precisely_equal(sp.exp(x), sp.exp(x) * (1 + sp.Rational(1, 10**30)), x, points)
+        is False
+    )
     assert checking.precisely_equal(sp.exp(x), sp.sinh(x) + sp.cosh(x), x, [-40.5, -90.25]) is True
 
 
@@ -130,7 +133,11 @@ def test_check_json_and_exit_code_for_unconfirmed(monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["check", "sin(x^2)", "2x cos(x^2)", "--json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert (data["correct"], data["mistake"], data["method"]) == (False, "unconfirmed", "unconfirmed")
+    assert (data["correct"], data["mistake"], data["method"]) == (
+        False,
+        "unconfirmed",
+        "unconfirmed",
+    )
 
 
 def test_a_session_counts_unconfirmed_as_a_try(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,14 +188,22 @@ def test_same_number_has_no_absolute_tolerance(power: int, offset: int) -> None:
     ("function", "at", "answer", "correct", "feedback"),
     [
         pytest.param("20x^2", "pi", "126", True, "the slope is 40π ≈ 125.664", id="whole-right"),
-        pytest.param("20x^2", "pi", "125", False, "close: 125.7 rounds to 126, not 125.", id="whole-wrong"),
+        pytest.param(
+            "20x^2", "pi", "125", False, "close: 125.7 rounds to 126, not 125.", id="whole-wrong"
+        ),
         pytest.param("e^(3x)", "2/3", "22", True, "the slope is 3e² ≈ 22.1672", id="22"),
         pytest.param("e^(3x)", "2/3", "23", False, "close: 22.2 rounds to 22, not 23.", id="23"),
         pytest.param("e^(3x)", "2/3", "-22", False, None, id="sign"),
-        pytest.param("20x^2", "pi", "125.6", False, "close: 125.66 rounds to 125.7, not 125.6.", id="decimal"),
-        pytest.param("20x^2", "pi", "125.7", True, "the slope is 40π ≈ 125.664", id="decimal-right"),
+        pytest.param(
+            "20x^2", "pi", "125.6", False, "close: 125.66 rounds to 125.7, not 125.6.", id="decimal"
+        ),
+        pytest.param(
+            "20x^2", "pi", "125.7", True, "the slope is 40π ≈ 125.664", id="decimal-right"
+        ),
         pytest.param("(2x+1)^2", "1", "13", False, "13 is not the slope", id="whole-value-exact"),
-        pytest.param("(2x+1)^2", "1", "12.1", False, "12.1 is not the slope", id="decimal-for-whole"),
+        pytest.param(
+            "(2x+1)^2", "1", "12.1", False, "12.1 is not the slope", id="decimal-for-whole"
+        ),
         pytest.param("e^(x/10)", "1", "1", False, "1 is not the slope", id="one-figure-exact"),
     ],
 )
@@ -245,7 +260,9 @@ BALLOON = next(p for p in load().problems if p.id == "applied-001")  # 200π ≈
         pytest.param("628", True, None, id="whole"),
         pytest.param("628 cm^3/s", True, None, id="whole-unit"),
         pytest.param("629", False, "close: 628.3 rounds to 628 cm^3/s, not 629.", id="whole-off"),
-        pytest.param("628.4 cm^3/s", False, "close: 628.32 rounds to 628.3 cm^3/s, not 628.4.", id="unit"),
+        pytest.param(
+            "628.4 cm^3/s", False, "close: 628.32 rounds to 628.3 cm^3/s, not 628.4.", id="unit"
+        ),
         pytest.param("600", False, None, id="not-close"),
     ],
 )
