@@ -429,9 +429,11 @@ class Checker:
         precise = precisely_equal(expected, answer, self.x, sampler.points)
         if precise:
             return self._correct(answer, read_as, "precise")
-        if precise is None:  # the floats may have lost digits: they cannot reject here either
-            return self._unconfirmed(answer, read_as)
         verdict = self._diagnose(answer, answer_fn, read_as)
+        if precise is None and (floats or verdict.mistake is None):
+            # Out of time, and floats that may have lost digits say nothing better than
+            # "differs": only an answer that matches a typical mistake is rejected.
+            return self._unconfirmed(answer, read_as)
         verdict.method = "precise" if floats else "numeric"
         vague = verdict.mistake == "constant_factor" and self._coefficients(answer) is None
         near = self._near_miss(answer_fn) if verdict.mistake is None or vague else None
