@@ -1,10 +1,16 @@
 """Is this answer the derivative? And if not, which chain-rule mistake is it?
 
-Equivalence is never judged by form. As WeBWorK and edX do, the answer and the
-expected derivative are compared at random real points inside the function's
-domain first (fast, and it catches every wrong answer at once); when they
-agree, SymPy confirms symbolically under a time limit, and a timeout or an
-undecided result still accepts on the numeric evidence.
+Equivalence is never judged by form, and numbers may only reject: only exact
+algebra may accept. The answer and the expected derivative are compared in
+floats at random real points inside the function's domain first (fast, and it
+rejects almost every wrong answer at once). An answer that agrees there is
+accepted only when SymPy shows a − b = 0 (``expand``, then ``cancel``, under a
+time limit), or, where that algebra cannot decide, when the two agree at the
+same points taken as exact rationals and evaluated to 60 significant figures,
+to 1 part in 10⁴⁵ of the size of their terms: no number a person types hides
+in that (``3.0000001`` for 3, ``+ 10^-9``, a factor 10⁻¹²). When neither can
+decide in time, the answer is not marked right: the verdict is ``unconfirmed``
+("could not confirm this form; try writing it another way").
 
 A wrong answer is compared, with the same comparator, against derivatives
 built from the rule tree with one typical mistake each (``mistakes.py``): the
@@ -28,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from chainrule_cli.errors import DomainError, InputError, TooLarge
 from chainrule_cli.explain import Step, explain, layers
 from chainrule_cli.limits import attempt
-from chainrule_cli.mathtext import show, show_product
+from chainrule_cli.mathtext import also_typed, show, show_product
 from chainrule_cli.mistakes import (
     MISTAKES,
     Mistake,
@@ -40,7 +46,15 @@ from chainrule_cli.mistakes import (
 from chainrule_cli.numeric import Undefined, float_function, written_function
 from chainrule_cli.parsing import parse, read, symbol
 from chainrule_cli.points import require_real, sample_points
-from chainrule_cli.precision import decimal_figures, judge, round_figures, same_number
+from chainrule_cli.precision import (
+    MIN_FIGURES,
+    approximately,
+    decimal_figures,
+    judge,
+    rounding,
+    same_number,
+    whole_rounding,
+)
 from chainrule_cli.rules import Analysis, Chain, analyse, nice_value, real_value, spine, unscaled
 from chainrule_cli.syntax import Node, to_sympy
 from chainrule_cli.units import strip_unit
@@ -49,10 +63,29 @@ if TYPE_CHECKING:
     import sympy
 
 POINTS = 6
-REL_TOL = 1e-6
-ABS_TOL = 1e-9
-#: A number answer in decimals needs at least this many significant figures.
-MIN_FIGURES = 2
+#: Floats agree to this relative tolerance (no absolute one: 10⁻¹²·cos x is not 0).
+#: Floats only reject quickly and name mistakes; they never accept.
+REL_TOL = 1e-9
+#: Significant figures of the exact-rational evaluation that stands in for algebra.
+PRECISE_DIGITS = 60
+#: Two values agree when they differ by less than this part of the size of their terms.
+PRECISE_TOL = 1e-45
+#: Seconds for the algebra (a − b = 0), then for the 60-digit evaluation.
+ALGEBRA_SECONDS = 0.3
+PRECISE_SECONDS = 2.0
+#: The mistake code and method of an answer neither algebra nor 60 digits could decide.
+UNCONFIRMED = "unconfirmed"
+UNCONFIRMED_TEXT = "could not confirm this form; try writing it another way"
+#: The mistake code of a number that is right but for its rounding.
+ROUNDING = "rounding"
+
+
+def rounding_text(finer: str, right: str, typed: str, unicode: bool = True, unit: str = "") -> str:
+    """ "close: 125.7 rounds to 126, not 125" (a right number badly rounded)."""
+    minus = "−" if unicode else "-"
+    finer, right = finer.replace("-", minus), right.replace("-", minus)
+    unit = f" {unit}" if unit else ""
+    return f"close: {finer} rounds to {right}{unit}, not {typed}."
 
 
 @dataclass
@@ -65,7 +98,10 @@ class Verdict:
     read_as: str  # the answer as read, in the display notation
     mistake: str | None = None
     feedback: str = ""
-    method: str = "numeric"  # numeric | symbolic | exact | figures
+    #: How it was decided. Right: symbolic (algebra), precise (60 digits at exact
+    #: rational points), exact or figures (a number); not right: numeric (floats
+    #: differ), precise, unconfirmed, exact or figures. "numeric" never accepts.
+    method: str = "numeric"
     #: Ambiguity notes on how the answer was read ("read as e²·x; did you mean e^(2x)?").
     notes: list[str] = field(default_factory=list)
     #: Other mistakes that give the same wrong number at the point (slope answers only).
@@ -80,6 +116,7 @@ class Verdict:
             "feedback": self.feedback,
             "read_as": self.read_as,
             "notes": self.notes,
+            "method": self.method,
         }
 
 
@@ -112,13 +149,15 @@ class Sampler:
 
 
 def _agree(a: float, b: float, rel: float = REL_TOL) -> bool:
-    return math.isclose(a, b, rel_tol=rel, abs_tol=ABS_TOL)
+    """Equal in floats to ``rel`` of their size; there is no absolute tolerance."""
+    return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
 
 
 def numerically_equal(
     expected: Callable[[float], float], answer: Callable[[float], float], points: list[float]
 ) -> bool:
-    """Equal at every sample point; an answer undefined where the derivative is defined is not."""
+    """Equal in floats at every sample point; an answer undefined where the derivative is
+    defined is not. Used to reject quickly and to name mistakes, never to accept."""
     for v in points:
         try:
             if not _agree(expected(v), answer(v)):
@@ -128,43 +167,109 @@ def numerically_equal(
     return True
 
 
+def _mp(value: sympy.Expr) -> Any | None:
+    """A SymPy number as an mpmath complex (no exponent limit), or None when not finite."""
+    import mpmath
+    import sympy as sp
+
+    re, im = value.as_real_imag()
+    if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
+        return None
+    return mpmath.mpc(sp.Float(re, PRECISE_DIGITS)._mpf_, sp.Float(im, PRECISE_DIGITS)._mpf_)
+
+
+def _size_of_terms(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> Any:
+    """The largest |term| of ``expr`` at ``at`` (the scale a cancellation starts from)."""
+    import mpmath
+
+    terms = expr.args if expr.is_Add else (expr,)
+    size = mpmath.mpf(0)
+    for term in terms:
+        value = _mp(term.xreplace({x: at}).evalf(15, maxn=600))
+        if value is not None:
+            size = max(size, abs(value))
+    return size
+
+
 def precisely_equal(
     expected: sympy.Expr, answer: sympy.Expr, x: sympy.Symbol, points: list[float]
-) -> bool:
-    """Equal at every point to 30 digits (SymPy raises its working precision as
-    needed, up to 600 digits, so sec(2^81) is computed right; bounded in time)."""
+) -> bool | None:
+    """Equal at every point taken as an exact rational, evaluated to 60 significant
+    figures (SymPy raises its working precision as needed, so sinh y + cosh y at
+    y = −100 and sec(2⁸¹) come out right), to 1 part in 10⁴⁵ of the size of the terms.
+
+    True: equal (as good as exact: no typed number hides in 10⁻⁴⁵); False: they
+    differ at a point, or one is not a finite number there; None: not decided
+    within the time limit.
+    """
+    import mpmath
     import sympy as sp
 
     from chainrule_cli.roots import real_branch
 
     expected, answer = real_branch(expected), real_branch(answer)  # ∛ of a negative is real
 
+    def same_at(a_expr: sympy.Expr, b_expr: sympy.Expr, at: sympy.Expr) -> bool:
+        a = _mp(a_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
+        b = _mp(b_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
+        if a is None or b is None:
+            return False
+        gap = abs(a - b)
+        if gap <= PRECISE_TOL * max(abs(a), abs(b)):
+            return True
+        scale = max(_size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
+        return bool(scale != 0 and gap <= PRECISE_TOL * scale)
+
     def decide() -> bool:
         for v in points:
             at = sp.Rational(v)  # the sample point exactly, so no digits are lost on the way in
-            a = complex(expected.xreplace({x: at}).evalf(30, maxn=600))
-            b = complex(answer.xreplace({x: at}).evalf(30, maxn=600))
-            if not (math.isfinite(a.real) and math.isfinite(b.real)):
-                return False
-            if abs(a - b) > 1e-12 * max(1.0, abs(a)):
+            if same_at(expected, answer, at):
+                continue
+            # SymPy's tan(2¹¹⁸) is wrong from the 24th digit; its sin and cos are not.
+            slow = _sines_and_cosines(expected), _sines_and_cosines(answer)
+            if slow == (expected, answer) or not same_at(*slow, at):
                 return False
         return True
 
-    return bool(attempt(1.0, decide, False))
+    with mpmath.workdps(PRECISE_DIGITS + 10):
+        return attempt(PRECISE_SECONDS, decide, None)
+
+
+def _sines_and_cosines(expr: sympy.Expr) -> sympy.Expr:
+    """tan, sec, csc and cot written with sin and cos, which SymPy evaluates with the
+    extra digits a large argument needs (its tan(2¹¹⁸) is wrong from the 24th digit)."""
+    import sympy as sp
+
+    if not expr.has(sp.tan, sp.sec, sp.csc, sp.cot):
+        return expr
+    return (
+        expr.replace(sp.tan, lambda u: sp.sin(u) / sp.cos(u))
+        .replace(sp.sec, lambda u: 1 / sp.cos(u))
+        .replace(sp.csc, lambda u: 1 / sp.sin(u))
+        .replace(sp.cot, lambda u: sp.cos(u) / sp.sin(u))
+    )
 
 
 def constant_ratio(
     expected: Callable[[float], float], answer: Callable[[float], float], points: list[float]
 ) -> float | None:
-    """The constant c with answer = c·expected at every point, if there is one."""
-    ratio: float | None = None
+    """The constant c with answer = c·expected at every point, if there is one.
+
+    A point where the derivative is 0 (to 10⁻¹² of its size elsewhere) says
+    nothing about c; the answer must be 0 there too.
+    """
+    pairs: list[tuple[float, float]] = []
     for v in points:
         try:
-            e, a = expected(v), answer(v)
+            pairs.append((expected(v), answer(v)))
         except Undefined:
             return None
-        if abs(e) < 1e-9:
-            if abs(a) > 1e-9:
+    scale = max((abs(e) for e, _ in pairs), default=0.0)
+    answers = max((abs(a) for _, a in pairs), default=0.0)
+    ratio: float | None = None
+    for e, a in pairs:
+        if abs(e) <= 1e-12 * scale:
+            if abs(a) > 1e-12 * answers:
                 return None
             continue
         r = a / e
@@ -176,10 +281,11 @@ def constant_ratio(
 
 
 def symbolically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
-    """True when SymPy shows a − b = 0 by expanding (within 0.3 s), None when it cannot.
+    """True when SymPy shows a − b = 0 (by expanding, then by putting it over one
+    denominator and cancelling; within 0.3 s), None when it cannot.
 
-    This only confirms: the numeric comparison has already decided. ``simplify``
-    is not used here, as it can take seconds on a long answer.
+    ``simplify`` and ``equals`` are not used here: they can take seconds on a
+    long answer.
     """
     import sympy as sp
 
@@ -187,9 +293,11 @@ def symbolically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
         difference = a - b
         if difference == 0 or sp.expand(difference) == 0:
             return True
+        if sp.cancel(sp.together(difference)) == 0:
+            return True
         return None
 
-    return attempt(0.3, decide, None)
+    return attempt(ALGEBRA_SECONDS, decide, None)
 
 
 # -- the checker --------------------------------------------------------------------------
@@ -272,6 +380,10 @@ class Checker:
         return to_sympy(tree, self.x), to_sympy(tree, self.x, evaluate=False)
 
     def check(self, text: str) -> Verdict:
+        with also_typed(text, variable=self.x.name):  # 3.0000001 shown as typed, not 30000001/10⁷
+            return self._check(text)
+
+    def _check(self, text: str) -> Verdict:
         try:
             reading = read(text, self.x.name)
         except InputError as error:
@@ -337,22 +449,70 @@ class Checker:
         if self._expected_fn is None:
             self._expected_fn = float_function(expected, self.x)
         answer_fn = float_function(answer, self.x)
-        if sampler.usable:
-            agree = numerically_equal(self._expected_fn, answer_fn, sampler.points)
-            if not agree and self._close_in_floats(answer_fn):
-                # Floats can disagree where the answer's form loses digits
-                # (sinh y + cosh y for large negative y, sin of a 10⁹ argument):
-                # the same points in 30-digit arithmetic decide.
-                agree = precisely_equal(expected, answer, self.x, sampler.points)
-            if agree:
-                symbolic = symbolically_equal(expected, answer)
-                method = "symbolic" if symbolic else "numeric"
-                return self._correct(answer, read_as, method)
+        if not sampler.usable:
+            # No real points to sample (rare): only algebra can decide, and cannot reject.
+            if symbolically_equal(expected, answer):
+                return self._correct(answer, read_as, "symbolic")
+            return self._unconfirmed(answer, read_as)
+        floats = numerically_equal(self._expected_fn, answer_fn, sampler.points)
+        if not floats and not self._close_in_floats(answer_fn):
             return self._diagnose(answer, answer_fn, read_as)
-        # No real points to sample (rare): decide symbolically.
-        if symbolically_equal(expected, answer):
+        if floats and symbolically_equal(expected, answer):
             return self._correct(answer, read_as, "symbolic")
-        return self._diagnose(answer, answer_fn, read_as)
+        # Floats can disagree where the answer's form loses digits (sinh y + cosh y
+        # for large negative y, sin of a 10⁹ argument), and agree where a typed
+        # number hides below their tolerance: 60 digits at exact points decide.
+        precise = precisely_equal(expected, answer, self.x, sampler.points)
+        if precise:
+            return self._correct(answer, read_as, "precise")
+        verdict = self._diagnose(answer, answer_fn, read_as)
+        if precise is None and (floats or verdict.mistake is None):
+            # Out of time, and floats that may have lost digits say nothing better than
+            # "differs": only an answer that matches a typical mistake is rejected.
+            return self._unconfirmed(answer, read_as)
+        verdict.method = "precise" if floats else "numeric"
+        vague = verdict.mistake == "constant_factor" and self._coefficients(answer) is None
+        near = self._near_miss(answer_fn) if verdict.mistake is None or vague else None
+        if near is not None:  # say by how much, not "1 times the derivative"
+            verdict.feedback = near
+        return verdict
+
+    def _near_miss(self, answer_fn: Callable[[float], float]) -> str | None:
+        """A wrong answer within a millionth of the derivative everywhere: say it is
+        close but not exact, and by how much (a rounded constant, a stray 10⁻⁹)."""
+        assert self._expected_fn is not None
+        worst: tuple[float, float] | None = None
+        for v in self.sampler.points:
+            try:
+                e, a = self._expected_fn(v), answer_fn(v)
+            except Undefined:
+                return None
+            if abs(a - e) > 1e-6 * max(abs(e), abs(a)) or (e == 0 and a != 0):
+                return None
+            if worst is None or abs(a - e) > worst[1]:
+                worst = (v, abs(a - e))
+        if worst is None or worst[1] == 0:
+            return None
+        import sympy as sp
+
+        gap = approximately(sp.Float(worst[1]), 2, self.unicode)
+        point = f"{worst[0]:.3g}".replace("-", "−" if self.unicode else "-")
+        return (
+            f"close, but not exact: your answer differs from the derivative by about {gap} "
+            f"(at {self.x} = {point}). Keep every number exact."
+        )
+
+    def _unconfirmed(self, answer: sympy.Expr, read_as: str) -> Verdict:
+        """Neither algebra nor 60 digits decided in time: not marked right, and said so."""
+        return Verdict(
+            False,
+            self.analysis.clean,
+            answer,
+            read_as,
+            UNCONFIRMED,
+            f"{UNCONFIRMED_TEXT}.",
+            UNCONFIRMED,
+        )
 
     def _close_in_floats(self, answer_fn: Callable[[float], float]) -> bool:
         """Whether a float disagreement might only be lost digits: the answer is
@@ -457,20 +617,19 @@ class Checker:
 
     # -- value answers ------------------------------------------------------------------
     def _slope_text(self) -> str:
-        """The slope as shown: exact, with a decimal when it is not one already."""
+        """The slope as shown: exact, with a decimal when it is not one already
+        (however small: 4e^(−1000) ≈ 2.03038×10⁻⁴³⁴, never ≈ 0)."""
         assert self._expected_value is not None
         exact = self.m(self._expected_value)
-        value = _float(self._expected_value)
-        if value is None:
+        decimal = approximately(self._expected_value, unicode=self.unicode)
+        if decimal is None:
             return exact
-        decimal = f"{value:.6g}".replace("-", "−" if self.unicode else "-")
         return exact if exact == decimal else f"{exact} ≈ {decimal}"
 
     def _check_value(self, answer: sympy.Expr, tree: Node, read_as: str) -> Verdict:
         """A number answer, judged by the documented rule (``precision.judge``)."""
         assert self.at is not None and self._expected_value is not None
-        value = _float(answer)
-        if value is None:
+        if approximately(answer) is None:
             raise InputError("the answer is not a real number", read_as, None)
         expected = self._expected_value
         figures = decimal_figures(tree)
@@ -483,16 +642,20 @@ class Checker:
             )
         point = self.m(self.at)
         if judge(answer, tree, expected):
-            method = "exact" if figures is None else "figures"
+            method = (
+                "exact" if figures is None and not whole_rounding(tree, expected) else "figures"
+            )
             return Verdict(
                 True, expected, answer, read_as, None, f"the slope is {self._slope_text()}", method
             )
+        close = rounding(answer, tree, expected)
+        if close is not None:
+            finer, right = close
+            feedback = rounding_text(finer, right, read_as, self.unicode)
+            return Verdict(False, expected, answer, read_as, ROUNDING, feedback, "figures")
         tail = ""
         if self.reveal:
             tail = f" The slope at {self.x} = {point} is {self._slope_text()}."
-            if figures is not None:
-                rounded = round_figures(_float(expected) or 0.0, figures)
-                tail += f" To the {figures} significant figures you gave, that is {rounded}."
         matched: list[Mistake] = []
         for mistake in mistakes(self.analysis):
             try:
@@ -584,6 +747,17 @@ def _float(value: sympy.Expr | None) -> float | None:
     return result.real
 
 
+def _as_typed(tree: Node, unicode: bool = True) -> str | None:
+    """A single number as it was typed (628.4, −22), or None for an expression."""
+    from chainrule_cli.syntax import Neg, Num
+
+    if isinstance(tree, Num):
+        return tree.text
+    if isinstance(tree, Neg) and isinstance(tree.operand, Num):
+        return ("−" if unicode else "-") + tree.operand.text
+    return None
+
+
 def _top_chain(analysis: Analysis) -> Chain | None:
     main = spine(analysis.tree)
     if not main or main[0].trivial:
@@ -665,7 +839,7 @@ class AppliedChecker:
 
     def check(self, text: str) -> Verdict:
         value, tree = self.read(text)
-        shown = show(value, unicode=self.unicode)
+        shown = _as_typed(tree) or show(value, unicode=self.unicode)
         if _float(value) is None or _float(self.expected) is None:
             raise InputError("the answer is not a real number", text, 0)
         figures = decimal_figures(tree)
@@ -677,6 +851,11 @@ class AppliedChecker:
             )
         if judge(value, tree, self.expected):
             return Verdict(True, self.expected, value, shown, None, self.answer_text(), "exact")
+        close = rounding(value, tree, self.expected)
+        if close is not None:
+            unit = self.problem.unit or ""
+            feedback = rounding_text(*close, shown, self.unicode, unit)
+            return Verdict(False, self.expected, value, shown, ROUNDING, feedback, "figures")
         slips = [
             ("forgot_inner_derivative", self.outer_rate),
             ("only_inner_derivative", self.rate),

@@ -125,6 +125,16 @@ def decimals_as_typed(*texts: str | None, variable: str = "x") -> Iterator[None]
         _TYPED.reset(token)
 
 
+@contextmanager
+def also_typed(*texts: str | None, variable: str = "x") -> Iterator[None]:
+    """Show the decimals of these texts (an answer) as typed too, inside the block."""
+    token = _TYPED.set({**typed_decimals(*texts, variable=variable), **_TYPED.get()})
+    try:
+        yield
+    finally:
+        _TYPED.reset(token)
+
+
 def show(expr: sympy.Basic, unicode: bool = True, ordered: bool = True) -> str:
     """Format ``expr`` on one line.
 

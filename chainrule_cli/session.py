@@ -1019,6 +1019,8 @@ def applied_feedback(checker: AppliedChecker, verdict: Verdict, hints_used: int)
     outer = outer_text if hints_used >= 2 else f"{outer_rate} at {at}"
     given = given_text if hints_used >= 3 else f"the given rate {given_rate}"
     code = verdict.mistake
+    if code in ("rounding", "unconfirmed"):
+        return verdict.feedback  # a right number badly rounded: said in numbers, no method
     if code == "forgot_inner_derivative":
         return f"that is only the first rate, {outer_rate} at {at}; multiply it by {given}."
     if code == "only_inner_derivative":

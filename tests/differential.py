@@ -1,6 +1,13 @@
 """The differential test against SymPy: right answers in several forms must be accepted,
 wrong answers made by each mistake must be caught. SymPy is the oracle throughout.
 
+Besides the typical mistakes, answers that only a float tolerance would let
+through are wrong too: the derivative times 10⁻¹² or 10¹², plus 10⁻⁹ or 10⁻¹²,
+times 1.0000001; functions scaled by 10⁻¹² or 10¹² (right and wrong answers to
+them); and slopes of exponentials far out (10⁻¹⁷³ is not 0). No answer may be
+accepted by floats alone ("numbers_alone", the verdicts whose method is
+``numeric``), and answers the checker could not confirm are counted apart.
+
 Shared by ``tests/test_differential.py`` (which asserts 0 false accepts and 0
 false rejects) and ``bench/run.py`` (which records the counts in
 ``bench/results.json``).
@@ -42,6 +49,37 @@ class Tally:
     false_rejects: list[tuple[str, str]] = field(default_factory=list)
     forms: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
+    #: Right answers that were neither accepted nor rejected: "could not confirm".
+    unconfirmed: list[tuple[str, str]] = field(default_factory=list)
+    #: Accepted with no exact algebra or 60-digit evaluation behind it (must stay empty).
+    numbers_alone: list[tuple[str, str]] = field(default_factory=list)
+    #: Pairs of the classes a float tolerance would get wrong, by class.
+    near: Counter[str] = field(default_factory=Counter)
+    methods: Counter[str] = field(default_factory=Counter)
+
+    def judge(self, checker: Checker, text: str, answer: str, right: bool, label: str) -> None:
+        """Check one answer and count its verdict as the oracle says it should be."""
+        self.pairs += 1
+        if right:
+            self.right += 1
+        else:
+            self.wrong += 1
+        try:
+            verdict = checker.check(answer)
+        except ChainruleError as exc:
+            if right:
+                self.false_rejects.append((text, f"{label}: {answer} ({exc})"))
+            return  # a wrong answer refused is not accepted
+        if verdict.correct:
+            self.methods[verdict.method] += 1
+            if verdict.method == "numeric":
+                self.numbers_alone.append((text, f"{label}: {answer}"))
+            if not right:
+                self.false_accepts.append((text, f"{label}: {answer}"))
+        elif right and verdict.mistake == "unconfirmed":
+            self.unconfirmed.append((text, f"{label}: {answer}"))
+        elif right:
+            self.false_rejects.append((text, f"{label}: {answer}"))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,8 +88,12 @@ class Tally:
             "wrong_answers": self.wrong,
             "false_accepts": len(self.false_accepts),
             "false_rejects": len(self.false_rejects),
+            "unconfirmed": len(self.unconfirmed),
+            "accepted_by_numbers_alone": len(self.numbers_alone),
+            "accepted_by": dict(sorted(self.methods.items())),
             "right_forms": dict(sorted(self.forms.items())),
             "wrong_by_mistake": dict(sorted(self.codes.items())),
+            "near_misses": dict(sorted(self.near.items())),
         }
 
 
@@ -104,10 +146,69 @@ def _differs(a: sp.Expr, b: sp.Expr) -> bool | None:
     return None
 
 
+def _nonzero(derivative: sp.Expr) -> bool:
+    """The oracle's view: the derivative is not 0 everywhere (so c·f′ ≠ f′ for c ≠ 1)."""
+    return _differs(derivative, sp.Integer(0)) is True
+
+
+def near_misses(derivative: sp.Expr) -> dict[str, str]:
+    """Wrong answers a float tolerance lets through: tiny offsets and factors, near-miss decimals."""
+    d = _sympy_text(derivative)
+    out = {"offset-1e-9": f"({d}) + 10^-9", "offset-1e-12": f"({d}) - 10^-12"}
+    if _nonzero(derivative):
+        out["factor-1e-12"] = f"10^-12*({d})"
+        out["factor-1e12"] = f"10^12*({d})"
+        out["near-decimal"] = f"1.0000001*({d})"
+    return {name: text for name, text in out.items() if len(text) <= 480}
+
+
+#: Exponentials far out: (function, point, its slope there as typed).
+FAR_OUT = [
+    ("e^(4x)", "-100", "4e^(-400)"),
+    ("e^(4x)", "-50", "4e^(-200)"),
+    ("e^(x/2)", "200", "e^100/2"),
+    ("3e^(2x+1)", "-90", "6e^(-179)"),
+    ("e^(-3x)", "60", "-3e^(-180)"),
+    ("2^(5x)", "-70", "5ln(2)*2^(-350)"),
+]
+
+
+def far_out(tally: Tally) -> None:
+    """Slopes of exponentials far out: the exact value is right, 0 and near misses are not."""
+    for function, point, slope in FAR_OUT:
+        checker = Checker.for_text(function, point)
+        text = f"{function} at {point}"
+        tally.judge(checker, text, slope, True, "far-out")
+        for name, wrong in (
+            ("far-out-zero", "0"),
+            ("far-out-near", f"1.0000001*{slope}"),
+            ("far-out-offset", f"{slope} + 10^-300"),
+        ):
+            tally.near[name] += 1
+            tally.judge(checker, text, wrong, False, name)
+
+
+def scaled(tally: Tally, text: str, oracle: sp.Expr, analysis_mistakes: list[sp.Expr]) -> None:
+    """The function times 10⁻¹² and 10¹²: its derivative so scaled is right, a mistake is not."""
+    for power in ("-12", "12"):
+        try:
+            checker = Checker(analyse(f"10^{power}*({text})"))
+        except ChainruleError:
+            continue
+        if not checker.sampler.usable:
+            continue
+        name = f"scaled-1e{power}"
+        tally.forms[name] += 1
+        tally.judge(checker, text, f"10^{power}*({_sympy_text(oracle)})", True, name)
+        for wrong in analysis_mistakes[:2]:
+            tally.near[f"{name}-mistake"] += 1
+            tally.judge(checker, text, f"10^{power}*({_sympy_text(wrong)})", False, name)
+
+
 def run(count: int, seed: int = 0, on_pair: Callable[[], None] | None = None) -> Tally:
     """Check right and wrong answers for ``count`` generated functions."""
     tally = Tally()
-    for text in functions(count, seed):
+    for index, text in enumerate(functions(count, seed)):
         try:
             analysis = analyse(text)
             checker = Checker(analysis)
@@ -117,33 +218,26 @@ def run(count: int, seed: int = 0, on_pair: Callable[[], None] | None = None) ->
             continue
         oracle = sp.diff(analysis.expr, analysis.variable)
         for name, answer in right_forms(oracle).items():
-            tally.pairs += 1
-            tally.right += 1
             tally.forms[name] += 1
-            try:
-                verdict = checker.check(answer)
-            except ChainruleError as exc:
-                tally.false_rejects.append((text, f"{name}: {answer} ({exc})"))
-                continue
-            if not verdict.correct:
-                tally.false_rejects.append((text, f"{name}: {answer}"))
+            tally.judge(checker, text, answer, True, name)
         seen: set[str] = set()
+        caught: list[sp.Expr] = []
         for mistake in mistakes(analysis):
             if mistake.code in seen or _differs(mistake.derivative, oracle) is not True:
                 continue
             seen.add(mistake.code)
+            caught.append(mistake.derivative)
             for answer in (_sympy_text(mistake.derivative), sp.latex(mistake.derivative)):
                 if len(answer) > 480:
                     continue
-                tally.pairs += 1
-                tally.wrong += 1
                 tally.codes[mistake.code] += 1
-                try:
-                    verdict = checker.check(answer)
-                except ChainruleError:
-                    continue  # refused, not accepted
-                if verdict.correct:
-                    tally.false_accepts.append((text, f"{mistake.code}: {answer}"))
+                tally.judge(checker, text, answer, False, mistake.code)
+        for name, answer in near_misses(oracle).items():
+            tally.near[name] += 1
+            tally.judge(checker, text, answer, False, name)
+        if index % 4 == 0:
+            scaled(tally, text, oracle, caught)
         if on_pair is not None:
             on_pair()
+    far_out(tally)
     return tally

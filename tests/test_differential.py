@@ -3,8 +3,11 @@
 Right answers come from ``sympy.diff`` written several ways (SymPy's own
 syntax, LaTeX, expanded, factored, trig identities); wrong answers are the
 derivative with one typical mistake, kept only where SymPy says they differ.
-The verdicts must show 0 false accepts and 0 false rejects. ``bench/run.py``
-records the same counts in ``bench/results.json``.
+Near misses a float tolerance would accept (factors 10⁻¹² and 10¹², offsets
+10⁻⁹ and 10⁻¹², 1.0000001 times), scaled functions and slopes far out on
+exponentials are in the run too. The verdicts must show 0 false accepts, 0
+false rejects, 0 answers the checker could not confirm and 0 accepted by
+floats alone. ``bench/run.py`` records the same counts in ``bench/results.json``.
 """
 
 from __future__ import annotations
@@ -21,12 +24,27 @@ def test_no_false_accepts_and_no_false_rejects() -> None:
     assert tally.pairs >= 5000, tally.as_dict()
     assert tally.false_rejects == []
     assert tally.false_accepts == []
+    assert tally.unconfirmed == []
+    assert tally.numbers_alone == []
     assert set(tally.forms) >= {"sympy", "latex", "expanded", "factored", "trig-identity"}
+    assert set(tally.forms) >= {"scaled-1e-12", "scaled-1e12"}
     assert len(tally.codes) >= 8, tally.codes
+    assert set(tally.near) >= {
+        "factor-1e-12",
+        "factor-1e12",
+        "offset-1e-9",
+        "offset-1e-12",
+        "near-decimal",
+        "far-out-zero",
+        "far-out-near",
+    }
 
 
 def test_a_quick_sample_agrees_with_sympy() -> None:
-    """A small run for everyday use: right forms accepted, mistakes caught."""
+    """A small run for everyday use: right forms accepted, mistakes and near misses caught,
+    nothing accepted by floats alone."""
     tally = run(8, seed=7)
-    assert tally.pairs > 50
+    assert tally.pairs > 150
     assert tally.false_rejects == [] and tally.false_accepts == []
+    assert tally.unconfirmed == [] and tally.numbers_alone == []
+    assert sum(tally.near.values()) > 60
