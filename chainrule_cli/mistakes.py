@@ -413,9 +413,13 @@ def _constant_factor_text(
     if ratio is not None and abs(ratio - 1) < 0.01:
         if coefficients is not None:
             yours, exact = coefficients
+            shown = m(exact)
+            decimal = f"{float(exact):.10g}"
+            # 2 is just 2; an irrational or fractional constant also gets its decimal.
+            approx = "" if shown == decimal else f" ≈ {decimal}"
             return (
-                f"close, but not exact: your constant {m(yours)} is not {m(exact)} "
-                f"≈ {float(exact):.10g}. Keep the constant exact (or give every digit)."
+                f"close, but not exact: your constant {m(yours)} is not {shown}{approx}. "
+                "Keep the constant exact (or give every digit)."
             )
         return (
             f"close, but not exact: your answer is {ratio:.8g} times the derivative. "
