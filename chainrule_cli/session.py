@@ -418,6 +418,16 @@ def make_hint(item: PlanItem, number: int, total: int, tree: Outline | None) -> 
 
 
 # -- a round -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Checked:
+    """One try: the answer as typed, right or not, the mistake named, when (on the session clock)."""
+
+    answer: str
+    correct: bool
+    mistake: str | None
+    at: float
+
+
 @dataclass
 class Round:
     """One problem as it is being worked, and how it ended."""
@@ -436,6 +446,15 @@ class Round:
     mistake: str | None = None
     guided: bool = False
     finished: float | None = None
+    checked: list[Checked] = field(default_factory=list)  # every try, first to last
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    def tried(self, text: str, verdict: Verdict) -> None:
+        """Count one checked answer, and keep it with its verdict and time."""
+        self.tries += 1
+        self.answers.append(text)
+        mistake = None if verdict.correct else verdict.mistake
+        self.checked.append(Checked(text, verdict.correct, mistake, self.clock()))
 
     @property
     def credit(self) -> float:
@@ -672,8 +691,7 @@ class GuidedWalk:
     def _answer(self, text: str, question: Question) -> GuidedResult:
         round_ = self.round
         verdict = self.checker.check(text)
-        round_.tries += 1
-        round_.answers.append(text)
+        round_.tried(text, verdict)
         if verdict.correct:
             return self._advance(
                 GuidedResult(
@@ -903,14 +921,16 @@ class QuizSession:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis
             solution = solve(problem.expression, checker.at, problem.variable, analysis=analysis)
-            return Round(problem, self.clock(), checker, solution, list(APPLIED_PLAN))
+            return Round(
+                problem, self.clock(), checker, solution, list(APPLIED_PLAN), clock=self.clock
+            )
         analysis = analyse(problem.expression, problem.variable)
         point = parse_number(problem.at) if problem.at is not None else None
         solution = solve(problem.expression, point, problem.variable, analysis=analysis)
         checker = Checker(analysis, point, self.unicode, solution.steps)
         outline = Outline(solution.steps)
         plan = hint_plan(solution.steps, outline)
-        return Round(problem, self.clock(), checker, solution, plan, outline)
+        return Round(problem, self.clock(), checker, solution, plan, outline, clock=self.clock)
 
     @property
     def number(self) -> int:
@@ -937,8 +957,7 @@ class QuizSession:
         """Check an answer. InputError (bad syntax) does not use up a try."""
         round_ = self._open()
         verdict = round_.checker.check(text)
-        round_.tries += 1
-        round_.answers.append(text)
+        round_.tried(text, verdict)
         if verdict.correct:
             self._finish("correct", None)
             return AnswerResult(verdict, self.max_tries - round_.tries, True)
