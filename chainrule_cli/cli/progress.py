@@ -115,10 +115,10 @@ def history(
         bool, typer.Option("--json", help="Print a JSON list.", show_default=False)
     ] = False,
 ) -> None:
-    """The latest answered problems, newest first, with their number of tries.
+    """The latest answered problems, newest first.
 
-    A problem got right after a wrong try shows the slip; --json lists every
-    try (try_log).
+    Each with its number of tries; a problem got right after a wrong try shows
+    the slip, and --json lists every try (try_log).
 
     Example: chainrule history --limit 5
     """
