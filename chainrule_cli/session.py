@@ -959,14 +959,14 @@ class QuizSession:
         verdict = round_.checker.check(text)
         round_.tried(text, verdict)
         if verdict.correct:
-            self._finish("correct", None)
+            self._finish("correct", None, round_.checked[-1].at)
             return AnswerResult(verdict, self.max_tries - round_.tries, True)
         round_.wrong += 1
         if isinstance(round_.checker, AppliedChecker):
             verdict.feedback = applied_feedback(round_.checker, verdict, round_.hints_used)
         round_.mistake = verdict.mistake
         if round_.tries >= self.max_tries:
-            self._finish("missed", verdict.mistake)
+            self._finish("missed", verdict.mistake, round_.checked[-1].at)
             return AnswerResult(verdict, 0, True)
         return AnswerResult(verdict, self.max_tries - round_.tries, False)
 
@@ -1012,11 +1012,12 @@ class QuizSession:
             raise RuntimeError("no problem is open")
         return self.current
 
-    def _finish(self, outcome: str, mistake: str | None) -> None:
+    def _finish(self, outcome: str, mistake: str | None, at: float | None = None) -> None:
+        """End the round, at ``at`` when it ends with a try (the try's own time)."""
         round_ = self._open()
         round_.outcome = outcome
         round_.mistake = mistake if outcome != "correct" else None
-        round_.finished = self.clock()
+        round_.finished = self.clock() if at is None else at
         self.rounds.append(round_)
         if self.on_finish is not None:
             self.on_finish(round_)
