@@ -72,6 +72,21 @@ MIGRATIONS: list[str] = [
         completed_at TEXT NOT NULL
     );
     """,
+    # version 1 → 2: every try of a problem, beside its outcome row. The attempts
+    # already there keep no tries of their own: each reads as one try, its final
+    # answer (``records.Attempt.all_tries``), so nothing is rewritten or lost.
+    """
+    CREATE TABLE IF NOT EXISTS tries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        answered_at TEXT NOT NULL,
+        answer TEXT NOT NULL DEFAULT '',
+        correct INTEGER NOT NULL,
+        mistake TEXT
+    );
+    CREATE INDEX IF NOT EXISTS tries_attempt ON tries(attempt_id, number);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

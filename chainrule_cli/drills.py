@@ -10,7 +10,8 @@ checker finds it by ratio): a problem invites it when one of its slips would
 change the answer by a constant factor only, as dropping the 3 of sin(3x) does.
 
 ``replay(store, bank)`` is what ``quiz --missed`` asks: the problems whose
-latest attempt was missed, revealed or skipped, oldest first.
+latest attempt was missed, revealed or skipped, or right only after a wrong
+try (``store.needs_replay`` reads the tries), oldest first.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def problem_from(attempt: Attempt) -> Problem | None:
 def replay(
     store: Store, bank: Bank, types: Sequence[str] = (), difficulty: int | None = None
 ) -> list[Problem]:
-    """Problems whose latest attempt was missed, revealed or skipped, oldest first."""
+    """Problems whose latest attempt was missed, revealed, skipped or right only after a wrong try, oldest first."""
     by_id = {p.id: p for p in bank.problems}
     out = []
     for attempt in store.to_replay():

@@ -5,7 +5,8 @@ When another program holds the database for longer than a session, the answers
 ``pending-<time>-<random>.json`` beside the database, written atomically
 (``safefile``). The next time the store opens for writing it adds them, one
 file per transaction, and removes the file. Entries are validated like rows:
-a malformed one is skipped and counted.
+a malformed one is skipped and counted. An answer's entry carries its tries
+(``try_log``); an older file without them still imports, each answer as one try.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from chainrule_cli.records import Attempt, attempt_from, parse_time
+from chainrule_cli.records import Attempt, attempt_from, parse_time, tries_from
 
 PREFIX = "pending-"
 
@@ -80,6 +81,8 @@ def read(path: Path) -> tuple[list[Item], int]:
         if attempt is None:
             bad += 1
             continue
+        attempt.try_log, bad_tries = tries_from(entry.get("try_log"))  # absent in older files
+        bad += bad_tries
         when = parse_time(entry.get("recorded_at")) or parse_time(attempt.answered_at)
         items.append(("attempt", attempt, when or datetime.now(UTC)))
     for entry in data.get("lessons") or []:

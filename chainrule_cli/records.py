@@ -1,6 +1,11 @@
 """The records the progress store keeps, checked where they are read.
 
-``Attempt`` is one answered problem, ``Card`` a skill's review card. A row
+``Attempt`` is one answered problem (its outcome), ``Try`` one checked answer
+to it (what was typed, the verdict, the mistake named, when), ``Card`` a skill's
+review card. Every wrong try is a mistake made, so the statistics of mistakes
+read the tries (``Attempt.all_tries``). An attempt saved before tries were
+kept (schema 1, or an older pending file) reads as one try: its final answer,
+verdict and mistake, numbered as the last of its ``tries``. A row
 read back from the database (or from a file of answers kept aside) becomes an
 ``Attempt`` only if every field has the right type and the time can be read
 (``attempt_from``); anything else is skipped and counted by the store, never a
@@ -13,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,8 +30,23 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass
+class Try:
+    """One checked answer to a problem: as typed, right or not, the mistake named, when."""
+
+    number: int  # 1 for the first try of the problem
+    answer: str
+    correct: bool
+    mistake: str | None = None
+    answered_at: str = ""
+
+
+#: The stored columns of a try (beside the attempt it belongs to).
+TRY_FIELDS = tuple(Try.__dataclass_fields__)
+
+
+@dataclass
 class Attempt:
-    """One answered problem, as stored."""
+    """One answered problem, as stored: its outcome, and every try (``try_log``)."""
 
     answered_at: str
     problem_id: str
@@ -42,13 +62,35 @@ class Attempt:
     seconds: float = 0.0
     at_point: str | None = None
     mode: str = "quiz"
+    #: Every checked answer, first to last (empty: saved before tries were kept).
+    try_log: list[Try] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The attempt as plain data; ``try_log`` holds every try (``all_tries``)."""
+        data = asdict(self)
+        data["try_log"] = [asdict(t) for t in self.all_tries()]
+        return data
+
+    def all_tries(self) -> list[Try]:
+        """Every try, first to last. An attempt saved without its tries is one try
+        (its final answer, verdict and mistake), unless it ended before any answer."""
+        if self.try_log:
+            return list(self.try_log)
+        if not (self.tries or self.answer or self.mistake or self.correct):
+            return []
+        return [
+            Try(
+                max(self.tries, 1),
+                self.answer,
+                self.correct,
+                None if self.correct else self.mistake,
+                self.answered_at,
+            )
+        ]
 
 
-#: The stored columns of an attempt, in the dataclass's order.
-FIELDS = tuple(Attempt.__dataclass_fields__)
+#: The stored columns of an attempt, in the dataclass's order (its tries are a table of their own).
+FIELDS = tuple(name for name in Attempt.__dataclass_fields__ if name != "try_log")
 
 
 def skill_of(kind: str, difficulty: int) -> str:
@@ -90,7 +132,7 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(FIELDS), quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: csv_safe(value) for key, value in row.items()})
+        writer.writerow({key: csv_safe(row[key]) for key in FIELDS})
     return buffer.getvalue()
 
 
@@ -137,3 +179,37 @@ def attempt_from(row: Any) -> Attempt | None:
     if parse_time(values["answered_at"]) is None:
         return None
     return Attempt(**values)
+
+
+def try_from(row: Any) -> Try | None:
+    """A try from a row or a mapping, or None when any field is malformed."""
+    try:
+        values = {name: row[name] for name in TRY_FIELDS}
+    except (IndexError, KeyError, TypeError):
+        return None
+    number = values["number"]
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        return None
+    if values["answer"] is None:
+        values["answer"] = ""
+    if not isinstance(values["answer"], str):
+        return None
+    if values["mistake"] is not None and not isinstance(values["mistake"], str):
+        return None
+    if values["correct"] not in (0, 1) or isinstance(values["correct"], float):
+        return None
+    values["correct"] = bool(values["correct"])
+    if parse_time(values["answered_at"]) is None:
+        return None
+    return Try(**values)
+
+
+def tries_from(entries: Any) -> tuple[list[Try], int]:
+    """The valid tries in a list of mappings (first to last), and how many were malformed."""
+    if entries is None:
+        return [], 0
+    if not isinstance(entries, list):
+        return [], 1
+    tries = [try_from(entry) if isinstance(entry, dict) else None for entry in entries]
+    good = sorted((t for t in tries if t is not None), key=lambda t: t.number)
+    return good, len(tries) - len(good)

@@ -403,6 +403,16 @@ def make_hint(item: PlanItem, number: int, total: int, tree: Outline | None) -> 
 
 
 # -- a round -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Checked:
+    """One try: the answer as typed, right or not, the mistake named, when (on the session clock)."""
+
+    answer: str
+    correct: bool
+    mistake: str | None
+    at: float
+
+
 @dataclass
 class Round:
     """One problem as it is being worked, and how it ended."""
@@ -421,6 +431,15 @@ class Round:
     mistake: str | None = None
     guided: bool = False
     finished: float | None = None
+    checked: list[Checked] = field(default_factory=list)  # every try, first to last
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    def tried(self, text: str, verdict: Verdict) -> None:
+        """Count one checked answer, and keep it with its verdict and time."""
+        self.tries += 1
+        self.answers.append(text)
+        mistake = None if verdict.correct else verdict.mistake
+        self.checked.append(Checked(text, verdict.correct, mistake, self.clock()))
 
     @property
     def credit(self) -> float:
@@ -657,8 +676,7 @@ class GuidedWalk:
     def _answer(self, text: str, question: Question) -> GuidedResult:
         round_ = self.round
         verdict = self.checker.check(text)
-        round_.tries += 1
-        round_.answers.append(text)
+        round_.tried(text, verdict)
         if verdict.correct:
             return self._advance(
                 GuidedResult(
@@ -901,14 +919,16 @@ class QuizSession:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis
             solution = solve(problem.expression, checker.at, problem.variable, analysis=analysis)
-            return Round(problem, self.clock(), checker, solution, list(APPLIED_PLAN))
+            return Round(
+                problem, self.clock(), checker, solution, list(APPLIED_PLAN), clock=self.clock
+            )
         analysis = analyse(problem.expression, problem.variable)
         point = parse_number(problem.at) if problem.at is not None else None
         solution = solve(problem.expression, point, problem.variable, analysis=analysis)
         checker = Checker(analysis, point, self.unicode, solution.steps)
         outline = Outline(solution.steps)
         plan = hint_plan(solution.steps, outline)
-        return Round(problem, self.clock(), checker, solution, plan, outline)
+        return Round(problem, self.clock(), checker, solution, plan, outline, clock=self.clock)
 
     @property
     def number(self) -> int:
@@ -935,17 +955,16 @@ class QuizSession:
         """Check an answer. InputError (bad syntax) does not use up a try."""
         round_ = self._open()
         verdict = round_.checker.check(text)
-        round_.tries += 1
-        round_.answers.append(text)
+        round_.tried(text, verdict)
         if verdict.correct:
-            self._finish("correct", None)
+            self._finish("correct", None, round_.checked[-1].at)
             return AnswerResult(verdict, self.max_tries - round_.tries, True)
         round_.wrong += 1
         if isinstance(round_.checker, AppliedChecker):
             verdict.feedback = applied_feedback(round_.checker, verdict, round_.hints_used)
         round_.mistake = verdict.mistake
         if round_.tries >= self.max_tries:
-            self._finish("missed", verdict.mistake)
+            self._finish("missed", verdict.mistake, round_.checked[-1].at)
             return AnswerResult(verdict, 0, True)
         return AnswerResult(verdict, self.max_tries - round_.tries, False)
 
@@ -991,11 +1010,12 @@ class QuizSession:
             raise RuntimeError("no problem is open")
         return self.current
 
-    def _finish(self, outcome: str, mistake: str | None) -> None:
+    def _finish(self, outcome: str, mistake: str | None, at: float | None = None) -> None:
+        """End the round, at ``at`` when it ends with a try (the try's own time)."""
         round_ = self._open()
         round_.outcome = outcome
         round_.mistake = mistake if outcome != "correct" else None
-        round_.finished = self.clock()
+        round_.finished = self.clock() if at is None else at
         self.rounds.append(round_)
         if self.on_finish is not None:
             self.on_finish(round_)

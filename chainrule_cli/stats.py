@@ -1,7 +1,9 @@
 """What the stored attempts say: mastery per type, streaks, weeks, your mistakes.
 
 Plain functions over ``Attempt`` lists (newest first, as ``Store.attempts``
-returns them); ``summary`` is everything ``chainrule stats`` shows.
+returns them); ``summary`` is everything ``chainrule stats`` shows. Accuracy
+and mastery go by problem (its outcome); mistakes go by try: every wrong try
+is a mistake made, even one corrected at the next try.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
-from chainrule_cli.records import Attempt, parse_time
+from chainrule_cli.records import Attempt, Try, parse_time
 from chainrule_cli.store import Store
 
 MASTERY_LEVELS = ("not started", "attempted", "familiar", "proficient", "mastered")
 #: Mastery looks at this many recent attempts per type, not at a streak.
 WINDOW = 10
-#: "Your mistakes" counts the mistakes named in this many latest answers.
+#: "Your mistakes" counts the mistakes named in this many latest answers (tries).
 MISTAKE_WINDOW = 50
 
 
@@ -109,9 +111,19 @@ def weekly_accuracy(
     return out
 
 
+def tries_newest_first(attempts: Sequence[Attempt]) -> list[Try]:
+    """Every try of these attempts (newest first), the latest try first."""
+    return [t for a in attempts for t in reversed(a.all_tries())]
+
+
 def by_mistake(attempts: Sequence[Attempt], window: int = MISTAKE_WINDOW) -> dict[str, int]:
-    """Mistake code → how often it was named in the latest ``window`` answers, most first."""
-    counts = Counter(a.mistake for a in list(attempts)[:window] if a.mistake and not a.correct)
+    """Mistake code → how many of the latest ``window`` tries named it, most first.
+
+    Every wrong try counts: forgetting the inner derivative twice and then
+    getting it right is two forgotten inner derivatives.
+    """
+    latest = tries_newest_first(attempts)[:window]
+    counts = Counter(t.mistake for t in latest if t.mistake and not t.correct)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -128,9 +140,11 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
     by_type = type_stats(everything)
     flagged = store.flagged()
     unreadable = store.check_all()
+    tries = len(tries_newest_first(everything))
     return {
         "attempts": len(everything),
         "correct": sum(a.correct for a in everything),
+        "tries": tries,
         "streak": streak((_day(a.answered_at) for a in everything), day),
         "by_type": {
             t.type: {
@@ -148,7 +162,7 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
             for week, n, acc in weekly_accuracy(everything, day)
         ],
         "by_mistake": by_mistake(everything),
-        "mistake_window": min(MISTAKE_WINDOW, len(everything)),
+        "mistake_window": min(MISTAKE_WINDOW, tries),
         "flagged": [{"id": pid, "expression": expr, "misses": n} for pid, expr, n in flagged],
         "unreadable": unreadable,
     }

@@ -1,13 +1,13 @@
-"""Progress that lasts: every answered problem, review cards and finished lessons.
+"""Progress that lasts: every answered problem and each of its tries, review cards and finished lessons.
 
 SQLite from the standard library, in the user data directory
 (``platformdirs.user_data_dir("chainrule")``) or ``$CHAINRULE_HOME``.
 
 Nothing is lost, and nothing healthy is mistaken for damage:
 
-* each answer is written in its own transaction the moment it is given, so a
-  killed quiz keeps what was answered; WAL mode lets several quizzes in several
-  terminals write to one database at once;
+* each answered problem (its outcome row and every try) is written in one
+  transaction the moment it ends, so a killed quiz keeps what was answered;
+  WAL mode lets several quizzes in several terminals write to one database at once;
 * a database locked by another program is waited for briefly, never moved
   aside. An answer that cannot be written yet is kept in memory and written
   with the next one; if the lock outlasts the session, the answers are kept in a
@@ -44,13 +44,16 @@ from chainrule_cli.kinds import TYPES
 from chainrule_cli.pending import Item, describe
 from chainrule_cli.records import (
     FIELDS,
+    TRY_FIELDS,
     Attempt,
     Card,
+    Try,
     attempt_from,
     csv_text,
     parse_time,
     rating_for,
     skill_of,
+    try_from,
 )
 
 DB_NAME = "progress.db"
@@ -80,6 +83,7 @@ class Exported:
     cards: int
     lessons: int
     format: str
+    tries: int = 0
 
 
 @dataclass(eq=False)
@@ -222,7 +226,7 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def record(self, attempt: Attempt, now: datetime | None = None) -> None:
-        """Store one answered problem and update its skill's review card, atomically.
+        """Store one answered problem, its tries, and its skill's review card, atomically.
 
         When another program holds the lock, the answer is kept and written with
         the next one (or kept aside at close): ``StoreBusy`` says so once.
@@ -281,9 +285,17 @@ class Store:
             )
             return
         row = payload.to_dict()
-        self.db.execute(
+        cursor = self.db.execute(
             f"INSERT INTO attempts ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})",
             [int(row[name]) if name == "correct" else row[name] for name in FIELDS],
+        )
+        self.db.executemany(
+            f"INSERT INTO tries (attempt_id, {', '.join(TRY_FIELDS)}) "
+            f"VALUES (?, {', '.join('?' * len(TRY_FIELDS))})",
+            [
+                [cursor.lastrowid, *(int(t[n]) if n == "correct" else t[n] for n in TRY_FIELDS)]
+                for t in row["try_log"]
+            ],
         )
         card_row = self._card_after(payload, when)
         if card_row is not None:
@@ -343,7 +355,7 @@ class Store:
             finally:
                 target.close()
                 reader.close()
-            for table in ("attempts", "cards", "lessons"):
+            for table in ("attempts", "tries", "cards", "lessons"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.commit()
         except (sqlite3.Error, OSError) as exc:
@@ -429,7 +441,7 @@ class Store:
             raise StoreError(f"cannot read the progress database: {exc}") from None
 
     def attempts(self, limit: int | None = None, kind: str | None = None) -> list[Attempt]:
-        """Valid attempts, newest first (malformed rows are skipped and counted)."""
+        """Valid attempts, newest first, each with its tries (malformed rows are skipped and counted)."""
         sql = "SELECT rowid AS _rowid, * FROM attempts"
         args: tuple[Any, ...] = ()
         if kind:
@@ -437,14 +449,31 @@ class Store:
             args = (kind,)
         sql += " ORDER BY answered_at DESC, rowid DESC"
         out: list[Attempt] = []
+        ids: list[int] = []
         for row in self._select(sql, args):
             attempt = attempt_from(row)
             if attempt is None:
                 self._bad.add(("attempts", row["_rowid"]))
                 continue
             out.append(attempt)
+            ids.append(row["_rowid"])
             if limit is not None and len(out) >= limit:
                 break
+        if out:
+            tries = self._tries()
+            for attempt, rowid in zip(out, ids, strict=True):
+                attempt.try_log = tries.get(rowid, [])
+        return out
+
+    def _tries(self) -> dict[int, list[Try]]:
+        """Every valid try by the rowid of its attempt, first to last (none before schema 2)."""
+        out: dict[int, list[Try]] = {}
+        for row in self._select("SELECT rowid AS _rowid, * FROM tries ORDER BY attempt_id, number"):
+            one = try_from(row)
+            if one is None or not isinstance(row["attempt_id"], int):
+                self._bad.add(("tries", row["_rowid"]))
+                continue
+            out.setdefault(row["attempt_id"], []).append(one)
         return out
 
     def count(self) -> int:
@@ -508,12 +537,13 @@ class Store:
         return [a.problem_id for a in recent if not a.correct]
 
     def to_replay(self) -> list[Attempt]:
-        """The latest attempt of each problem not answered right since, oldest first.
+        """The latest attempt of each problem not answered right at the first try since, oldest first.
 
-        Missed, revealed and skipped problems: what ``quiz --missed`` asks again.
+        Missed, revealed and skipped problems, and problems got right only after a
+        wrong try (a slip corrected is still a slip): what ``quiz --missed`` asks again.
         """
         latest = _latest_per_problem(self.attempts())
-        return [a for a in reversed(latest) if not a.correct and a.outcome in NOT_RIGHT]
+        return [a for a in reversed(latest) if needs_replay(a)]
 
     def flagged(self) -> list[tuple[str, str, int]]:
         """(problem id, expression, misses) for problems missed many times and not right since."""
@@ -532,7 +562,8 @@ class Store:
 
     # -- export ---------------------------------------------------------------------------
     def export(self, path: Path) -> Exported:
-        """Write the progress to ``path``: JSON (attempts, cards, lessons) or CSV (attempts).
+        """Write the progress to ``path``: JSON (attempts with every try, cards, lessons)
+        or CSV (attempts, one row each with its number of tries).
 
         The file is written whole or not at all, never through a symlink and never
         over anything but a regular file (``safefile``). CSV cells that a
@@ -544,9 +575,10 @@ class Store:
         if suffix not in EXPORT_SUFFIXES:
             raise ChainruleError(f"{path}: export writes .json or .csv files")
         rows = [a.to_dict() for a in reversed(self.attempts())]
+        tries = sum(len(row["try_log"]) for row in rows)
         if suffix == ".csv":
             write_atomic(path, csv_text(rows))
-            return Exported(len(rows), 0, 0, "csv")
+            return Exported(len(rows), 0, 0, "csv", tries)
         cards = self.cards()
         lessons = self.lessons()
         data = {
@@ -557,7 +589,7 @@ class Store:
             "lessons": [{"section": s, "completed_at": w} for s, w in sorted(lessons.items())],
         }
         write_atomic(path, json.dumps(data, indent=2) + "\n")
-        return Exported(len(rows), len(cards), len(lessons), "json")
+        return Exported(len(rows), len(cards), len(lessons), "json", tries)
 
 
 def _busy(path: Path) -> StoreBusy:
@@ -565,6 +597,13 @@ def _busy(path: Path) -> StoreBusy:
         f"the progress database {path} is locked by another program; "
         "nothing was changed, try again when it is free"
     )
+
+
+def needs_replay(attempt: Attempt) -> bool:
+    """Missed, revealed or skipped, or right only after a wrong try."""
+    if not attempt.correct:
+        return attempt.outcome in NOT_RIGHT
+    return any(not t.correct for t in attempt.all_tries())
 
 
 def _latest_per_problem(newest_first: list[Attempt]) -> list[Attempt]:

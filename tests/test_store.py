@@ -295,7 +295,7 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
     Store.open(tmp_path).close()
     db = sqlite3.connect(tmp_path / DB_NAME)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     finally:
         db.close()
 

@@ -117,6 +117,9 @@ def history(
 ) -> None:
     """The latest answered problems, newest first.
 
+    Each with its number of tries; a problem got right after a wrong try shows
+    the slip, and --json lists every try (try_log).
+
     Example: chainrule history --limit 5
     """
     from chainrule_cli import render
@@ -144,9 +147,10 @@ def export(
 ) -> None:
     """Export your progress as JSON or CSV (by the file's extension).
 
-    JSON holds every attempt, your review cards and the lessons you finished;
-    CSV holds the attempts, one row each. Cells a spreadsheet would run as a
-    formula (starting with = + - @) get a leading apostrophe.
+    JSON holds every attempt with each of its tries (try_log), your review
+    cards and the lessons you finished; CSV holds the attempts, one row each
+    with its number of tries. Cells a spreadsheet would run as a formula
+    (starting with = + - @) get a leading apostrophe.
 
     Example: chainrule export progress.csv
     """
@@ -165,15 +169,17 @@ def export(
             raise fail(f"cannot write {file}: {exc.strerror or exc}") from None
         _skipped(store.unreadable)
     attempts = f"{done.attempts} attempt{'s' if done.attempts != 1 else ''}"
+    tries = f"{done.tries} tr{'ies' if done.tries != 1 else 'y'}"
     if done.format == "csv":
         _say(
-            f"Exported {attempts} to {file} (CSV holds the attempts only; "
-            "export to .json for your review cards and lessons too)."
+            f"Exported {attempts} to {file} (CSV holds the attempts only, one row each with "
+            f"its number of tries; export to .json for the {tries} themselves, your review "
+            "cards and lessons too)."
         )
     else:
         cards = f"{done.cards} review card{'s' if done.cards != 1 else ''}"
         lessons = f"{done.lessons} finished lesson{'s' if done.lessons != 1 else ''}"
-        _say(f"Exported {attempts}, {cards} and {lessons} to {file}.")
+        _say(f"Exported {attempts}, {cards} and {lessons} to {file}, with all {tries}.")
 
 
 @guard

@@ -79,7 +79,7 @@ def quiz(
         bool,
         typer.Option(
             "--missed",
-            help="Replay what you missed, revealed or skipped and have not got right since, oldest first.",
+            help="Replay what you missed, revealed, skipped or got right only after a wrong try, and have not got right at the first try since, oldest first.",
             show_default=False,
         ),
     ] = False,
@@ -172,7 +172,7 @@ def _missed_deck(
     keep: Callable[[Problem], bool] | None,
     console: Console,
 ) -> Deck | None:
-    """``--missed``: what you missed, revealed or skipped, oldest first (None: nothing to do)."""
+    """``--missed``: what you missed, revealed, skipped or slipped on, oldest first (None: nothing to do)."""
     from chainrule_cli import render
     from chainrule_cli.deck import DEFAULT_COUNT, Deck
     from chainrule_cli.drills import replay
@@ -185,8 +185,8 @@ def _missed_deck(
     if not problems:
         console.print(
             render.dim(
-                "Nothing to replay: no problem you missed, revealed or skipped is waiting"
-                " (or you have got them all right since)."
+                "Nothing to replay: no problem you missed, revealed, skipped or slipped on is"
+                " waiting (or you have got them all right at the first try since)."
             )
         )
         return None
@@ -280,14 +280,27 @@ def _note_skipped(issues: list[Issue]) -> None:
 
 
 def to_attempt(round_: Round, mode: str) -> Attempt:
-    """A finished round as the progress store keeps it."""
-    from datetime import UTC, datetime
+    """A finished round as the progress store keeps it, with every try."""
+    from datetime import UTC, datetime, timedelta
 
+    from chainrule_cli.records import Try
     from chainrule_cli.store import Attempt
 
     problem = round_.problem
+    now = datetime.now(UTC)
+    end = round_.finished if round_.finished is not None else round_.clock()
+    tries = [
+        Try(
+            n,
+            c.answer,
+            c.correct,
+            c.mistake,
+            (now - timedelta(seconds=max(0.0, end - c.at))).isoformat(),
+        )
+        for n, c in enumerate(round_.checked, start=1)
+    ]
     return Attempt(
-        answered_at=datetime.now(UTC).isoformat(),
+        answered_at=now.isoformat(),
         problem_id=problem.id,
         expression=problem.expression,
         type=problem.type,
@@ -301,6 +314,7 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
         seconds=round(round_.seconds, 2),
         at_point=problem.at,
         mode="guided" if round_.guided else mode,
+        try_log=tries,
     )
 
 

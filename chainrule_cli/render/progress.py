@@ -33,7 +33,7 @@ def _bar(fraction: float, width: int, unicode: bool) -> str:
 #: The stats table; when it is too wide, the date goes first, then hints per problem.
 STATS_COLUMNS = (
     Column("type"),
-    Column("tries", "right"),
+    Column("problems", "right"),
     Column("right", "right"),
     Column("hints", "right", drop=2),
     Column("mastery"),
@@ -48,9 +48,11 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
     parts: list[RenderableType] = []
     accuracy = data["correct"] / data["attempts"]
     days = data["streak"]
+    tries = data.get("tries", data["attempts"])
     parts.append(
         Text(
-            f"{data['attempts']} problems answered, {accuracy:.0%} right; "
+            f"{data['attempts']} problem{'s' if data['attempts'] != 1 else ''} answered "
+            f"in {tries} tr{'ies' if tries != 1 else 'y'}, {accuracy:.0%} right; "
             f"daily streak: {days} day{'s' if days != 1 else ''}",
             style="bold",
         )
@@ -98,9 +100,9 @@ def stats_view(data: dict[str, Any], console: Console) -> RenderableType:
 
 
 def mistakes_view(counts: dict[str, int], window: int, console: Console) -> RenderableType:
-    """How often each mistake was named lately, and the drill for the commonest."""
+    """How often each mistake was named lately (every wrong try counts), and the drill for the commonest."""
     m = math_for(console)
-    out = Text(f"Your mistakes in your last {window} answers\n", style="bold")
+    out = Text(f"Your mistakes in your last {window} answers (every try counts)\n", style="bold")
     width = max(len(code) for code in counts)
     for code, n in counts.items():
         label = MISTAKE_LABELS.get(code, "")
@@ -168,11 +170,7 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
 
     rows = []
     for a in attempts:
-        label = plain(MISTAKE_LABELS.get(a.mistake or "", a.outcome or ""), one_line=True)
-        label = label if m.unicode else ascii_text(label)
-        result = (
-            Text(m.check, style="green") if a.correct else Text(m.cross + " " + label, style="red")
-        )
+        result = _history_result(a, m.check, m.cross, m.unicode)
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
         rows.append(
             [
@@ -186,6 +184,23 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
             ]
         )
     return FitTable(HISTORY_COLUMNS, rows, unicode=m.unicode)
+
+
+def _history_result(attempt: Any, check: str, cross: str, unicode: bool) -> Text:
+    """✓, ✓ after the slip of the last wrong try, or ✗ and the mistake."""
+
+    def label(text: str) -> str:
+        text = plain(text, one_line=True)
+        return text if unicode else ascii_text(text)
+
+    if not attempt.correct:
+        named = MISTAKE_LABELS.get(attempt.mistake or "", attempt.outcome or "")
+        return Text(f"{cross} {label(named)}", style="red")
+    wrong = [t for t in attempt.all_tries() if not t.correct]
+    if not wrong:
+        return Text(check, style="green")
+    slip = MISTAKE_LABELS.get(wrong[-1].mistake or "", "a wrong try")
+    return Text(f"{check} after {label(slip)}", style="yellow")
 
 
 #: The history table. Formulas (the problem, the answer as typed) are shortened
