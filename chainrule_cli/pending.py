@@ -293,7 +293,7 @@ def add_all(folder: Path, add: Callable[[list[Item]], list[Item]]) -> Added:
             kept = own.with_name(own.name + UNREADABLE)
             with contextlib.suppress(OSError):
                 os.replace(claimed, kept)
-            done.set_aside.append(f"{own.name} could not be read ({exc}): kept as {kept.name}")
+            done.set_aside.append(f"{own} could not be read ({exc}): kept as {kept.name}")
             continue
         try:
             added = add(items)

@@ -384,6 +384,8 @@ class Store:
         """Insert kept items not stored already, in one transaction; returns those added."""
         added = []
         with self.db:
+            if not self.db.in_transaction:  # else the first RELEASE below would commit
+                self.db.execute("BEGIN IMMEDIATE")
             for item in items:
                 if self._stored(item):
                     continue  # added before the process that claimed the file died
