@@ -169,8 +169,14 @@ class ValidationCache:
 
     def add_keys(self, keys: list[str]) -> None:
         """Remember keys proven here or elsewhere (by a worker process)."""
+        secret = self._secret
         with self._lock:
-            fresh = [k for k in keys if k not in self._new]
+            fresh = [
+                k
+                for k in keys
+                if k not in self._new
+                and (secret is None or self._digest(k, secret) not in self._proven)
+            ]
             self._new.update(dict.fromkeys(fresh))
         if fresh and self.path is not None:
             _save_at_exit(self)
