@@ -309,32 +309,17 @@ def _read(path: Path, allowance: int) -> tuple[str, int]:
     device swapped in after the folder was listed is refused, not waited on.
     Raises ``ValueError`` with the reason.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    from chainrule_cli.safefile import Special, TooLarge, read_regular
+
     try:
-        fd = os.open(path, flags)
+        data = read_regular(path, allowance)
+    except Special as exc:
+        raise ValueError(f"{exc.kind}, not a bank file") from None
+    except TooLarge as exc:
+        raise ValueError(_too_big(exc.size, allowance)) from None
     except OSError as exc:
         raise ValueError(f"cannot read the file: {_why(exc)}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{_kind(info.st_mode)}, not a bank file")
-        if info.st_size > allowance:
-            raise ValueError(_too_big(info.st_size, allowance))
-        chunks: list[bytes] = []
-        size = 0
-        while size <= allowance:
-            chunk = os.read(fd, min(1 << 20, allowance + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > allowance:
-            raise ValueError(_too_big(size, allowance))
-    except OSError as exc:
-        raise ValueError(f"cannot read the file: {_why(exc)}") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
+    size = len(data)
     try:
         return data.decode("utf-8-sig"), size
     except UnicodeDecodeError as exc:

@@ -7,7 +7,8 @@ directory, under a key of the paths asked for and each file's path, size,
 modification time and inode (and the code's state, as for ``valcache``): an
 edited, added or removed file is read again. Anything wrong with the cache
 file (missing, corrupt, unwritable, of another version) only means the banks
-are read again; what ``load`` returns is always what ``bank.load`` returns.
+are read again, and a FIFO, a device or an oversized file in its place is
+skipped with a note, never waited on or read (``safefile.read_data_file``); what ``load`` returns is always what ``bank.load`` returns.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 
 from chainrule_cli.bank import Bank, Issue, Problem, bank_files, shipped_bank
 from chainrule_cli.bank import load as read_banks
+from chainrule_cli.errors import ChainruleError
+from chainrule_cli.safefile import read_data_file, write_atomic
 from chainrule_cli.valcache import blake2b, cache_path, code_stamp
 
 FILE_NAME = "banks.json"
@@ -85,11 +88,12 @@ def _key(asked: list[Path], files: list[Path]) -> str | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    raw = read_data_file(path, MAX_BYTES, "a cache of banks read before")
+    if raw is None:
+        return {}
     try:
-        if os.stat(path).st_size > MAX_BYTES:
-            return {}
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return {}
@@ -102,16 +106,9 @@ def _write(path: Path, key: str, bank: dict[str, Any], entries: dict[str, Any]) 
     text = json.dumps({"format": FORMAT, "entries": dict(list(kept.items())[:MAX_ENTRIES])})
     if len(text) > MAX_BYTES:
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with contextlib.suppress(OSError, ChainruleError):  # a FIFO or a link there: not written
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        write_atomic(path, text)
 
 
 def _as_data(bank: Bank) -> dict[str, Any]:

@@ -7,9 +7,11 @@ read the tries (``Attempt.all_tries``). An attempt saved before tries were
 kept (schema 1, or an older pending file) reads as one try: its final answer,
 verdict and mistake, numbered as the last of its ``tries``. A row
 read back from the database (or from a file of answers kept aside) becomes an
-``Attempt`` only if every field has the right type and the time can be read
-(``attempt_from``); anything else is skipped and counted by the store, never a
-crash. ``csv_text`` is the CSV form of attempts, with cells that a spreadsheet
+``Attempt`` only if every field has the right type, every number fits SQLite's
+integer and every time lies between 1970 and 9000 (``attempt_from``,
+``lesson_from``, ``parse_time``: the same rules for rows and for answers kept
+aside, so what is read can always be written back and scheduled); anything
+else is skipped and counted by the store, never a crash. ``csv_text`` is the CSV form of attempts, with cells that a spreadsheet
 would run as formulas defused.
 """
 
@@ -27,6 +29,12 @@ EASY_SECONDS = 20.0
 #: A CSV cell starting with one of these is read as a formula by spreadsheets
 #: (OWASP, "CSV Injection"): such cells get a leading apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: The largest integer SQLite stores.
+INT_MAX = 2**63 - 1
+#: Stored times lie in [EARLIEST, LATEST): a review a century after LATEST, a day
+#: before EARLIEST and any local time zone are still dates Python can hold.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -137,14 +145,34 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
 
 
 def parse_time(value: Any) -> datetime | None:
-    """A stored time as an aware datetime (naive means UTC); None when malformed."""
+    """A stored time in UTC (naive means UTC); None when malformed or out of range."""
     if not isinstance(value, str):
         return None
     try:
         when = datetime.fromisoformat(value)
-    except ValueError:
+        when = when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # 9999-12-31T23:00-05:00 is past the year 9999 in UTC
         return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return when if EARLIEST <= when < LATEST else None
+
+
+def _text(value: Any) -> bool:
+    """A string SQLite can store (UTF-8: no lone surrogate from a JSON ``\\ud800``)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def lesson_from(section: Any, completed_at: Any) -> tuple[str, datetime] | None:
+    """A finished lesson (its section and when), or None when either is malformed."""
+    when = parse_time(completed_at)
+    if not _text(section) or not section or when is None:
+        return None
+    return section, when
 
 
 def attempt_from(row: Any) -> Attempt | None:
@@ -154,20 +182,23 @@ def attempt_from(row: Any) -> Attempt | None:
     except (IndexError, KeyError):
         return None
     for name in ("problem_id", "expression", "type", "outcome", "mode"):
-        if not isinstance(values[name], str) or not values[name]:
+        if not _text(values[name]) or not values[name]:
             return None
     if values["answer"] is None:
         values["answer"] = ""
     for name in ("answer", "mistake"):
-        if values[name] is not None and not isinstance(values[name], str):
+        if values[name] is not None and not _text(values[name]):
             return None
-    if isinstance(values["at_point"], int | float) and not isinstance(values["at_point"], bool):
-        values["at_point"] = str(values["at_point"])
-    if values["at_point"] is not None and not isinstance(values["at_point"], str):
+    point = values["at_point"]
+    if isinstance(point, int | float) and not isinstance(point, bool):
+        if isinstance(point, int) and not -INT_MAX - 1 <= point <= INT_MAX:
+            return None  # SQLite could not have held it, and str() may refuse it
+        values["at_point"] = str(point)
+    if values["at_point"] is not None and not _text(values["at_point"]):
         return None
     for name in ("difficulty", "hints", "tries"):
         value = values[name]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= INT_MAX:
             return None
     seconds = values["seconds"]
     if not isinstance(seconds, int | float) or not math.isfinite(seconds) or seconds < 0:

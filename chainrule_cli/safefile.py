@@ -1,4 +1,15 @@
-"""Write a file whole or not at all, and never through someone else's symlink.
+"""Read only regular files of a bounded size; write a file whole or not at all.
+
+``read_regular`` is how chainrule reads any file it did not just write itself:
+the banks, and every file in its data folder (``validated.json``,
+``banks.json``, ``pending-….json``, the validation key). Only a regular file is
+read, opened with ``O_NONBLOCK`` so a FIFO with no writer is never waited on,
+checked with ``fstat`` on the open descriptor (a device swapped in after the
+check is still refused), and read no further than its size cap (a link to
+``/dev/zero`` cannot eat memory). What is refused raises ``Special`` or
+``TooLarge``; the callers in the data folder skip the file and leave a one-line
+``note``.
+
 
 ``write_atomic`` is how chainrule writes any file a user names (``export``, and
 anything else that writes to a path from the command line):
@@ -20,8 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from chainrule_cli.errors import ChainruleError
@@ -32,6 +43,97 @@ _TRIES = 8
 
 class UnsafeTarget(ChainruleError):
     """A path that is not a regular file (or absent), so it is not overwritten."""
+
+
+class Special(ChainruleError):
+    """A file not read because it is not a regular file (``kind`` says what it is)."""
+
+    def __init__(self, path: Path | str, kind: str) -> None:
+        super().__init__(f"{path} is {kind}")
+        self.kind = kind
+
+
+class TooLarge(ChainruleError):
+    """A file not read because it is larger than its cap (``size``: at least this many bytes)."""
+
+    def __init__(self, path: Path | str, size: int, limit: int) -> None:
+        super().__init__(f"{path} is too large ({size} bytes or more; at most {limit} are read)")
+        self.size = size
+        self.limit = limit
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes (see the module docstring).
+
+    Symbolic links are followed, but what they lead to must be a regular file.
+    Raises ``Special`` or ``TooLarge`` for a file that is not read,
+    ``FileNotFoundError`` for none, and ``OSError`` when it cannot be read.
+    """
+    info = os.stat(path)  # a device is refused before it is even opened
+    if not stat.S_ISREG(info.st_mode):
+        raise Special(path, describe(info.st_mode))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)  # what was opened, which may not be what was checked
+        if not stat.S_ISREG(info.st_mode):
+            raise Special(path, describe(info.st_mode))
+        if info.st_size > limit:
+            raise TooLarge(path, info.st_size, limit)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew while it was read
+            raise TooLarge(path, size, limit)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+#: Notes about files in the data folder that were skipped, for the command to show.
+_notes: list[str] = []
+_listeners: list[Callable[[str], None]] = []
+
+
+def note(message: str) -> None:
+    """Say once per process that a file was skipped (shown by the command as ``note: …``)."""
+    if message in _notes:
+        return
+    _notes.append(message)
+    for listener in _listeners:
+        listener(message)
+
+
+def listen(listener: Callable[[str], None]) -> None:
+    """Call ``listener`` with every note from now on, and with those already made."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+        for message in _notes:
+            listener(message)
+
+
+def read_data_file(path: Path, limit: int, what: str) -> bytes | None:
+    """``read_regular`` for a file in the data folder: None (and a note) when it is not read.
+
+    A missing or unreadable file is None without a note (it is simply rebuilt);
+    a FIFO, a device, a directory or an oversized file is skipped with one line
+    naming it, ``what`` saying what it was for.
+    """
+    try:
+        return read_regular(path, limit)
+    except Special as exc:
+        note(f"{path} is {exc.kind}, not {what}: ignored")
+    except TooLarge as exc:
+        size = f"{exc.limit // (1024 * 1024) or 1} MB"
+        note(f"{path} is larger than {size}, too large for {what}: ignored")
+    except OSError:
+        pass
+    return None
 
 
 def describe(mode: int) -> str:
@@ -114,6 +216,8 @@ def _create_temp(folder: Path, name: str) -> tuple[Path, int]:
 
 def random_token() -> str:
     """The random part of a temporary name (a function, so tests can aim at it)."""
+    import secrets  # here: it loads random and hmac, which a read never needs
+
     return secrets.token_hex(8)
 
 

@@ -50,6 +50,7 @@ from chainrule_cli.records import (
     Try,
     attempt_from,
     csv_text,
+    lesson_from,
     parse_time,
     rating_for,
     skill_of,
@@ -145,9 +146,8 @@ class Store:
         if repaired:
             warning = f"the progress database {path} was repaired: {'; '.join(repaired)}"
         store = cls(path, db, warning, on_wait=on_wait)
-        added = store._import_pending()
-        if added:
-            note = f"saved now: {added} kept aside while the progress database was locked"
+        note = store._import_pending()
+        if note:
             store.warning = f"{store.warning}; {note}" if store.warning else note
         return store
 
@@ -377,44 +377,53 @@ class Store:
         )
 
     def _import_pending(self) -> str:
-        """Add answers kept aside earlier; each file in one transaction. Returns what was added.
+        """Add answers kept aside earlier (``pending.add_all``); returns a line saying what happened.
 
         Still locked by another writer: the files wait for next time (a short try,
         so opening is not held up).
         """
-        items_added: list[Item] = []
-        files = pending.files(self.path.parent)
-        if not files:
+        if not pending.files(self.path.parent):
             return ""
         self.db.execute(f"PRAGMA busy_timeout = {int(dbfile.FIRST_TRY_S * 1000)}")
         try:
-            self._import(files, items_added)
+            done = pending.add_all(self.path.parent, self._add_kept)
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {dbfile.BUSY_TIMEOUT_MS}")
-        return describe(items_added) if items_added else ""
+        self._bad.update(done.skipped)
+        return done.note()
 
-    def _import(self, files: list[Path], items_added: list[Item]) -> None:
-        for file in files:
-            claimed = file.with_name(file.name + ".importing")
-            try:
-                os.rename(file, claimed)  # only one process wins a file
-            except OSError:
-                continue
-            try:
-                items, bad = pending.read(claimed)
-            except (OSError, ValueError):
-                os.replace(claimed, file.with_name(file.name + ".unreadable"))
-                continue
-            try:
-                with self.db:
-                    for item in items:
-                        self._insert(item)
-            except sqlite3.Error:
-                os.replace(claimed, file)  # try again next time
-                break
-            claimed.unlink(missing_ok=True)
-            items_added.extend(items)
-            self._bad.update((file.name, n) for n in range(bad))
+    def _add_kept(self, items: list[Item]) -> list[Item]:
+        """Insert kept items not stored already, in one transaction; returns those added."""
+        added = []
+        with self.db:
+            if not self.db.in_transaction:  # else the first RELEASE below would commit
+                self.db.execute("BEGIN IMMEDIATE")
+            for item in items:
+                if self._stored(item):
+                    continue  # added before the process that claimed the file died
+                self.db.execute("SAVEPOINT kept")
+                try:
+                    self._insert(item)
+                except (ValueError, OverflowError, TypeError):  # validated, so never yet
+                    self.db.execute("ROLLBACK TO kept")
+                    self._bad.add(("kept", id(item)))
+                else:
+                    added.append(item)
+                self.db.execute("RELEASE kept")
+            pending.pause("inserted")
+        return added
+
+    def _stored(self, item: Item) -> bool:
+        """Whether exactly this answer (or this lesson at this time) is in the database."""
+        kind, payload, when = item
+        if kind == "lesson":
+            sql = "SELECT 1 FROM lessons WHERE section = ? AND completed_at = ?"
+            args = [payload, when.isoformat()]
+        else:
+            row = payload.to_dict()
+            sql = "SELECT 1 FROM attempts WHERE " + " AND ".join(f"{f} IS ?" for f in FIELDS)
+            args = [int(row[f]) if f == "correct" else row[f] for f in FIELDS]
+        return self.db.execute(sql, args).fetchone() is not None
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -516,7 +525,7 @@ class Store:
         out = {}
         for row in self._select("SELECT rowid, section, completed_at FROM lessons"):
             section, when = row["section"], row["completed_at"]
-            if not isinstance(section, str) or parse_time(when) is None:
+            if lesson_from(section, when) is None:
                 self._bad.add(("lessons", row["rowid"]))
                 continue
             out[section] = when

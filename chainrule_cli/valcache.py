@@ -12,12 +12,25 @@ a quiz can show its first problem before SymPy is loaded, and the problems
 
 Only passes are kept: a failure may come from a time limit on a busy machine,
 so it is always checked again. A cache that is missing, unreadable, corrupt or
-unwritable is simply empty: it can make validation faster, never different.
+unwritable is simply empty: it can make validation faster, never different. A
+FIFO, a device or an oversized file in its place is skipped with a note, never
+waited on or read (``safefile.read_data_file``).
+
+Nothing in the file is taken on its word. Each entry is not the problem's key
+but a keyed BLAKE2b digest (a MAC) of (the code stamp, the problem's key),
+under a random 32-byte secret made on first use and kept in
+``validation.key`` beside the cache (mode 0600). The problem's key is public:
+anyone could add it to a list. The digest cannot be made without the secret,
+so an entry typed in by hand, copied from another install or left by another
+version matches no problem, and the problem is checked again. (Someone who
+reads the secret and computes the digest on purpose can forge an entry; they
+can as well edit the code, which no file of ours can prevent.)
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
@@ -27,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from chainrule_cli import __version__
+from chainrule_cli.errors import ChainruleError
+from chainrule_cli.safefile import read_data_file
 
 try:  # the C module itself: hashlib would first load OpenSSL, 5 ms before the first problem
     from _blake2 import blake2b
@@ -34,11 +49,17 @@ except ImportError:  # pragma: no cover - a Python without it
     from hashlib import blake2b
 
 FILE_NAME = "validated.json"
+#: The per-install secret that keys the entries, beside the cache.
+SECRET_NAME = "validation.key"
+SECRET_BYTES = 32
 #: The most problems remembered; the oldest are forgotten first.
 MAX_ENTRIES = 200_000
 #: A cache file larger than this is not read (it is rebuilt).
 MAX_BYTES = 16 * 1024 * 1024
-FORMAT = 1
+#: Format 2: entries are digests under the install's secret (format 1 held bare keys).
+FORMAT = 2
+#: The format of the shipped manifest (bare keys: it is stamped with the code's bytes).
+SHIPPED_FORMAT = 1
 
 
 def key(problem: Any) -> str:
@@ -102,21 +123,29 @@ class ValidationCache:
     def __init__(self, path: Path | None, stamp: str | None = None) -> None:
         self.path = path
         self.stamp = stamp if stamp is not None else code_stamp()
+        self._secret: bytes | None = None
+        #: Digests read from the file, or written by us, oldest first.
         self._proven: dict[str, None] = {}
-        self._new: dict[str, None] = {}
+        self._new: dict[str, None] = {}  # keys proven in this process, not yet written
         self._lock = threading.Lock()
         if path is not None:
-            self._proven = dict.fromkeys(self._read(path))
+            self._secret = read_secret(path.with_name(SECRET_NAME))
+            if self._secret is not None:
+                self._proven = dict.fromkeys(self._read(path))
+
+    def _digest(self, key: str, secret: bytes) -> str:
+        """The entry that says the problem with ``key`` was proven by this code, under ``secret``."""
+        text = f"{FORMAT}|{self.stamp}|{key}".encode("utf-8", "surrogatepass")
+        return blake2b(text, key=secret, digest_size=16).hexdigest()
 
     def _read(self, path: Path) -> list[str]:
-        """The keys in the file, if it is ours and sound; else none."""
+        """The digests in the file, if it is ours and sound; else none."""
+        raw = read_data_file(path, MAX_BYTES, "a cache of validated problems")
+        if raw is None:
+            return []
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
-            if len(raw) > MAX_BYTES:
-                return []
             data = json.loads(raw)
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return []
         if (
             not isinstance(data, dict)
@@ -130,25 +159,26 @@ class ValidationCache:
     def proven(self, problem: Any) -> bool:
         """Whether ``problem`` was proven valid before (here, or when the shipped bank was built)."""
         k = key(problem)
-        return k in self._proven or k in self._new or k in shipped_proofs()
+        if k in self._new or k in shipped_proofs():
+            return True
+        return self._secret is not None and self._digest(k, self._secret) in self._proven
 
     def add(self, problem: Any) -> None:
         """Remember that ``problem`` is valid (written by ``save``, or at exit)."""
-        k = key(problem)
-        if k in self._proven or k in self._new:
-            return
-        with self._lock:
-            self._new[k] = None
-        if self.path is not None:
-            _save_at_exit(self)
+        self.add_keys([key(problem)])
 
     def add_keys(self, keys: list[str]) -> None:
-        """Remember keys proven elsewhere (by a worker process)."""
+        """Remember keys proven here or elsewhere (by a worker process)."""
+        secret = self._secret
         with self._lock:
-            for k in keys:
-                if k not in self._proven:
-                    self._new[k] = None
-        if keys and self.path is not None:
+            fresh = [
+                k
+                for k in keys
+                if k not in self._new
+                and (secret is None or self._digest(k, secret) not in self._proven)
+            ]
+            self._new.update(dict.fromkeys(fresh))
+        if fresh and self.path is not None:
             _save_at_exit(self)
 
     def save(self) -> bool:
@@ -158,27 +188,79 @@ class ValidationCache:
         work is done again next time. Returns whether the file was written.
         """
         with self._lock:
-            new, self._new = self._new, {}
+            new = list(self._new)
         if not new or self.path is None:
             return False
-        self._proven.update(new)
+        from chainrule_cli.safefile import write_atomic
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            secret = self._secret or make_secret(self.path.with_name(SECRET_NAME))
+            if secret is None:
+                return False
+            if secret != self._secret:  # a secret another process made meanwhile
+                self._secret, self._proven = secret, {}
             merged = dict.fromkeys(self._read(self.path))
             merged.update(self._proven)
+            merged.update(dict.fromkeys(self._digest(k, secret) for k in new))
             keys = list(merged)[-MAX_ENTRIES:]
             text = json.dumps({"format": FORMAT, "stamp": self.stamp, "proven": keys})
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                with open(temporary, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temporary, self.path)
-            finally:
-                if temporary.exists():
-                    temporary.unlink()
-        except (OSError, ValueError):
+            write_atomic(self.path, text)
+        except (OSError, ValueError, ChainruleError):
             return False
+        self._proven = dict.fromkeys(keys)
+        with self._lock:
+            for k in new:
+                self._new.pop(k, None)
         return True
+
+
+def read_secret(path: Path) -> bytes | None:
+    """The install's secret, or None when there is none (or it is not a sound one)."""
+    raw = read_data_file(path, 4 * SECRET_BYTES, "a validation key")
+    if raw is None:
+        return None
+    try:
+        secret = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return secret if len(secret) == SECRET_BYTES else None
+
+
+def make_secret(path: Path) -> bytes | None:
+    """The install's secret, made now (readable by the owner only) if there is no sound one.
+
+    Two processes making it at once agree: the file is linked into place only if
+    none is there, and the one that is there is read back.
+    """
+    import secrets
+
+    from chainrule_cli.safefile import random_token
+
+    found = read_secret(path)
+    if found is not None:
+        return found
+    temporary = path.with_name(f".{path.name}.{random_token()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temporary, flags, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)  # never over an existing file, of any kind
+        except FileExistsError:  # made meanwhile by another process, or unsound
+            if read_secret(path) is None:
+                if os.path.islink(path) or not os.path.isfile(path):
+                    return None  # something else is there: no cache rather than trust it
+                os.replace(temporary, path)  # an unsound key: start afresh
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return read_secret(path)
 
 
 # -- the shipped bank, proven when it was built ---------------------------------------------
@@ -229,14 +311,14 @@ def shipped_proofs() -> frozenset[str]:
     """
     try:
         from chainrule_cli.bank import shipped_bank
+        from chainrule_cli.safefile import read_regular
 
-        with open(shipped_bank() / SHIPPED_FILE, "rb") as handle:
-            data = json.loads(handle.read(MAX_BYTES))
+        data = json.loads(read_regular(shipped_bank() / SHIPPED_FILE, MAX_BYTES))
     except Exception:  # no manifest, unreadable, not JSON: nothing proven in advance
         return frozenset()
     if (
         not isinstance(data, dict)
-        or data.get("format") != FORMAT
+        or data.get("format") != SHIPPED_FORMAT
         or data.get("stamp") != content_stamp()
         or not isinstance(data.get("proven"), list)
     ):
@@ -246,7 +328,7 @@ def shipped_proofs() -> frozenset[str]:
 
 def manifest(keys: list[str]) -> str:
     """The text of ``proven.json`` for the shipped problems with these keys."""
-    body = {"format": FORMAT, "stamp": content_stamp(), "proven": sorted(keys)}
+    body = {"format": SHIPPED_FORMAT, "stamp": content_stamp(), "proven": sorted(keys)}
     return json.dumps(body, indent=0) + "\n"
 
 

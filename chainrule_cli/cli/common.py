@@ -209,6 +209,9 @@ def guard(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from chainrule_cli import safefile
+
+        safefile.listen(_note)  # a file in the data folder skipped: one line, as it happens
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
@@ -219,6 +222,12 @@ def guard(fn: F) -> F:
             raise fail("that expression is nested too deeply to work with") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _note(message: str) -> None:
+    from chainrule_cli import render
+
+    render.warn(message)
 
 
 def check_type(values: list[str] | None) -> list[str]:
