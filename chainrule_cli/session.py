@@ -876,15 +876,15 @@ class QuizSession:
         ``skipped_broken`` with the first reason, and the next one is tried.
         Generated problems were validated when they were made.
         """
-        from chainrule_cli.bank import check_problem
+        from chainrule_cli.deck import trouble
         from chainrule_cli.limits import time_limit
 
         self.current = None
         for problem in self._problems:
             try:
-                trouble = [] if problem.generated else check_problem(problem)
-                if trouble:
-                    self.skipped_broken.append((problem, trouble[0]))
+                reason = trouble(problem)
+                if reason is not None:
+                    self.skipped_broken.append((problem, reason))
                     continue
                 with time_limit(5.0, "Preparing this problem"):  # as long as checking it
                     self.current = self._start(problem)

@@ -105,7 +105,7 @@ def quiz(
     """
     from chainrule_cli import render
     from chainrule_cli.cli.stores import close_store, try_open_store
-    from chainrule_cli.deck import build_deck
+    from chainrule_cli.deck import choose
 
     types = check_type(kind)
     if missed and generated:
@@ -125,9 +125,7 @@ def quiz(
             from chainrule_cli.stats import type_weights
 
             weights = type_weights(store) if store is not None and not types else None
-            deck = build_deck(
-                loaded, types, difficulty, count, seed, shuffle, generated, weights, keep
-            )
+            deck = choose(loaded, types, difficulty, count, seed, shuffle, generated, weights, keep)
     except BaseException:
         close_store(store)
         raise
