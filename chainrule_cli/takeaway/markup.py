@@ -81,10 +81,7 @@ def to_latex(box: Box, mathjax: bool = False) -> str:
         if isinstance(box, Row):
             out = ""
             for item in box.items:
-                written = tex(item)
-                if out and out[-1].isalpha() and written[:1].isalpha():
-                    out += " "  # \pi x, not \pix
-                out += written
+                out = _joined(out, tex(item))
             return out
         if isinstance(box, Frac):
             return rf"\frac{{{tex(box.num)}}}{{{tex(box.den)}}}"
@@ -97,7 +94,8 @@ def to_latex(box: Box, mathjax: bool = False) -> str:
             opening = OPENING.get(box.open, "(")
             closing = CLOSING.get(box.close, ")")
             if not tall(box.body):
-                return rf"{opening}{tex(box.body)}{closing}"  # (x^2 + 1)^3, not \left(…\right)
+                # (x^2 + 1)^3, not \left(…\right); \lvert x, not \lvertx
+                return _joined(_joined(opening, tex(box.body)), closing)
             return rf"\left{opening} {tex(box.body)} \right{closing}"
         if isinstance(box, Apply):
             return tex(box.head) + tex(box.arg)
@@ -111,6 +109,13 @@ def to_latex(box: Box, mathjax: bool = False) -> str:
 #: Brackets as LaTeX writes them, bare or after \left and \right.
 OPENING = {"(": "(", "[": "[", "|": r"\lvert", "{": r"\{"}
 CLOSING = {")": ")", "]": "]", "|": r"\rvert", "}": r"\}"}
+
+
+def _joined(left: str, right: str) -> str:
+    """Two pieces of LaTeX side by side: \\pi x, not \\pix (a control word ends at a non-letter)."""
+    if left[-1:].isalpha() and right[:1].isalpha():
+        return f"{left} {right}"
+    return left + right
 
 
 def _plain_number(text: str) -> bool:
@@ -170,11 +175,13 @@ LATEX_TEXT = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
+    "*": r"\textasteriskcentered{}",  # a raw * or ` would be Markdown's inside $…$
+    "`": r"\textasciigrave{}",
     '"': "''",
     "π": r"\(\pi\)",
     "σ": r"\(\sigma\)",
     "θ": r"\(\theta\)",
-    "°": r"\(^\circ\)",
+    "°": r"\(^{\circ}\)",
     "·": r"\(\cdot\)",
     "×": r"\(\times\)",
     "−": "-",
