@@ -436,6 +436,13 @@ class Round:
     mistake: str | None = None
     guided: bool = False
     finished: float | None = None
+    #: Hints taken during the guided walk, one per step at most (``GuidedWalk.hint``).
+    step_hints: int = 0
+
+    @property
+    def hints(self) -> int:
+        """Every hint taken: from the hint list and at the guided walk's steps."""
+        return self.hints_used + self.step_hints
 
     @property
     def credit(self) -> float:
@@ -443,7 +450,7 @@ class Round:
         at most a half after the guided walk; 0 unless answered right."""
         if self.outcome != "correct" or self.hints_used >= len(self.plan):
             return 0.0
-        credit = max(MIN_CREDIT, 1.0 - COST * (self.hints_used + self.wrong))
+        credit = max(MIN_CREDIT, 1.0 - COST * (self.hints + self.wrong))
         return min(credit, GUIDED_CREDIT) if self.guided else credit
 
     @property
@@ -483,6 +490,22 @@ class Question:
     top_is_layer: bool = False
     parent_layer: int = 0
     completes_layer: int = 0
+
+
+@dataclass(frozen=True)
+class StepHint:
+    """A hint for the guided step being asked: how to get its entry, never the entry itself.
+
+    ``kind`` is the step's (inner, outer, inner_derivative, multiply, combine,
+    answer); the words are the renderer's, from ``question`` and ``layer``.
+    """
+
+    kind: str
+    question: Question
+    #: The chain layer the step is about (for a rule: None).
+    layer: Layer | None
+    #: The point to put in at the last step ("at" of the problem), if any.
+    at: str | None = None
 
 
 @dataclass
@@ -535,6 +558,7 @@ class GuidedWalk:
         self.tries_left = STEP_TRIES
         self.misses = 0  # wrong entries over the whole walk
         self._catalogue: list[tuple[str, Any, Layer | None]] | None = None
+        self._hinted: set[int] = set()  # the steps whose hint was shown
 
     # -- the questions -------------------------------------------------------------------
     def _questions(self) -> list[Question]:
@@ -597,6 +621,20 @@ class GuidedWalk:
     @property
     def question(self) -> Question:
         return self.questions[self.index]
+
+    def hint(self) -> StepHint:
+        """A hint for the step being asked (never its entry, never the final answer).
+
+        It counts as a hint once per step, however often it is shown again.
+        """
+        question = self.question
+        if self.index not in self._hinted:
+            self._hinted.add(self.index)
+            self.round.step_hints += 1
+        step = question.step
+        layer = step if isinstance(step, Layer) else None
+        at = self.round.problem.at if question.kind == "answer" else None
+        return StepHint(question.kind, question, layer, at)
 
     @property
     def step(self) -> str:
@@ -982,7 +1020,7 @@ class QuizSession:
         """End now: a problem already tried counts as missed; an untouched one is dropped."""
         round_ = self.current
         if round_ is not None and round_.outcome is None:
-            if round_.tries or round_.hints_used or round_.guided:
+            if round_.tries or round_.hints or round_.guided:
                 self._finish("missed", round_.mistake)
             else:
                 self.current = None
@@ -1124,7 +1162,7 @@ class Summary:
             line = by_type.setdefault(r.problem.type, TypeLine(r.problem.type))
             line.attempted += 1
             line.right += r.outcome == "correct"
-            line.hints += r.hints_used
+            line.hints += r.hints
             line.wrong += r.wrong
             line.credit += r.credit
         return cls(
@@ -1132,7 +1170,7 @@ class Summary:
             missed=[r for r in rounds if r.outcome != "correct"],
             score=sum(r.credit for r in rounds),
             attempted=len(rounds),
-            hints=sum(r.hints_used for r in rounds),
+            hints=sum(r.hints for r in rounds),
             wrong=sum(r.wrong for r in rounds),
             right=sum(r.outcome == "correct" for r in rounds),
             skipped=sum(r.outcome == "skipped" for r in rounds),

@@ -294,7 +294,7 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
         correct=round_.outcome == "correct",
         outcome=round_.outcome or "missed",
         mistake=round_.mistake,
-        hints=round_.hints_used,
+        hints=round_.hints,
         tries=round_.tries,
         seconds=round(round_.seconds, 2),
         at_point=problem.at,
@@ -525,8 +525,8 @@ def _guide(
             return False
         if key == "keys":
             console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-        elif key == "hint":
-            _show_hint(session, round_, console, plot)
+        elif key == "hint":  # a hint for this step, never the next one of the hint list
+            console.print(render.guided_hint(walk.hint(), walk, console))
         elif key in ("answer", "skip"):
             session.reveal() if key == "answer" else session.skip()
             _show_solution(round_, console, plot)

@@ -449,6 +449,51 @@ def guided_note(question: Any, walk: Any, console: Console) -> RenderableType | 
     return Group(*parts) if parts else None
 
 
+def guided_hint(hint: Any, walk: Any, console: Console) -> RenderableType:
+    """The hint for the guided step being asked (``GuidedWalk.hint``): the way to its
+    entry, with what the earlier steps found, never the entry or the final answer."""
+    m = math_for(console, 4)
+    x = walk.x.name
+    layer = hint.layer
+    kind = hint.kind
+    step = hint.question.step
+    if layer is not None:
+        out, letter = layer.output, layer.letter
+        outer = glue(f"{out} = {m(layer.outer_form)}")
+        inner = glue(f"{letter} = {m(layer.inner, written=True)}")
+        chain = glue(f"{_d(out, x)} = {_d(out, letter)} · {_d(letter, x)}")
+        if not m.unicode:
+            chain = chain.replace("·", "*")
+    if kind == "inner" and layer is not None:
+        body = (
+            f"Find what is done last: the outer function is {outer}. "
+            f"The inner function {letter} is all that stands in its place, written as it is."
+        )
+    elif kind == "outer" and layer is not None:
+        body = (
+            f"Differentiate {outer} with respect to {letter}, as if {letter} were the "
+            f"variable (the table of derivatives), and leave {letter} as it is."
+        )
+    elif kind == "inner_derivative" and layer is not None:
+        body = f"Differentiate the inner function {inner} on its own, with respect to {x}."
+    elif kind in ("multiply", "answer") and layer is not None:
+        body = (
+            f"The chain rule: {chain}. Put {inner} back into the outer derivative, "
+            "then multiply by the inner derivative: both are in the steps above."
+        )
+        if hint.at is not None:
+            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+    else:  # a rule puts its parts together
+        body = (
+            f"Put the parts together with the {getattr(step, 'kind', 'rule')} rule, "
+            f"{_formula(step, m)}, using the parts' derivatives from the steps above."
+        )
+        if hint.at is not None:
+            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+    title = f"Hint for step {hint.question.number} of {hint.question.total}"
+    return panel(title, Text(body), style="cyan")
+
+
 def guided_prompt(question: Any, walk: Any, console: Console) -> str:
     """The question for one step of the guided walk, with its place in the walk, as
     one prompt ("Step 2 of 4. The outer function is y = sin(u). Its derivative dy/du = ").
