@@ -642,7 +642,27 @@ REVIEW_COLUMNS = (
 )
 
 
-def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> RenderableType:
+def due_line(due_now: int, next_due: Any, now: Any = None) -> Text:
+    """How many skills are due now and when the next one after them is due."""
+    from datetime import UTC, datetime
+
+    skills = f"{due_now} skill{'s' if due_now != 1 else ''} due now"
+    if next_due is None:
+        return Text(f"{skills}; none after them is scheduled yet.", style="dim")
+    minutes = max(1, int((next_due - (now or datetime.now(UTC))).total_seconds() // 60))
+    if minutes < 120:
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    elif minutes < 48 * 60:
+        wait = f"{minutes // 60} hours"
+    else:
+        wait = f"{minutes // 1440} days"
+    return Text(f"{skills}; the next one is due in about {wait}.", style="dim")
+
+
+def quiz_summary(
+    summary: Any, console: Console, fill_note: str = "", title: str = "Your quiz"
+) -> RenderableType:
+    """The table of a finished quiz (``title``: "Your review" after ``review``)."""
     m = math_for(console)
     parts: list[RenderableType] = [Text("")]
     if not summary.attempted:
@@ -666,7 +686,7 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
         str(summary.wrong),
         Text(f"{summary.score:.2f}", style="bold"),
     ]
-    parts.append(FitTable(SUMMARY_COLUMNS, rows, "Your quiz", m.unicode, footer))
+    parts.append(FitTable(SUMMARY_COLUMNS, rows, title, m.unicode, footer))
     parts.append(Text(""))
     parts.append(score_line(summary, console))
     if summary.missed:
