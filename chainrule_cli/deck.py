@@ -1,8 +1,10 @@
-"""Which problems a quiz asks, in which order.
+"""Which problems a quiz asks, in which order; worksheets and Anki decks pick the same way.
 
 Filters the bank, shuffles with a seeded generator (the same seed gives the
 same problems in the same order), and tops up with generated problems when the
-bank runs short, or endlessly when asked to.
+bank runs short, or endlessly when asked to. ``choose`` is the one selection
+that ``quiz``, ``worksheet`` and ``anki`` share; ``trouble`` is the one check
+that keeps a broken problem from being asked or exported.
 """
 
 from __future__ import annotations
@@ -28,6 +30,54 @@ class Deck:
     total: int | None
     from_bank: int
     generated: int  # how many generated problems fill up (or -1 when endless)
+
+
+def choose(
+    bank: Bank,
+    types: Sequence[str] = (),
+    difficulty: int | None = None,
+    count: int | None = None,
+    seed: int | None = None,
+    shuffle: bool = True,
+    generated: bool = False,
+    weights: dict[str, float] | None = None,
+    keep: Callable[[Problem], bool] | None = None,
+    every: bool = False,
+) -> Deck:
+    """The problems of a quiz, a worksheet or an Anki deck: one selection for all three.
+
+    A seed is a promise of the same problems in the same order, so with a seed the
+    learner's ``weights`` (weaker types more often) are left out: ``quiz --seed 7``
+    and ``worksheet --seed 7`` ask the same problems, today and next week.
+    ``every``: without a ``count``, every matching bank problem (an Anki deck).
+    """
+    if every and count is None and not generated:
+        count = len(bank.select(types, difficulty))
+    return build_deck(
+        bank,
+        types,
+        difficulty,
+        count,
+        seed,
+        shuffle,
+        generated,
+        weights if seed is None else None,
+        keep,
+    )
+
+
+def trouble(problem: Problem) -> str | None:
+    """Why ``problem`` must not be asked or exported (None: it is fine).
+
+    A bank problem is validated (``bank.check_problem``, time-limited, proofs
+    cached); a generated one was validated when it was made.
+    """
+    if problem.generated:
+        return None
+    from chainrule_cli.bank import check_problem
+
+    found = check_problem(problem)
+    return found[0] if found else None
 
 
 def build_deck(

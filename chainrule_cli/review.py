@@ -9,7 +9,10 @@ happened in each attempt; this module only turns "what is due" into problems:
   only one due;
 * within a skill, the exact problems the learner got wrong recently come first,
   then bank problems of that skill, then generated ones when the bank runs dry;
-* the skill with the most recent miss goes first, then the most overdue.
+* the skill with the most recent miss goes first, then the most overdue;
+* a problem answered in the last hour (``FRESH``), its answer still on the
+  screen, is never asked again: another of its skill comes instead (a bank
+  problem, or a generated one when the bank has none left).
 """
 
 from __future__ import annotations
@@ -17,15 +20,51 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from chainrule_cli.bank import Bank, Problem
 from chainrule_cli.drills import problem_from
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
+from chainrule_cli.records import parse_time
 from chainrule_cli.store import Store, skill_of
 
 #: Generated problems tried per skill before giving up on filling it.
 GENERATED_TRIES = 20
+#: A problem answered this recently is not asked again in a review: its answer was just shown.
+FRESH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Due:
+    """How many skills are due now, and when the next one after them is due (None: none is)."""
+
+    now: int
+    next: datetime | None
+
+
+def due(store: Store, now: datetime | None = None) -> Due:
+    """The skills due at ``now`` (only those this version can ask), and the next due time after it."""
+    when = now or datetime.now(UTC)
+    cards = store.cards()
+    due_now = sum(1 for c in cards if c.due <= when and _parse(c.skill) is not None)
+    later = [c.due for c in cards if c.due > when and _parse(c.skill) is not None]
+    return Due(due_now, min(later) if later else None)
+
+
+def answered_lately(store: Store, now: datetime, within: timedelta = FRESH) -> set[str]:
+    """The ids and expressions of problems answered within ``within`` before ``now``."""
+    out: set[str] = set()
+    for attempt in store.attempts(limit=500):
+        when = parse_time(attempt.answered_at)
+        if when is None or when < now - within:
+            break  # newest first: the rest are older
+        out.update((attempt.problem_id, _expression_key(attempt.expression)))
+    return out
+
+
+def _expression_key(expression: str) -> str:
+    return "expr:" + "".join(expression.split())
 
 
 def review_deck(
@@ -33,9 +72,11 @@ def review_deck(
 ) -> list[Problem]:
     """Up to ``count`` problems over the due skills, in turns (see the module docstring)."""
     rng = random.Random(seed)
-    due = [s for s, _ in store.due_skills(now or datetime.now(UTC)) if _parse(s) is not None]
+    when = now or datetime.now(UTC)
+    due = [s for s, _ in store.due_skills(when) if _parse(s) is not None]
     if not due:
         return []
+    fresh = answered_lately(store, when)
     missed = _missed_by_skill(store, bank, set(due))
     # Skills with a recent miss first (the most recent first), then the most overdue.
     rank = {skill: n for n, skill in enumerate(missed)}
@@ -49,12 +90,22 @@ def review_deck(
         for skill in list(sources):
             if len(chosen) >= count:
                 break
-            problem = next((p for p in sources[skill] if p.id not in seen), None)
+            problem = next(
+                (
+                    p
+                    for p in sources[skill]
+                    if p.id not in seen
+                    and p.id not in fresh
+                    and _expression_key(p.expression) not in fresh
+                ),
+                None,
+            )
             if problem is None or taken[skill] >= cap:
                 del sources[skill]
                 continue
             chosen.append(problem)
             seen.add(problem.id)
+            fresh.add(_expression_key(problem.expression))  # never twice in one review
             taken[skill] += 1
     return chosen
 

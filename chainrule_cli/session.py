@@ -433,6 +433,8 @@ class Round:
     finished: float | None = None
     checked: list[Checked] = field(default_factory=list)  # every try, first to last
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    #: Hints taken during the guided walk, one per step at most (``GuidedWalk.hint``).
+    step_hints: int = 0
 
     def tried(self, text: str, verdict: Verdict) -> None:
         """Count one checked answer, and keep it with its verdict and time."""
@@ -442,12 +444,17 @@ class Round:
         self.checked.append(Checked(text, verdict.correct, mistake, self.clock()))
 
     @property
+    def hints(self) -> int:
+        """Every hint taken: from the hint list and at the guided walk's steps."""
+        return self.hints_used + self.step_hints
+
+    @property
     def credit(self) -> float:
         """1, less a quarter per hint and per wrong try (at least a quarter when right);
         at most a half after the guided walk; 0 unless answered right."""
         if self.outcome != "correct" or self.hints_used >= len(self.plan):
             return 0.0
-        credit = max(MIN_CREDIT, 1.0 - COST * (self.hints_used + self.wrong))
+        credit = max(MIN_CREDIT, 1.0 - COST * (self.hints + self.wrong))
         return min(credit, GUIDED_CREDIT) if self.guided else credit
 
     @property
@@ -487,6 +494,22 @@ class Question:
     top_is_layer: bool = False
     parent_layer: int = 0
     completes_layer: int = 0
+
+
+@dataclass(frozen=True)
+class StepHint:
+    """A hint for the guided step being asked: how to get its entry, never the entry itself.
+
+    ``kind`` is the step's (inner, outer, inner_derivative, multiply, combine,
+    answer); the words are the renderer's, from ``question`` and ``layer``.
+    """
+
+    kind: str
+    question: Question
+    #: The chain layer the step is about (for a rule: None).
+    layer: Layer | None
+    #: The point to put in at the last step ("at" of the problem), if any.
+    at: str | None = None
 
 
 @dataclass
@@ -539,6 +562,7 @@ class GuidedWalk:
         self.tries_left = STEP_TRIES
         self.misses = 0  # wrong entries over the whole walk
         self._catalogue: list[tuple[str, Any, Layer | None]] | None = None
+        self._hinted: set[int] = set()  # the steps whose hint was shown
 
     # -- the questions -------------------------------------------------------------------
     def _questions(self) -> list[Question]:
@@ -601,6 +625,20 @@ class GuidedWalk:
     @property
     def question(self) -> Question:
         return self.questions[self.index]
+
+    def hint(self) -> StepHint:
+        """A hint for the step being asked (never its entry, never the final answer).
+
+        It counts as a hint once per step, however often it is shown again.
+        """
+        question = self.question
+        if self.index not in self._hinted:
+            self._hinted.add(self.index)
+            self.round.step_hints += 1
+        step = question.step
+        layer = step if isinstance(step, Layer) else None
+        at = self.round.problem.at if question.kind == "answer" else None
+        return StepHint(question.kind, question, layer, at)
 
     @property
     def step(self) -> str:
@@ -892,15 +930,15 @@ class QuizSession:
         ``skipped_broken`` with the first reason, and the next one is tried.
         Generated problems were validated when they were made.
         """
-        from chainrule_cli.bank import check_problem
+        from chainrule_cli.deck import trouble
         from chainrule_cli.limits import time_limit
 
         self.current = None
         for problem in self._problems:
             try:
-                trouble = [] if problem.generated else check_problem(problem)
-                if trouble:
-                    self.skipped_broken.append((problem, trouble[0]))
+                reason = trouble(problem)
+                if reason is not None:
+                    self.skipped_broken.append((problem, reason))
                     continue
                 with time_limit(5.0, "Preparing this problem"):  # as long as checking it
                     self.current = self._start(problem)
@@ -999,7 +1037,7 @@ class QuizSession:
         """End now: a problem already tried counts as missed; an untouched one is dropped."""
         round_ = self.current
         if round_ is not None and round_.outcome is None:
-            if round_.tries or round_.hints_used or round_.guided:
+            if round_.tries or round_.hints or round_.guided:
                 self._finish("missed", round_.mistake)
             else:
                 self.current = None
@@ -1144,7 +1182,7 @@ class Summary:
             line = by_type.setdefault(r.problem.type, TypeLine(r.problem.type))
             line.attempted += 1
             line.right += r.outcome == "correct"
-            line.hints += r.hints_used
+            line.hints += r.hints
             line.wrong += r.wrong
             line.credit += r.credit
         return cls(
@@ -1152,7 +1190,7 @@ class Summary:
             missed=[r for r in rounds if r.outcome != "correct"],
             score=sum(r.credit for r in rounds),
             attempted=len(rounds),
-            hints=sum(r.hints_used for r in rounds),
+            hints=sum(r.hints for r in rounds),
             wrong=sum(r.wrong for r in rounds),
             right=sum(r.outcome == "correct" for r in rounds),
             skipped=sum(r.outcome == "skipped" for r in rounds),

@@ -264,7 +264,7 @@ def test_mathml_is_core_mathml() -> None:
     ("text", "latex"),
     [
         pytest.param("V = (4/3)πr³", r"V = (4/3)\(\pi\)r\(^{3}\)", id="pi-and-cube"),
-        pytest.param("20 °C & 5 $/h", r"20 \(^\circ\)C \& 5 \(\$\)/h", id="degree-dollar"),
+        pytest.param("20 °C & 5 $/h", r"20 \(^{\circ}\)C \& 5 \(\$\)/h", id="degree-dollar"),
         pytest.param("a_b {c} 50%", r"a\_b \{c\} 50\%", id="specials"),
         pytest.param("e^(−z)", r"e\^{}(-z)", id="caret-minus"),
     ],

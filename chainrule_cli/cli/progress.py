@@ -72,8 +72,13 @@ def stats(
     if reset:
         _reset(yes)
         return
+    from chainrule_cli.review import due
+
     with open_store() as store:
         data = summary(store)
+        schedule = due(store)
+    data["due_now"] = schedule.now  # skills due for review now
+    data["next_due"] = schedule.next.isoformat() if schedule.next is not None else None
     if json_output:
         render.print_json(data)
         return
@@ -207,15 +212,21 @@ def review(
     from chainrule_cli import render
     from chainrule_cli.bank import load
     from chainrule_cli.cli.quiz import play
-    from chainrule_cli.review import review_deck
+    from chainrule_cli.review import due, review_deck
 
     store = open_store(writing=True)
     console = render.make_console()
     try:
         deck = review_deck(store, load(bank or None), count, seed)
+        schedule = due(store)
+        if not deck and schedule.now:
+            console.print(render.due_line(schedule.now, schedule.next))
+            console.print("Their problems were all answered within the last hour: try again later.")
+            return
         if not deck:
             console.print(render.nothing_due(store.next_due(), store.count(), console))
             return
+        console.print(render.due_line(schedule.now, schedule.next))
         play(deck, len(deck), console, store, mode="review")
         flagged = store.flagged()
     finally:

@@ -105,7 +105,7 @@ def quiz(
     """
     from chainrule_cli import render
     from chainrule_cli.cli.stores import close_store, try_open_store
-    from chainrule_cli.deck import build_deck
+    from chainrule_cli.deck import choose
 
     types = check_type(kind)
     if missed and generated:
@@ -125,9 +125,7 @@ def quiz(
             from chainrule_cli.stats import type_weights
 
             weights = type_weights(store) if store is not None and not types else None
-            deck = build_deck(
-                loaded, types, difficulty, count, seed, shuffle, generated, weights, keep
-            )
+            deck = choose(loaded, types, difficulty, count, seed, shuffle, generated, weights, keep)
     except BaseException:
         close_store(store)
         raise
@@ -220,7 +218,8 @@ def play(
 
     session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
     run(session, console, ask, plot, shown)
-    console.print(render.quiz_summary(session.summary(), console, note))
+    title = "Your review" if mode == "review" else "Your quiz"
+    console.print(render.quiz_summary(session.summary(), console, note, title))
     if session.skipped_broken:
         render.warn(render.skipped_note([problem.id for problem, _ in session.skipped_broken]))
     return session
@@ -309,7 +308,7 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
         correct=round_.outcome == "correct",
         outcome=round_.outcome or "missed",
         mistake=round_.mistake,
-        hints=round_.hints_used,
+        hints=round_.hints,
         tries=round_.tries,
         seconds=round(round_.seconds, 2),
         at_point=problem.at,
@@ -541,8 +540,8 @@ def _guide(
             return False
         if key == "keys":
             console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-        elif key == "hint":
-            _show_hint(session, round_, console, plot)
+        elif key == "hint":  # a hint for this step, never the next one of the hint list
+            console.print(render.guided_hint(walk.hint(), walk, console))
         elif key in ("answer", "skip"):
             session.reveal() if key == "answer" else session.skip()
             _show_solution(round_, console, plot)

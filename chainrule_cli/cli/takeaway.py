@@ -212,22 +212,25 @@ def select(
     generated: bool,
     every: bool,
 ) -> tuple[list[Item], int | None]:
-    """The problems, worked out. ``every``: without --count, all matching bank problems."""
+    """The problems, worked out, chosen exactly as ``quiz`` chooses them (``deck.choose``).
+
+    ``every``: without --count, all matching bank problems. A problem that fails
+    validation (``deck.trouble``, as the quiz checks before asking) or cannot be
+    worked out is left out, and named with the reason on stderr, one line each.
+    Progress never steers an export: the same seed gives the same problems.
+    """
     from chainrule_cli import render
-    from chainrule_cli.bank import load
-    from chainrule_cli.deck import build_deck
+    from chainrule_cli.bank import short
+    from chainrule_cli.deck import choose, trouble
     from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.loadcache import load  # bank.load, without YAML when read before
     from chainrule_cli.takeaway.worked import build
 
     types = check_type(kind)
     loaded = load(bank or None)
     for issue in loaded.issues:
-        render.warn(f"skipping: {issue}")
-    if every and count is None:
-        count = len(loaded.select(types, difficulty)) or None
-        if count is None:
-            raise fail("no problems match: try fewer filters, or --generated")
-    deck = build_deck(loaded, types, difficulty, count, seed, shuffle, generated)
+        render.warn(f"left out: {issue}")
+    deck = choose(loaded, types, difficulty, count, seed, shuffle, generated, every=every)
     if deck.total == 0:
         raise fail("no problems match: try fewer filters, or --generated")
     if deck.total is not None and deck.total > 20:
@@ -235,9 +238,13 @@ def select(
     items: list[Item] = []
     for problem in deck.problems:
         try:
-            items.append(build(problem))
-        except (ChainruleError, ArithmeticError, ValueError, TypeError) as exc:
-            render.warn(f"skipped {problem.id}: {exc}")
+            reason = trouble(problem)
+            if reason is None:
+                items.append(build(problem))
+        except (ChainruleError, ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+            reason = str(exc) or type(exc).__name__
+        if reason is not None:
+            render.warn(f"left out {short(problem.id)}: {short(reason, 200)}")
     if not items:
         raise fail("none of the chosen problems could be worked out")
     if deck.generated > 0 and not generated:
@@ -248,17 +255,31 @@ def select(
     return items, seed
 
 
+#: The latest SOURCE_DATE_EPOCH a deck can carry: the last second of the year 9999.
+#: Anki keeps times in milliseconds in SQLite's 64-bit integers and shows them as dates;
+#: later than this no date can be shown, and far later the numbers overflow.
+EPOCH_MAX = 253_402_300_799
+
+
 def _timestamp(pinned: str | None, now: float) -> float:
     """SOURCE_DATE_EPOCH (reproducible builds) when it is set, else now."""
+    from chainrule_cli.bank import clip
+
     if pinned is None or not pinned.strip():
         return now
-    try:
-        value = int(pinned)
-    except ValueError:
-        raise fail(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {pinned!r}") from None
-    if value < 0:
-        raise fail("SOURCE_DATE_EPOCH must not be negative")
-    return float(value)
+    text = pinned.strip()
+    if not text.isascii() or not text.isdigit():
+        if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+            raise fail("SOURCE_DATE_EPOCH must not be negative")
+        raise fail(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {clip(pinned)}"
+        ) from None
+    if len(text) > len(str(EPOCH_MAX)) or int(text) > EPOCH_MAX:
+        raise fail(
+            f"SOURCE_DATE_EPOCH must be at most {EPOCH_MAX} (the end of the year 9999), "
+            f"not {clip(text)}"
+        )
+    return float(int(text))
 
 
 def _write(path: Path, data: bytes) -> None:

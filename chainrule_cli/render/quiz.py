@@ -449,6 +449,51 @@ def guided_note(question: Any, walk: Any, console: Console) -> RenderableType | 
     return Group(*parts) if parts else None
 
 
+def guided_hint(hint: Any, walk: Any, console: Console) -> RenderableType:
+    """The hint for the guided step being asked (``GuidedWalk.hint``): the way to its
+    entry, with what the earlier steps found, never the entry or the final answer."""
+    m = math_for(console, 4)
+    x = walk.x.name
+    layer = hint.layer
+    kind = hint.kind
+    step = hint.question.step
+    if layer is not None:
+        out, letter = layer.output, layer.letter
+        outer = glue(f"{out} = {m(layer.outer_form)}")
+        inner = glue(f"{letter} = {m(layer.inner, written=True)}")
+        chain = glue(f"{_d(out, x)} = {_d(out, letter)} · {_d(letter, x)}")
+        if not m.unicode:
+            chain = chain.replace("·", "*")
+    if kind == "inner" and layer is not None:
+        body = (
+            f"Find what is done last: the outer function is {outer}. "
+            f"The inner function {letter} is all that stands in its place, written as it is."
+        )
+    elif kind == "outer" and layer is not None:
+        body = (
+            f"Differentiate {outer} with respect to {letter}, as if {letter} were the "
+            f"variable (the table of derivatives), and leave {letter} as it is."
+        )
+    elif kind == "inner_derivative" and layer is not None:
+        body = f"Differentiate the inner function {inner} on its own, with respect to {x}."
+    elif kind in ("multiply", "answer") and layer is not None:
+        body = (
+            f"The chain rule: {chain}. Put {inner} back into the outer derivative, "
+            "then multiply by the inner derivative: both are in the steps above."
+        )
+        if hint.at is not None:
+            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+    else:  # a rule puts its parts together
+        body = (
+            f"Put the parts together with the {getattr(step, 'kind', 'rule')} rule, "
+            f"{_formula(step, m)}, using the parts' derivatives from the steps above."
+        )
+        if hint.at is not None:
+            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+    title = f"Hint for step {hint.question.number} of {hint.question.total}"
+    return panel(title, Text(body), style="cyan")
+
+
 def guided_prompt(question: Any, walk: Any, console: Console) -> str:
     """The question for one step of the guided walk, with its place in the walk, as
     one prompt ("Step 2 of 4. The outer function is y = sin(u). Its derivative dy/du = ").
@@ -597,7 +642,27 @@ REVIEW_COLUMNS = (
 )
 
 
-def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> RenderableType:
+def due_line(due_now: int, next_due: Any, now: Any = None) -> Text:
+    """How many skills are due now and when the next one after them is due."""
+    from datetime import UTC, datetime
+
+    skills = f"{due_now} skill{'s' if due_now != 1 else ''} due now"
+    if next_due is None:
+        return Text(f"{skills}; none after them is scheduled yet.", style="dim")
+    minutes = max(1, int((next_due - (now or datetime.now(UTC))).total_seconds() // 60))
+    if minutes < 120:
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    elif minutes < 48 * 60:
+        wait = f"{minutes // 60} hours"
+    else:
+        wait = f"{minutes // 1440} days"
+    return Text(f"{skills}; the next one is due in about {wait}.", style="dim")
+
+
+def quiz_summary(
+    summary: Any, console: Console, fill_note: str = "", title: str = "Your quiz"
+) -> RenderableType:
+    """The table of a finished quiz (``title``: "Your review" after ``review``)."""
     m = math_for(console)
     parts: list[RenderableType] = [Text("")]
     if not summary.attempted:
@@ -621,7 +686,7 @@ def quiz_summary(summary: Any, console: Console, fill_note: str = "") -> Rendera
         str(summary.wrong),
         Text(f"{summary.score:.2f}", style="bold"),
     ]
-    parts.append(FitTable(SUMMARY_COLUMNS, rows, "Your quiz", m.unicode, footer))
+    parts.append(FitTable(SUMMARY_COLUMNS, rows, title, m.unicode, footer))
     parts.append(Text(""))
     parts.append(score_line(summary, console))
     if summary.missed:

@@ -98,15 +98,26 @@ def card(item: Item, deck_name: str) -> Card:
             back += [_line(line) for line in block.lines]
     back.append("</ul>")
     if item.note:
-        back.append(f'<div class="note">{html.escape(item.note, quote=False)}</div>')
+        back.append(f'<div class="note">{_words(item.note)}</div>')
     source = f"{problem.id} · {problem.type} · difficulty {problem.difficulty}"
     tags = (problem.type, f"difficulty::{problem.difficulty}")
-    return Card(guid(deck_name, problem.id), front, "\n".join(back), html.escape(source), tags)
+    return Card(guid(deck_name, problem.id), front, "\n".join(back), _words(source), tags)
 
 
 def _parts(parts: Sequence[Part]) -> str:
-    return "".join(
-        html.escape(p, quote=False) if isinstance(p, str) else _mathjax(to_latex(p)) for p in parts
+    return "".join(_words(p) if isinstance(p, str) else _mathjax(to_latex(p, True)) for p in parts)
+
+
+def _words(text: str) -> str:
+    """Words as HTML that MathJax leaves alone: a backslash in them never opens math.
+
+    An empty element after each backslash splits the text where MathJax looks
+    for ``\\(``, ``\\[`` or ``$$``, which it never reads across a tag.
+    """
+    return (
+        html.escape(text, quote=False)
+        .replace("\\", "\\<span></span>")
+        .replace("$$", "$<span></span>$")
     )
 
 
@@ -115,7 +126,7 @@ def _mathjax(latex: str) -> str:
 
 
 def _line(line: Line) -> str:
-    label = f'<span class="label">{html.escape(line.label)}:</span> ' if line.label else ""
+    label = f'<span class="label">{_words(line.label)}:</span> ' if line.label else ""
     return f"<li>{label}{_parts(line.parts)}</li>"
 
 

@@ -7,6 +7,7 @@ Also LaTeX's text mode for words from problem banks, whose unicode math
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from chainrule_cli.takeaway.notation import (
     Apply,
@@ -42,48 +43,84 @@ LATEX_OPS = {
 }
 
 
-def to_latex(box: Box) -> str:
-    """The box as LaTeX math (amsmath only), without delimiters."""
-    if isinstance(box, Ident):
-        if box.function:
-            return (
-                f"\\{box.name}" if box.name in LATEX_FUNCTIONS else rf"\operatorname{{{box.name}}}"
-            )
-        return latex_symbol(box.name)
-    if isinstance(box, Num):
-        return box.text
-    if isinstance(box, Op):
-        return LATEX_OPS.get(box.text, box.text)
-    if isinstance(box, Txt):
-        return rf"\text{{{latex_text(box.text)}}}"
-    if isinstance(box, Space):
-        return r"\,"
-    if isinstance(box, Row):
-        out = ""
-        for item in box.items:
-            text = to_latex(item)
-            if out and out[-1].isalpha() and text[:1].isalpha():
-                out += " "  # \pi x, not \pix
-            out += text
-        return out
-    if isinstance(box, Frac):
-        return rf"\frac{{{to_latex(box.num)}}}{{{to_latex(box.den)}}}"
-    if isinstance(box, Sup):
-        return f"{to_latex(box.base)}^{{{to_latex(box.exp)}}}"
-    if isinstance(box, Sqrt):
-        index = f"[{to_latex(box.index)}]" if box.index is not None else ""
-        return rf"\sqrt{index}{{{to_latex(box.body)}}}"
-    if isinstance(box, Fenced):
-        opening = r"\lvert" if box.open == "|" else box.open
-        closing = r"\rvert" if box.close == "|" else box.close
-        if not tall(box.body):
-            return rf"{opening}{to_latex(box.body)}{closing}"  # (x^2 + 1)^3, not \left(…\right)
-        return rf"\left{opening} {to_latex(box.body)} \right{closing}"
-    if isinstance(box, Apply):
-        return to_latex(box.head) + to_latex(box.arg)
-    if isinstance(box, Prime):
-        return f"{{{to_latex(box.body)}}}'"
-    raise TypeError(f"not a box: {box!r}")
+#: Operators that are safe as they are in LaTeX's math mode (and MathJax's).
+LATEX_SAFE_OPS = frozenset("+-=()[]<>/!,.:;|'*?")
+
+
+def to_latex(box: Box, mathjax: bool = False) -> str:
+    """The box as LaTeX math (amsmath only), without delimiters.
+
+    ``mathjax``: for MathJax (Anki), whose ``\\text{…}`` shows its words as
+    they are but for ``\\`` ``{`` ``}`` ``$``; else for ``pdflatex``, whose text
+    mode needs every special character escaped (``latex_text``). Words from a
+    bank (quantity names, units) are always text, never read as LaTeX.
+    """
+    text = mathjax_text if mathjax else latex_text
+
+    def tex(box: Box) -> str:
+        if isinstance(box, Ident):
+            if box.function:
+                if box.name in LATEX_FUNCTIONS:
+                    return f"\\{box.name}"
+                if box.name.isascii() and box.name.isalpha():
+                    return rf"\operatorname{{{box.name}}}"
+                return rf"\operatorname{{\text{{{text(box.name)}}}}}"
+            return latex_symbol(box.name, text)
+        if isinstance(box, Num):
+            return box.text if _plain_number(box.text) else rf"\text{{{text(box.text)}}}"
+        if isinstance(box, Op):
+            if box.text in LATEX_OPS:
+                return LATEX_OPS[box.text]
+            if all(c in LATEX_SAFE_OPS for c in box.text):
+                return box.text
+            return rf"\text{{{text(box.text)}}}"
+        if isinstance(box, Txt):
+            return rf"\text{{{text(box.text)}}}"
+        if isinstance(box, Space):
+            return r"\,"
+        if isinstance(box, Row):
+            out = ""
+            for item in box.items:
+                out = _joined(out, tex(item))
+            return out
+        if isinstance(box, Frac):
+            return rf"\frac{{{tex(box.num)}}}{{{tex(box.den)}}}"
+        if isinstance(box, Sup):
+            return f"{tex(box.base)}^{{{tex(box.exp)}}}"
+        if isinstance(box, Sqrt):
+            index = f"[{tex(box.index)}]" if box.index is not None else ""
+            return rf"\sqrt{index}{{{tex(box.body)}}}"
+        if isinstance(box, Fenced):
+            opening = OPENING.get(box.open, "(")
+            closing = CLOSING.get(box.close, ")")
+            if not tall(box.body):
+                # (x^2 + 1)^3, not \left(…\right); \lvert x, not \lvertx
+                return _joined(_joined(opening, tex(box.body)), closing)
+            return rf"\left{opening} {tex(box.body)} \right{closing}"
+        if isinstance(box, Apply):
+            return tex(box.head) + tex(box.arg)
+        if isinstance(box, Prime):
+            return f"{{{tex(box.body)}}}'"
+        raise TypeError(f"not a box: {box!r}")
+
+    return tex(box)
+
+
+#: Brackets as LaTeX writes them, bare or after \left and \right.
+OPENING = {"(": "(", "[": "[", "|": r"\lvert", "{": r"\{"}
+CLOSING = {")": ")", "]": "]", "|": r"\rvert", "}": r"\}"}
+
+
+def _joined(left: str, right: str) -> str:
+    """Two pieces of LaTeX side by side: \\pi x, not \\pix (a control word ends at a non-letter)."""
+    if left[-1:].isalpha() and right[:1].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
+def _plain_number(text: str) -> bool:
+    """Digits with an optional point: safe in math mode as they are."""
+    return bool(text) and all(c.isascii() and (c.isdigit() or c == ".") for c in text)
 
 
 def tall(box: Box) -> bool:
@@ -101,8 +138,13 @@ def tall(box: Box) -> bool:
     return False
 
 
-def latex_symbol(name: str) -> str:
-    """x → x, π → \\pi, θ → \\theta, ∞ → \\infty, rate → \\mathit{rate}."""
+def latex_symbol(name: str, text: Callable[[str], str] | None = None) -> str:
+    """x → x, π → \\pi, θ → \\theta, ∞ → \\infty, rate → \\mathit{rate}.
+
+    Any other name (a quantity from a bank: "volume of water", "cost_$") is text
+    in italics, escaped by ``text`` (``latex_text`` unless told).
+    """
+    text = text or latex_text
     if name == "∞":
         return r"\infty"
     if len(name) == 1 and not name.isascii():
@@ -111,9 +153,11 @@ def latex_symbol(name: str) -> str:
             return "\\" + words[-1].lower()
         if words[:2] == ["GREEK", "CAPITAL"]:
             return "\\" + words[-1].capitalize()
-    if len(name) > 1:
-        return rf"\mathit{{{latex_text(name)}}}"
-    return name if name.isascii() else rf"\text{{{latex_text(name)}}}"
+    if name.isascii() and name.isalnum() and name[:1].isalpha():
+        return name if len(name) == 1 else rf"\mathit{{{name}}}"
+    if len(name) == 1 and name.isascii() and name.isdigit():
+        return name
+    return rf"\textit{{{text(name)}}}"
 
 
 #: Text-mode LaTeX for the characters that need it (OT1 fonts, no packages but amsmath).
@@ -131,11 +175,13 @@ LATEX_TEXT = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
+    "*": r"\textasteriskcentered{}",  # a raw * or ` would be Markdown's inside $…$
+    "`": r"\textasciigrave{}",
     '"': "''",
     "π": r"\(\pi\)",
     "σ": r"\(\sigma\)",
     "θ": r"\(\theta\)",
-    "°": r"\(^\circ\)",
+    "°": r"\(^{\circ}\)",
     "·": r"\(\cdot\)",
     "×": r"\(\times\)",
     "−": "-",
@@ -153,6 +199,15 @@ LATEX_TEXT = {
     "”": "''",
     "\u00a0": "~",
 }
+#: What MathJax's ``\\text{…}`` reads specially: the rest it shows as it is.
+MATHJAX_TEXT = str.maketrans({"\\": "\\\\", "{": r"\{", "}": r"\}", "$": r"\$"})
+
+
+def mathjax_text(text: str) -> str:
+    """Words for MathJax's ``\\text{…}`` (Anki): shown exactly as they are."""
+    return text.translate(MATHJAX_TEXT)
+
+
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵘᵛˣ", "0123456789-nuvx")
 
 

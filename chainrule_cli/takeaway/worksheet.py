@@ -46,7 +46,8 @@ def render(
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$#|"})
+#: Markdown's own characters in words, escaped (CommonMark lets any of them take a backslash).
+MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$#|&~"})
 
 
 def _md_parts(parts: Sequence[Part]) -> str:
@@ -56,7 +57,9 @@ def _md_parts(parts: Sequence[Part]) -> str:
 
 
 def _md_line(line: Line) -> str:
-    return f"*{line.label}:* {_md_parts(line.parts)}" if line.label else _md_parts(line.parts)
+    if not line.label:
+        return _md_parts(line.parts)
+    return f"*{line.label.translate(MD_SPECIAL)}:* {_md_parts(line.parts)}"
 
 
 def markdown(items: Sequence[Item], title: str, meta: str) -> str:
