@@ -116,6 +116,17 @@ def tries_newest_first(attempts: Sequence[Attempt]) -> list[Try]:
     return [t for a in attempts for t in reversed(a.all_tries())]
 
 
+#: Verdicts that are not the learner's slip: the algebra could not confirm a form.
+NOT_SLIPS = frozenset({"unconfirmed"})
+#: Slips named by the checker that no problem can be chosen to drill.
+UNDRILLABLE = frozenset({"rounding"})
+
+
+def drill_for(counts: dict[str, int]) -> str | None:
+    """The commonest slip that ``quiz --mistake`` can drill, if any."""
+    return next((code for code in counts if code not in UNDRILLABLE), None)
+
+
 def by_mistake(attempts: Sequence[Attempt], window: int = MISTAKE_WINDOW) -> dict[str, int]:
     """Mistake code → how many of the latest ``window`` tries named it, most first.
 
@@ -123,7 +134,9 @@ def by_mistake(attempts: Sequence[Attempt], window: int = MISTAKE_WINDOW) -> dic
     getting it right is two forgotten inner derivatives.
     """
     latest = tries_newest_first(attempts)[:window]
-    counts = Counter(t.mistake for t in latest if t.mistake and not t.correct)
+    counts = Counter(
+        t.mistake for t in latest if t.mistake and not t.correct and t.mistake not in NOT_SLIPS
+    )
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 

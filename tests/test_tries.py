@@ -292,6 +292,8 @@ def test_an_attempt_saved_without_tries_is_one_try(
         pytest.param([("",), ("constant_factor", "")], {"constant_factor": 1}, id="two-problems"),
         pytest.param([(None, "")], {}, id="wrong-without-a-name"),
         pytest.param([("",)] * 3, {}, id="all-right"),
+        pytest.param([("unconfirmed", FORGOT, "")], {FORGOT: 1}, id="unconfirmed-is-no-slip"),
+        pytest.param([("rounding", "")], {"rounding": 1}, id="rounding-is-a-slip"),
     ],
 )
 def test_by_mistake_counts_every_wrong_try(
@@ -502,3 +504,22 @@ def test_forgetting_the_inner_derivative_twice_counts_twice(
     assert (data["attempts"], data["correct"], data["tries"]) == (1, 1, 3)
     missed = runner.invoke(app, ["quiz", "--bank", str(bank), "--missed"], input="q\n")
     assert "y = (3x + 1)²" in missed.stdout  # the slip comes back to be drilled
+
+
+@pytest.mark.parametrize(
+    ("counts", "drill"),
+    [
+        pytest.param({"rounding": 3, FORGOT: 1}, FORGOT, id="rounding-cannot-be-drilled"),
+        pytest.param({"rounding": 2}, None, id="nothing-to-drill"),
+        pytest.param({FORGOT: 2, "sign_error": 1}, FORGOT, id="commonest"),
+    ],
+)
+def test_the_drill_suggested_is_one_quiz_mistake_can_drill(
+    counts: dict[str, int], drill: str | None
+) -> None:
+    """stats suggests `quiz --mistake` only for a slip that problems can be chosen for."""
+    from chainrule_cli.drills import codes
+    from chainrule_cli.stats import drill_for
+
+    assert drill_for(counts) == drill
+    assert drill is None or drill in codes()

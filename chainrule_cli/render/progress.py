@@ -12,6 +12,7 @@ from rich.text import Text
 from chainrule_cli.render.console import ascii_text, data_text, plain
 from chainrule_cli.render.fit import Column, FitTable
 from chainrule_cli.render.mathfmt import glue, math_for
+from chainrule_cli.stats import drill_for
 
 # -- progress -------------------------------------------------------------------------------
 MASTERY_STYLE = {
@@ -110,8 +111,9 @@ def mistakes_view(counts: dict[str, int], window: int, console: Console) -> Rend
             label = label.replace("′", "'")
         out.append(f"  {n:>3}  {code:<{width}}  ")
         out.append(f"{label}\n", style="dim")
-    top = next(iter(counts))
-    out.append(f"Drill the commonest one:\n  chainrule quiz --mistake {top}")
+    top = drill_for(counts)
+    if top is not None:
+        out.append(f"Drill the commonest one:\n  chainrule quiz --mistake {top}")
     return out
 
 
