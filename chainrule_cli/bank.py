@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import importlib.resources
 import math
 import os
@@ -58,13 +57,12 @@ KEYS = (
     "unit",
     "chain",
 )
+_KEY_SET = frozenset(KEYS)
 APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
 REQUIRED = ("id", "type", "expression")
 
 #: All the bank files of one load together: a bigger bank is refused with a message.
 MAX_BANK_BYTES = 5 * 1024 * 1024
-#: How deep YAML may nest (a bank needs four levels: file, list, problem, chain).
-MAX_NESTING = 16
 #: The largest |at| or |rate|: beyond it, exact evaluation at the point is not worth trusting.
 POINT_LIMIT = 10**6
 #: The longest id, and the longest text for a point or a rate.
@@ -398,15 +396,16 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
     """The problems in a bank's text (``name`` is used in the messages)."""
     import yaml
 
+    from chainrule_cli.bankyaml import Refused, read
+
     try:
-        _refuse_aliases_and_depth(text)
-        data = yaml.load(text, Loader=_line_loader())  # a safe loader: no tags run code
+        data = read(text)  # safe: no tags run code, no alias expands
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "invalid YAML"
         return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")]
-    except _Refused as exc:
+    except Refused as exc:
         return [], [Issue(name, exc.line, None, exc.message)]
     except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML could not build
         return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")]
@@ -454,7 +453,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
 
     for at_line, message in _duplicates(entry):
         issues.append(Issue(path, at_line, label, message))
-    for key in entry:
+    for key in () if _KEY_SET.issuperset(entry) else entry:
         if key in KEYS:
             continue
         guess = difflib.get_close_matches(short(str(key), 40), KEYS, n=1)
@@ -596,106 +595,10 @@ def _line(mapping: Any) -> int | None:
 
 
 def _duplicates(mapping: Any) -> list[tuple[int, str]]:
-    return list(getattr(mapping, "duplicates", ()))
-
-
-class _Refused(Exception):
-    """YAML the bank loader will not read (an alias, or nesting too deep), located."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def _refuse_aliases_and_depth(text: str) -> None:
-    """Refuse anchors and aliases (``&a``, ``*a``, merge keys) and deep nesting.
-
-    One pass over the parse events (in C when libyaml is there), before any
-    value is built: an alias "bomb" of a few hundred bytes never expands.
-    """
-    import yaml
-
-    depth = 0
-    for event in yaml.parse(text, Loader=_base_loader()):
-        line = event.start_mark.line + 1 if event.start_mark is not None else None
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                line,
-                "YAML anchors and aliases (&name, *name) are not allowed in a bank: "
-                "write each value out in full",
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _Refused(line, f"nested too deeply (more than {MAX_NESTING} levels)")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-@functools.cache
-def _base_loader() -> type:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@functools.cache
-def _line_loader() -> type:
-    import yaml
-    from yaml.constructor import SafeConstructor
-
-    class LocatedMap(dict[Any, Any]):
-        """A YAML mapping that knows its line and the keys written twice in it."""
-
-        line: int | None = None
-        duplicates: tuple[tuple[int, str], ...] = ()
-
-    class BankLoader(_base_loader()):  # type: ignore[misc]
-        """The safe loader, with each mapping's line, duplicate keys found, and
-        numbers read as YAML 1.2 writes them (``1e15`` is a number)."""
-
-        def construct_bank_map(self, node: Any) -> Any:
-            data = LocatedMap()
-            data.line = node.start_mark.line + 1
-            seen: set[tuple[str, str]] = set()
-            repeated: list[tuple[int, str]] = []
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    key = (key_node.tag, key_node.value)
-                    if key in seen:
-                        repeated.append(
-                            (
-                                key_node.start_mark.line + 1,
-                                f"duplicate key {clip(key_node.value)}: each key may appear once",
-                            )
-                        )
-                    seen.add(key)
-            data.duplicates = tuple(repeated)
-            yield data
-            data.update(self.construct_mapping(node))
-
-        def construct_bank_int(self, node: Any) -> Any:
-            try:
-                return SafeConstructor.construct_yaml_int(self, node)
-            except ValueError:  # more digits than Python converts: keep the text
-                return str(self.construct_scalar(node))
-
-        def construct_bank_timestamp(self, node: Any) -> Any:
-            try:
-                return SafeConstructor.construct_yaml_timestamp(self, node)
-            except ValueError:  # looks like a date but is none: keep the text
-                return str(self.construct_scalar(node))
-
-    BankLoader.add_constructor("tag:yaml.org,2002:map", BankLoader.construct_bank_map)
-    BankLoader.add_constructor("tag:yaml.org,2002:int", BankLoader.construct_bank_int)
-    BankLoader.add_constructor("tag:yaml.org,2002:timestamp", BankLoader.construct_bank_timestamp)
-    BankLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-        list("-+0123456789."),
-    )
-    return BankLoader
+    return [
+        (line, f"duplicate key {clip(key)}: each key may appear once")
+        for line, key in getattr(mapping, "duplicates", ())
+    ]
 
 
 # -- validation -----------------------------------------------------------------------------
