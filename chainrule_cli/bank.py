@@ -141,6 +141,8 @@ class Bank:
     problems: list[Problem] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: Problems written in the files that could not be loaded: a schema error, an id used before.
+    rejected: int = 0
 
     def select(
         self,
@@ -364,10 +366,12 @@ def load(paths: Sequence[Path] | None = None) -> Bank:
             bank.issues.append(Issue(str(path), None, None, str(exc)))
             continue
         allowance -= size
-        problems, found = parse_bank(text, str(path))
+        problems, found, rejected = _parse(text, str(path))
         bank.issues.extend(found)
+        bank.rejected += rejected
         for problem in problems:
             if problem.id in seen:
+                bank.rejected += 1
                 line = int(problem.source.rsplit(":", 1)[1]) if ":" in problem.source else None
                 bank.issues.append(
                     Issue(
@@ -394,6 +398,12 @@ def load_file(path: Path) -> tuple[list[Problem], list[Issue]]:
 
 def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
     """The problems in a bank's text (``name`` is used in the messages)."""
+    problems, issues, _ = _parse(text, name)
+    return problems, issues
+
+
+def _parse(text: str, name: str) -> tuple[list[Problem], list[Issue], int]:
+    """``parse_bank``, and how many problems written in the text could not be loaded."""
     import yaml
 
     from chainrule_cli.bankyaml import Refused, read
@@ -404,17 +414,23 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "invalid YAML"
-        return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")]
+        return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")], 0
     except Refused as exc:
-        return [], [Issue(name, exc.line, None, exc.message)]
+        return [], [Issue(name, exc.line, None, exc.message)], 0
     except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML could not build
-        return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")]
+        return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")], 0
     if data is None:
-        return [], [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")]
+        return (
+            [],
+            [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")],
+            0,
+        )
     if not isinstance(data, dict) or "problems" not in data:
-        return [], [
-            Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")
-        ]
+        return (
+            [],
+            [Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")],
+            0,
+        )
     issues = [
         Issue(
             name, _line(data), None, f"unknown top-level key {clip(k)}: only 'problems' is allowed"
@@ -425,7 +441,7 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
     issues.extend(Issue(name, line, None, message) for line, message in _duplicates(data))
     entries = data["problems"]
     if not isinstance(entries, list):
-        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")]
+        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")], 0
     if not entries:
         issues.append(Issue(name, _line(data), None, "'problems' is empty: add a problem"))
     problems: list[Problem] = []
@@ -434,14 +450,12 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
         issues.extend(found)
         if problem is not None:
             problems.append(problem)
-    return problems, issues
+    return problems, issues, len(entries) - len(problems)
 
 
 def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Issue]]:
     if not isinstance(entry, dict):
-        return None, [
-            Issue(path, None, None, f"problem {index} is not a mapping of keys to values")
-        ]
+        return None, [Issue(path, None, f"problem {index}", "not a mapping of keys to values")]
     line = _line(entry)
     raw_id = entry.get("id")
     pid = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
@@ -776,26 +790,75 @@ def _check_applied(problem: Problem) -> list[str]:
     return []
 
 
-def validate(
+@dataclass
+class Report:
+    """What validating a bank found: its issues, and how many problems are valid, have
+    issues, or were not reached before the budget ran out (never counted as valid)."""
+
+    #: Every issue, in file and line order (problems not reached are counted, not listed).
+    issues: list[Issue] = field(default_factory=list)
+    #: Problems written in the files: loaded, and those that could not be (``Bank.rejected``).
+    problems: int = 0
+    #: The problems checked and found fine, in bank order.
+    valid: list[Problem] = field(default_factory=list)
+    #: Problems not checked: the budget ran out first.
+    unchecked: int = 0
+    budget: float = VALIDATE_BUDGET
+    #: Where the first problem not checked is ("file:line").
+    first_unchecked: str = ""
+
+    @property
+    def checked(self) -> int:
+        return self.problems - self.unchecked
+
+    @property
+    def with_issues(self) -> int:
+        """Problems that cannot be used: a schema error, a repeated id, a failed check."""
+        return self.checked - len(self.valid)
+
+    @property
+    def file_issues(self) -> int:
+        """Issues with a file itself (unreadable, not YAML, no 'problems:' list), not a problem."""
+        return sum(1 for issue in self.issues if issue.problem_id is None)
+
+    @property
+    def complete(self) -> bool:
+        """Every problem checked and valid, and nothing wrong with the files."""
+        return not self.issues and not self.unchecked
+
+    def unchecked_issue(self) -> Issue | None:
+        """The problems not reached, said as one issue at the first of them (None if none)."""
+        if not self.unchecked:
+            return None
+        path, _, line = self.first_unchecked.rpartition(":")
+        return Issue(
+            path,
+            int(line) if line.isdigit() else None,
+            None,
+            f"not checked: validation stopped after its {self.budget:g} s budget, with "
+            f"{self.unchecked} problem{'s' if self.unchecked != 1 else ''} (this one and "
+            "others) not reached",
+        )
+
+
+def validate_bank(
     bank: Bank,
     budget: float = VALIDATE_BUDGET,
     limit: float = CHECK_LIMIT,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int], None] | None = None,
     cached: bool = True,
-) -> list[Issue]:
-    """Schema issues plus every problem's own check.
+) -> Report:
+    """Schema issues plus every problem's own check, counted.
 
     Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
-    when the budget runs out, the problems not yet checked are reported (as one
-    issue at the first of them), never passed as valid. Problems proven valid
-    before are not checked again (``valcache``) unless ``cached`` is False; a
-    large bank is checked over all cores (``parallel``). ``progress(n)`` is told
-    as each ``n`` more are done.
+    a problem not reached when the budget runs out is counted as unchecked,
+    never as valid. Problems proven valid before are not checked again
+    (``valcache``) unless ``cached`` is False; a large bank is checked over all
+    cores (``parallel``). ``progress(n)`` is told as each ``n`` more are done.
     """
     from chainrule_cli import parallel, valcache
 
-    issues = list(bank.issues)
     deadline = clock() + budget
     cache = valcache.shared()
     answered: dict[int, list[str]] = {}
@@ -812,38 +875,52 @@ def validate(
                         cache.add(bank.problems[index])
             unchecked = set(fresh)
             answered.update((i, []) for i in range(len(bank.problems)) if i not in unchecked)
+    report = Report(
+        issues=list(bank.issues), problems=len(bank.problems) + bank.rejected, budget=budget
+    )
     for index, problem in enumerate(bank.problems):
-        path, _, line = problem.source.rpartition(":")
-        where = int(line) if line.isdigit() else None
         messages = answered.get(index)
-        if messages is None:
+        if messages is None:  # not checked yet: here, if there is time left
             left = deadline - clock()
             if left <= 0:
-                rest = len(bank.problems) - index
-                issues.append(
-                    Issue(
-                        path,
-                        where,
-                        problem.id,
-                        f"not checked: validation stopped after its {budget:g} s budget, with "
-                        f"{rest} problem{'s' if rest != 1 else ''} (this one and those after it) left",
-                    )
-                )
-                break
+                report.unchecked += 1
+                report.first_unchecked = report.first_unchecked or problem.source
+                continue
             messages = check_problem(problem, min(limit, left), cached)
             if not cached and not messages:
                 cache.add(problem)  # proven afresh: remembered all the same
             if progress is not None:
                 progress(1)
-        for message in messages:
-            issues.append(Issue(path, where, problem.id, message))
+        if not messages:
+            report.valid.append(problem)
+        path, _, line = problem.source.rpartition(":")
+        where = int(line) if line.isdigit() else None
+        report.issues.extend(Issue(path, where, problem.id, message) for message in messages)
     cache.save()
-    return issues
+    report.issues = in_file_order(report.issues, bank.files)
+    return report
 
 
-def failed_ids(issues: Iterable[Issue]) -> set[str]:
-    """The ids of the problems named by issues (those a quiz must not ask)."""
-    return {i.problem_id for i in issues if i.problem_id is not None}
+def validate(
+    bank: Bank,
+    budget: float = VALIDATE_BUDGET,
+    limit: float = CHECK_LIMIT,
+    clock: Callable[[], float] = time.monotonic,
+    progress: Callable[[int], None] | None = None,
+    cached: bool = True,
+) -> list[Issue]:
+    """``validate_bank``'s issues, with the problems not reached (if any) as one more issue
+    at the end: an empty list means every problem was checked and is valid."""
+    report = validate_bank(bank, budget, limit, clock, progress, cached)
+    missed = report.unchecked_issue()
+    return report.issues if missed is None else [*report.issues, missed]
+
+
+def in_file_order(issues: Iterable[Issue], files: Sequence[Path]) -> list[Issue]:
+    """Issues by file (in the order the bank's files were read) and line; issues about a
+    folder or a skipped file first, and issues on one line in the order they were found."""
+    order = {str(path): index for index, path in enumerate(files)}
+    return sorted(issues, key=lambda i: (order.get(i.path, -1), i.line or 0))
 
 
 def counts(problems: Sequence[Problem]) -> dict[str, dict[int, int]]:

@@ -126,3 +126,57 @@ def skipped_note(ids: Sequence[str], limit: int = 8) -> str:
         f"skipped {counted} validation: {', '.join(shown)}{more} "
         "(chainrule bank validate shows why)"
     )
+
+
+def _many(count: int, word: str) -> str:
+    """``1 problem``, ``2 problems``, ``12,000 problems``."""
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
+
+def validation_summary(report: Any) -> str:
+    """The verdict of ``bank validate`` in words, counting only what was checked.
+
+    Valid problems are those checked and found fine; a problem the budget did
+    not reach is counted as not reached, never as valid, and the way to reach
+    it is named.
+    """
+    if report.complete:
+        return (
+            "The 1 problem is valid."
+            if report.problems == 1
+            else f"All {report.problems:,} problems are valid."
+        )
+    sentences = []
+    bad = report.with_issues
+    problems_part = (
+        f"{report.checked:,} of {_many(report.problems, 'problem')} checked, "
+        f"{report.unchecked:,} not reached in {report.budget:g} s: run with a longer budget "
+        f"(--budget {suggested_budget(report)}) or split the bank."
+        if report.unchecked
+        else ""
+    )
+    if problems_part:
+        sentences.append(problems_part)
+        counted = f"Of those checked, {len(report.valid):,} valid"
+    else:
+        counted = f"{len(report.valid):,} of {_many(report.problems, 'problem')} valid"
+    if bad:
+        counted += f"; {bad:,} with {'an issue' if bad == 1 else 'issues'}"
+    sentences.append(counted + ".")
+    if report.file_issues:
+        sentences.append(f"{_many(report.file_issues, 'issue')} with the bank files themselves.")
+    if report.issues:
+        sentences.append(
+            "Fix them and validate again."
+            if len(report.issues) > 1
+            else "Fix it and validate again."
+        )
+    return " ".join(sentences)
+
+
+def suggested_budget(report: Any) -> int:
+    """Seconds that would likely reach every problem: the pace so far, with room to spare."""
+    import math
+
+    pace = report.budget / max(report.checked, 1)
+    return max(int(report.budget) + 10, math.ceil(pace * report.problems * 1.25 / 10) * 10)
