@@ -616,13 +616,17 @@ def _duplicates(mapping: Any) -> list[tuple[int, str]]:
 
 
 # -- validation -----------------------------------------------------------------------------
-def check_problem(problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True) -> list[str]:
+def check_problem(
+    problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True, cut_short: bool = False
+) -> list[str]:
     """Everything that makes a loaded problem unusable, in words (empty when fine).
 
     The expression parses; its rule-tree derivative agrees with ``sympy.diff``;
     the chain rule is needed; the type fits the structure; the point lies in the
     domain of the function and its derivative, within ±POINT_LIMIT. All of it
-    within ``limit`` seconds: a problem that takes longer is reported as such.
+    within ``limit`` seconds: a problem that takes longer is reported as such
+    (with ``cut_short``, where the limit is what is left of a bank's budget,
+    it is not: ``check_before`` counts the problem as not checked).
 
     A problem proven valid before is not checked again (``valcache``; pass
     ``cached=False`` to check it all the same); a failure is never remembered.
@@ -630,25 +634,63 @@ def check_problem(problem: Problem, limit: float = CHECK_LIMIT, cached: bool = T
     from chainrule_cli import valcache
 
     if not cached:
-        return _check_now(problem, limit)
+        return _check_now(problem, limit, cut_short)
     cache = valcache.shared()
     if cache.proven(problem):
         return []
-    messages = _check_now(problem, limit)
+    messages = _check_now(problem, limit, cut_short)
     if not messages:
         cache.add(problem)
     return messages
 
 
-def _check_now(problem: Problem, limit: float = CHECK_LIMIT) -> list[str]:
-    """``check_problem`` itself, always worked out."""
+def check_before(
+    problem: Problem,
+    deadline: float,
+    limit: float = CHECK_LIMIT,
+    cached: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[str] | None:
+    """``check_problem`` within its own ``limit`` and before ``deadline`` (on ``clock``).
+
+    None when the deadline comes first: the problem is not checked, which is
+    not the same as too slow. Only a problem that runs out of its own limit is
+    reported as taking too long.
+    """
+    left = deadline - clock()
+    if left <= 0:
+        return None
+    if left >= limit:
+        return check_problem(problem, limit, cached)
+    try:
+        return check_problem(problem, left, cached, cut_short=True)
+    except _CutShort:
+        return None
+
+
+class _CutShort(Exception):
+    """The whole bank's budget, not the problem's own limit, ended its check."""
+
+
+#: How the time limit of one problem's check names it ("Checking this problem took too long").
+_CHECKING = "Checking this problem"
+
+
+def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = False) -> list[str]:
+    """``check_problem`` itself, always worked out; with ``cut_short``, running out of
+    ``limit`` raises ``_CutShort`` instead of being reported."""
+    from chainrule_cli.errors import TooComplex
     from chainrule_cli.limits import time_limit
 
     try:
-        with time_limit(limit, "Checking this problem"):
+        with time_limit(limit, _CHECKING):
             if problem.applied:
                 return _check_applied(problem)
             return _check_plain(problem)
+    except TooComplex as exc:
+        if cut_short and str(exc).startswith(_CHECKING):
+            raise _CutShort from None
+        return [str(exc)]
     except InputError as exc:
         return [f"cannot read the problem: {exc.message}"]
     except ChainruleError as exc:
@@ -881,12 +923,11 @@ def validate_bank(
     for index, problem in enumerate(bank.problems):
         messages = answered.get(index)
         if messages is None:  # not checked yet: here, if there is time left
-            left = deadline - clock()
-            if left <= 0:
+            messages = check_before(problem, deadline, limit, cached, clock)
+            if messages is None:
                 report.unchecked += 1
                 report.first_unchecked = report.first_unchecked or problem.source
                 continue
-            messages = check_problem(problem, min(limit, left), cached)
             if not cached and not messages:
                 cache.add(problem)  # proven afresh: remembered all the same
             if progress is not None:

@@ -41,6 +41,8 @@ MIN_PROBLEMS = 40
 BATCH = 12
 #: The most worker processes.
 MAX_WORKERS = 8
+#: Batches sent ahead to each worker (enough that none waits for the next).
+IN_FLIGHT = 4
 
 
 def cores() -> int:
@@ -133,17 +135,11 @@ def _worker_start(parent: int) -> None:
     _die_with_parent(parent)
 
 
-def _check_batch(problems: Sequence[Any], deadline: float, limit: float) -> list[list[str]]:
-    """Messages for the first problems of a batch that fit before ``deadline``."""
-    from chainrule_cli.bank import check_problem
+def _check_batch(problems: Sequence[Any], deadline: float, limit: float) -> list[list[str] | None]:
+    """Messages for the problems of a batch checked before ``deadline`` (None: not reached)."""
+    from chainrule_cli.bank import check_before
 
-    out: list[list[str]] = []
-    for problem in problems:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        out.append(check_problem(problem, min(limit, left), cached=False))
-    return out
+    return [check_before(problem, deadline, limit, cached=False) for problem in problems]
 
 
 class Pool:
@@ -155,6 +151,7 @@ class Pool:
 
     def __init__(self) -> None:
         self._executor: Any = None
+        self._workers = max(2, min(MAX_WORKERS, cores()))
 
     def worth_it(self, count: int) -> bool:
         """Whether to check ``count`` problems here (its workers may be running already)."""
@@ -168,7 +165,7 @@ class Pool:
             import sympy  # noqa: F401 - loaded once here, inherited by every worker
 
             self._executor = ProcessPoolExecutor(
-                max_workers=max(2, min(MAX_WORKERS, cores())),
+                max_workers=self._workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_start,
                 initargs=(os.getpid(),),
@@ -184,23 +181,35 @@ class Pool:
     ) -> list[list[str] | None]:
         """``check_problem`` (uncached) for every problem; None where the deadline came first.
 
-        ``deadline`` is on the ``time.monotonic`` clock. When the pool breaks (a
-        worker killed, memory exhausted), the problems it did not answer are None
-        too, and the caller checks them itself.
+        ``deadline`` is on the ``time.monotonic`` clock. A few batches per worker
+        are in flight at a time, and none is sent after the deadline, so the
+        work ends with it. When the pool breaks (a worker killed, memory
+        exhausted), the problems it did not answer are None too, and the
+        caller checks them itself.
         """
         from concurrent.futures import FIRST_COMPLETED, Future, wait
 
         results: list[list[str] | None] = [None] * len(problems)
-        if not problems:
-            return results
-        batches = [range(i, min(i + BATCH, len(problems))) for i in range(0, len(problems), BATCH)]
+        batches = iter(
+            range(i, min(i + BATCH, len(problems))) for i in range(0, len(problems), BATCH)
+        )
         executor = self._start()
-        pending: dict[Future[list[list[str]]], range] = {}
-        # Stopped half-way (Ctrl-C, a signal), the work left is not cancelled here:
-        # leaving ``with Pool()`` kills the workers, which ends it all at once.
-        for batch in batches:
+        pending: dict[Future[list[list[str] | None]], range] = {}
+
+        def send() -> None:
+            batch = next(batches, None)
+            if batch is None or time.monotonic() >= deadline:
+                return
             chunk = [problems[i] for i in batch]
-            pending[executor.submit(_check_batch, chunk, deadline, limit)] = batch
+            try:
+                pending[executor.submit(_check_batch, chunk, deadline, limit)] = batch
+            except BrokenExecutor:  # the rest is left to the caller
+                return
+
+        # Stopped half-way (Ctrl-C, a signal), the work in flight is not cancelled here:
+        # leaving ``with Pool()`` kills the workers, which ends it all at once.
+        for _ in range(IN_FLIGHT * self._workers):
+            send()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -209,10 +218,12 @@ class Pool:
                     answers = future.result()
                 except Exception:  # a broken pool: these are left to the caller
                     continue
-                for index, messages in zip(batch, answers, strict=False):
+                for index, messages in zip(batch, answers, strict=True):
                     results[index] = messages
-                if progress is not None and answers:
-                    progress(len(answers))
+                checked = sum(1 for messages in answers if messages is not None)
+                if progress is not None and checked:
+                    progress(checked)
+                send()
         return results
 
     def map(
