@@ -137,40 +137,33 @@ def validation_summary(report: Any) -> str:
     """The verdict of ``bank validate`` in words, counting only what was checked.
 
     Valid problems are those checked and found fine; a problem the budget did
-    not reach is counted as not reached, never as valid, and the way to reach
-    it is named.
+    not reach is counted as not reached, never as valid, and the ways to reach
+    it are named.
     """
-    if report.complete:
-        return (
-            "The 1 problem is valid."
-            if report.problems == 1
-            else f"All {report.problems:,} problems are valid."
-        )
-    sentences = []
     bad = report.with_issues
-    problems_part = (
-        f"{report.checked:,} of {_many(report.problems, 'problem')} checked, "
-        f"{report.unchecked:,} not reached in {report.budget:g} s: run with a longer budget "
-        f"(--budget {suggested_budget(report)}) or split the bank."
-        if report.unchecked
-        else ""
-    )
-    if problems_part:
-        sentences.append(problems_part)
-        counted = f"Of those checked, {len(report.valid):,} valid"
+    if report.unchecked:
+        sentences = [
+            f"{report.checked:,} of {_many(report.problems, 'problem')} checked, "
+            f"{report.unchecked:,} not reached in {report.budget:g} s: run with a longer budget "
+            f"(--budget {suggested_budget(report)}) or split the bank.",
+            f"Of those checked, {len(report.valid):,} valid"
+            + (f"; {bad:,} with {'an issue' if bad == 1 else 'issues'}." if bad else "."),
+        ]
+    elif bad:
+        sentences = [
+            f"{len(report.valid):,} of {_many(report.problems, 'problem')} valid; "
+            f"{bad:,} with {'an issue' if bad == 1 else 'issues'}."
+        ]
+    elif report.problems == 0:
+        sentences = ["No problem could be read."]
+    elif report.problems == 1:
+        sentences = ["The 1 problem is valid."]
     else:
-        counted = f"{len(report.valid):,} of {_many(report.problems, 'problem')} valid"
-    if bad:
-        counted += f"; {bad:,} with {'an issue' if bad == 1 else 'issues'}"
-    sentences.append(counted + ".")
+        sentences = [f"All {report.problems:,} problems are valid."]
     if report.file_issues:
         sentences.append(f"{_many(report.file_issues, 'issue')} with the bank files themselves.")
     if report.issues:
-        sentences.append(
-            "Fix them and validate again."
-            if len(report.issues) > 1
-            else "Fix it and validate again."
-        )
+        sentences.append(f"Fix {'it' if len(report.issues) == 1 else 'them'} and validate again.")
     return " ".join(sentences)
 
 
