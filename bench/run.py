@@ -381,14 +381,17 @@ def bench_load(repeats: int) -> dict[str, float]:
     from chainrule_cli.bank import MAX_BANK_BYTES, parse_bank
 
     lines = ["problems:"]
+    size = len(lines[0]) + 1
     i = 0
-    while sum(map(len, lines)) + len(lines) < MAX_BANK_BYTES - 200:
-        lines += [
+    while size < MAX_BANK_BYTES - 200:
+        entry = [
             f"- id: big-{i:06d}",
             "  type: power",
             f"  expression: (3x+{i % 97 + 1})^{i % 5 + 2}",
             f"  difficulty: {i % 3 + 1}",
         ]
+        lines += entry
+        size += sum(len(line) + 1 for line in entry)
         i += 1
     text = "\n".join(lines[:-4]) + "\n"
 
