@@ -10,11 +10,12 @@ builds a node for each, then its constructor walks them again: about 8 s.
 ``read`` builds the values straight from the parser's events (in C when
 libyaml is there) in one pass, resolving and constructing each scalar with
 the loader's own resolver and constructors (memoised: a bank repeats its
-types and difficulties): 4–5× faster (3.3× for ``bank.parse_bank`` as a whole). Anything a bank does not need
+types and difficulties): 4–5× faster, 3.3× for ``bank.parse_bank`` as a
+whole (``bench/run.py --only load``). Anything a bank does not need
 (explicit tags on collections, complex or merge keys, several documents, a
 scalar the constructors refuse) makes it hand over to the full loader,
 ``BankLoader``, which then gives its own result or error: the two agree on
-every text (a property test holds them to it).
+every text (tests/test_bank_yaml.py holds them to it).
 """
 
 from __future__ import annotations
