@@ -371,6 +371,50 @@ def bench_bank() -> dict[str, float]:
     }
 
 
+def bench_load(repeats: int) -> dict[str, float]:
+    """Reading a bank just under the 5 MB cap: ``bank.parse_bank`` as it is (one pass over
+    the parser's events, ``bankyaml.read``) against the same with PyYAML's composer and
+    constructor (``bankyaml.read_slowly``, what it did before), side by side, CPU time."""
+    from unittest import mock
+
+    from chainrule_cli import bankyaml
+    from chainrule_cli.bank import MAX_BANK_BYTES, parse_bank
+
+    lines = ["problems:"]
+    size = len(lines[0]) + 1
+    i = 0
+    while size < MAX_BANK_BYTES - 200:
+        entry = [
+            f"- id: big-{i:06d}",
+            "  type: power",
+            f"  expression: (3x+{i % 97 + 1})^{i % 5 + 2}",
+            f"  difficulty: {i % 3 + 1}",
+        ]
+        lines += entry
+        size += sum(len(line) + 1 for line in entry)
+        i += 1
+    text = "\n".join(lines[:-4]) + "\n"
+
+    def timed(slow: bool) -> float:
+        start = time.process_time()
+        if slow:
+            with mock.patch.object(bankyaml, "read", bankyaml.read_slowly):
+                problems, _ = parse_bank(text, "big.yaml")
+        else:
+            problems, _ = parse_bank(text, "big.yaml")
+        assert len(problems) == i - 1
+        return time.process_time() - start
+
+    fast, slow = side_by_side(lambda: timed(False), lambda: timed(True), max(3, repeats // 3))
+    return {
+        "load_problems": i - 1,
+        "load_bytes": len(text.encode()),
+        "load_s": fast,
+        "load_pyyaml_s": slow,
+        "load_speedup": slow / fast,
+    }
+
+
 def bench_hostile() -> dict[str, float | str]:
     worst, which = 0.0, ""
     for text in HOSTILE:
@@ -431,7 +475,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument(
         "--only",
-        help="run one step (startup, solve, first, check, quiz, bank, validate, hostile, "
+        help="run one step (startup, solve, first, check, quiz, bank, validate, load, hostile, "
         "verdicts) and merge its figures into the existing results file",
     )
     args = parser.parse_args()
@@ -454,6 +498,7 @@ def main() -> None:
         ("quiz", lambda: bench_quiz(max(3, repeats // 3))),
         ("bank", bench_bank),
         ("validate", lambda: bench_validate(max(3, repeats // 3))),
+        ("load", lambda: bench_load(repeats)),
         ("hostile", bench_hostile),
         ("verdicts", bench_verdicts),
     ):
@@ -525,6 +570,11 @@ def main() -> None:
             f"generate {results['validate_problems']} problems (each one validated)",
             f"{results['generate_per_s']:.0f} problems/s",
             f"{results['generate_s']:.1f} s",
+        ),
+        (
+            f"load a bank near the 5 MB cap ({results['load_problems']:,} problems)",
+            f"{results['load_speedup']:.1f}× faster",
+            f"{results['load_s']:.2f} s vs {results['load_pyyaml_s']:.2f} s with PyYAML's loader",
         ),
         (
             "slowest hostile input (solve, whole process)",

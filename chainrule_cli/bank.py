@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import importlib.resources
 import math
 import os
@@ -58,13 +57,12 @@ KEYS = (
     "unit",
     "chain",
 )
+_KEY_SET = frozenset(KEYS)
 APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
 REQUIRED = ("id", "type", "expression")
 
 #: All the bank files of one load together: a bigger bank is refused with a message.
 MAX_BANK_BYTES = 5 * 1024 * 1024
-#: How deep YAML may nest (a bank needs four levels: file, list, problem, chain).
-MAX_NESTING = 16
 #: The largest |at| or |rate|: beyond it, exact evaluation at the point is not worth trusting.
 POINT_LIMIT = 10**6
 #: The longest id, and the longest text for a point or a rate.
@@ -143,6 +141,8 @@ class Bank:
     problems: list[Problem] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    #: Problems written in the files that could not be loaded: a schema error, an id used before.
+    rejected: int = 0
 
     def select(
         self,
@@ -351,10 +351,12 @@ def load(paths: Sequence[Path] | None = None) -> Bank:
             bank.issues.append(Issue(str(path), None, None, str(exc)))
             continue
         allowance -= size
-        problems, found = parse_bank(text, str(path))
+        problems, found, rejected = _parse(text, str(path))
         bank.issues.extend(found)
+        bank.rejected += rejected
         for problem in problems:
             if problem.id in seen:
+                bank.rejected += 1
                 line = int(problem.source.rsplit(":", 1)[1]) if ":" in problem.source else None
                 bank.issues.append(
                     Issue(
@@ -381,26 +383,39 @@ def load_file(path: Path) -> tuple[list[Problem], list[Issue]]:
 
 def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
     """The problems in a bank's text (``name`` is used in the messages)."""
+    problems, issues, _ = _parse(text, name)
+    return problems, issues
+
+
+def _parse(text: str, name: str) -> tuple[list[Problem], list[Issue], int]:
+    """``parse_bank``, and how many problems written in the text could not be loaded."""
     import yaml
 
+    from chainrule_cli.bankyaml import Refused, read
+
     try:
-        _refuse_aliases_and_depth(text)
-        data = yaml.load(text, Loader=_line_loader())  # a safe loader: no tags run code
+        data = read(text)  # safe: no tags run code, no alias expands
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or "invalid YAML"
-        return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")]
-    except _Refused as exc:
-        return [], [Issue(name, exc.line, None, exc.message)]
+        return [], [Issue(name, line, None, f"not valid YAML: {short(str(problem), 100)}")], 0
+    except Refused as exc:
+        return [], [Issue(name, exc.line, None, exc.message)], 0
     except (ValueError, OverflowError, RecursionError) as exc:  # a value YAML could not build
-        return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")]
+        return [], [Issue(name, None, None, f"not valid YAML: {short(str(exc), 100)}")], 0
     if data is None:
-        return [], [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")]
+        return (
+            [],
+            [Issue(name, None, None, "the file is empty: expected 'problems:' and a list")],
+            0,
+        )
     if not isinstance(data, dict) or "problems" not in data:
-        return [], [
-            Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")
-        ]
+        return (
+            [],
+            [Issue(name, 1, None, "expected a top-level 'problems:' key with a list of problems")],
+            0,
+        )
     issues = [
         Issue(
             name, _line(data), None, f"unknown top-level key {clip(k)}: only 'problems' is allowed"
@@ -411,7 +426,7 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
     issues.extend(Issue(name, line, None, message) for line, message in _duplicates(data))
     entries = data["problems"]
     if not isinstance(entries, list):
-        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")]
+        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")], 0
     if not entries:
         issues.append(Issue(name, _line(data), None, "'problems' is empty: add a problem"))
     problems: list[Problem] = []
@@ -420,14 +435,12 @@ def parse_bank(text: str, name: str) -> tuple[list[Problem], list[Issue]]:
         issues.extend(found)
         if problem is not None:
             problems.append(problem)
-    return problems, issues
+    return problems, issues, len(entries) - len(problems)
 
 
 def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Issue]]:
     if not isinstance(entry, dict):
-        return None, [
-            Issue(path, None, None, f"problem {index} is not a mapping of keys to values")
-        ]
+        return None, [Issue(path, None, f"problem {index}", "not a mapping of keys to values")]
     line = _line(entry)
     raw_id = entry.get("id")
     pid = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
@@ -439,7 +452,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
 
     for at_line, message in _duplicates(entry):
         issues.append(Issue(path, at_line, label, message))
-    for key in entry:
+    for key in () if _KEY_SET.issuperset(entry) else entry:
         if key in KEYS:
             continue
         guess = difflib.get_close_matches(short(str(key), 40), KEYS, n=1)
@@ -581,116 +594,24 @@ def _line(mapping: Any) -> int | None:
 
 
 def _duplicates(mapping: Any) -> list[tuple[int, str]]:
-    return list(getattr(mapping, "duplicates", ()))
-
-
-class _Refused(Exception):
-    """YAML the bank loader will not read (an alias, or nesting too deep), located."""
-
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def _refuse_aliases_and_depth(text: str) -> None:
-    """Refuse anchors and aliases (``&a``, ``*a``, merge keys) and deep nesting.
-
-    One pass over the parse events (in C when libyaml is there), before any
-    value is built: an alias "bomb" of a few hundred bytes never expands.
-    """
-    import yaml
-
-    depth = 0
-    for event in yaml.parse(text, Loader=_base_loader()):
-        line = event.start_mark.line + 1 if event.start_mark is not None else None
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                line,
-                "YAML anchors and aliases (&name, *name) are not allowed in a bank: "
-                "write each value out in full",
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _Refused(line, f"nested too deeply (more than {MAX_NESTING} levels)")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-@functools.cache
-def _base_loader() -> type:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@functools.cache
-def _line_loader() -> type:
-    import yaml
-    from yaml.constructor import SafeConstructor
-
-    class LocatedMap(dict[Any, Any]):
-        """A YAML mapping that knows its line and the keys written twice in it."""
-
-        line: int | None = None
-        duplicates: tuple[tuple[int, str], ...] = ()
-
-    class BankLoader(_base_loader()):  # type: ignore[misc]
-        """The safe loader, with each mapping's line, duplicate keys found, and
-        numbers read as YAML 1.2 writes them (``1e15`` is a number)."""
-
-        def construct_bank_map(self, node: Any) -> Any:
-            data = LocatedMap()
-            data.line = node.start_mark.line + 1
-            seen: set[tuple[str, str]] = set()
-            repeated: list[tuple[int, str]] = []
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    key = (key_node.tag, key_node.value)
-                    if key in seen:
-                        repeated.append(
-                            (
-                                key_node.start_mark.line + 1,
-                                f"duplicate key {clip(key_node.value)}: each key may appear once",
-                            )
-                        )
-                    seen.add(key)
-            data.duplicates = tuple(repeated)
-            yield data
-            data.update(self.construct_mapping(node))
-
-        def construct_bank_int(self, node: Any) -> Any:
-            try:
-                return SafeConstructor.construct_yaml_int(self, node)
-            except ValueError:  # more digits than Python converts: keep the text
-                return str(self.construct_scalar(node))
-
-        def construct_bank_timestamp(self, node: Any) -> Any:
-            try:
-                return SafeConstructor.construct_yaml_timestamp(self, node)
-            except ValueError:  # looks like a date but is none: keep the text
-                return str(self.construct_scalar(node))
-
-    BankLoader.add_constructor("tag:yaml.org,2002:map", BankLoader.construct_bank_map)
-    BankLoader.add_constructor("tag:yaml.org,2002:int", BankLoader.construct_bank_int)
-    BankLoader.add_constructor("tag:yaml.org,2002:timestamp", BankLoader.construct_bank_timestamp)
-    BankLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-        list("-+0123456789."),
-    )
-    return BankLoader
+    return [
+        (line, f"duplicate key {clip(key)}: each key may appear once")
+        for line, key in getattr(mapping, "duplicates", ())
+    ]
 
 
 # -- validation -----------------------------------------------------------------------------
-def check_problem(problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True) -> list[str]:
+def check_problem(
+    problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True, cut_short: bool = False
+) -> list[str]:
     """Everything that makes a loaded problem unusable, in words (empty when fine).
 
     The expression parses; its rule-tree derivative agrees with ``sympy.diff``;
     the chain rule is needed; the type fits the structure; the point lies in the
     domain of the function and its derivative, within ±POINT_LIMIT. All of it
-    within ``limit`` seconds: a problem that takes longer is reported as such.
+    within ``limit`` seconds: a problem that takes longer is reported as such
+    (with ``cut_short``, where the limit is what is left of a bank's budget,
+    it is not: ``check_before`` counts the problem as not checked).
 
     A problem proven valid before is not checked again (``valcache``; pass
     ``cached=False`` to check it all the same); a failure is never remembered.
@@ -698,25 +619,63 @@ def check_problem(problem: Problem, limit: float = CHECK_LIMIT, cached: bool = T
     from chainrule_cli import valcache
 
     if not cached:
-        return _check_now(problem, limit)
+        return _check_now(problem, limit, cut_short)
     cache = valcache.shared()
     if cache.proven(problem):
         return []
-    messages = _check_now(problem, limit)
+    messages = _check_now(problem, limit, cut_short)
     if not messages:
         cache.add(problem)
     return messages
 
 
-def _check_now(problem: Problem, limit: float = CHECK_LIMIT) -> list[str]:
-    """``check_problem`` itself, always worked out."""
+def check_before(
+    problem: Problem,
+    deadline: float,
+    limit: float = CHECK_LIMIT,
+    cached: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[str] | None:
+    """``check_problem`` within its own ``limit`` and before ``deadline`` (on ``clock``).
+
+    None when the deadline comes first: the problem is not checked, which is
+    not the same as too slow. Only a problem that runs out of its own limit is
+    reported as taking too long.
+    """
+    left = deadline - clock()
+    if left <= 0:
+        return None
+    if left >= limit:
+        return check_problem(problem, limit, cached)
+    try:
+        return check_problem(problem, left, cached, cut_short=True)
+    except _CutShort:
+        return None
+
+
+class _CutShort(Exception):
+    """The whole bank's budget, not the problem's own limit, ended its check."""
+
+
+#: How the time limit of one problem's check names it ("Checking this problem took too long").
+_CHECKING = "Checking this problem"
+
+
+def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = False) -> list[str]:
+    """``check_problem`` itself, always worked out; with ``cut_short``, running out of
+    ``limit`` raises ``_CutShort`` instead of being reported."""
+    from chainrule_cli.errors import TooComplex
     from chainrule_cli.limits import time_limit
 
     try:
-        with time_limit(limit, "Checking this problem"):
+        with time_limit(limit, _CHECKING):
             if problem.applied:
                 return _check_applied(problem)
             return _check_plain(problem)
+    except TooComplex as exc:
+        if cut_short and str(exc).startswith(_CHECKING):
+            raise _CutShort from None
+        return [str(exc)]
     except InputError as exc:
         return [f"cannot read the problem: {exc.message}"]
     except ChainruleError as exc:
@@ -858,26 +817,75 @@ def _check_applied(problem: Problem) -> list[str]:
     return []
 
 
-def validate(
+@dataclass
+class Report:
+    """What validating a bank found: its issues, and how many problems are valid, have
+    issues, or were not reached before the budget ran out (never counted as valid)."""
+
+    #: Every issue, in file and line order (problems not reached are counted, not listed).
+    issues: list[Issue] = field(default_factory=list)
+    #: Problems written in the files: loaded, and those that could not be (``Bank.rejected``).
+    problems: int = 0
+    #: The problems checked and found fine, in bank order.
+    valid: list[Problem] = field(default_factory=list)
+    #: Problems not checked: the budget ran out first.
+    unchecked: int = 0
+    budget: float = VALIDATE_BUDGET
+    #: Where the first problem not checked is ("file:line").
+    first_unchecked: str = ""
+
+    @property
+    def checked(self) -> int:
+        return self.problems - self.unchecked
+
+    @property
+    def with_issues(self) -> int:
+        """Problems that cannot be used: a schema error, a repeated id, a failed check."""
+        return self.checked - len(self.valid)
+
+    @property
+    def file_issues(self) -> int:
+        """Issues with a file itself (unreadable, not YAML, no 'problems:' list), not a problem."""
+        return sum(1 for issue in self.issues if issue.problem_id is None)
+
+    @property
+    def complete(self) -> bool:
+        """Every problem checked and valid, and nothing wrong with the files."""
+        return not self.issues and not self.unchecked
+
+    def unchecked_issue(self) -> Issue | None:
+        """The problems not reached, said as one issue at the first of them (None if none)."""
+        if not self.unchecked:
+            return None
+        path, _, line = self.first_unchecked.rpartition(":")
+        return Issue(
+            path,
+            int(line) if line.isdigit() else None,
+            None,
+            f"not checked: validation stopped after its {self.budget:g} s budget, with "
+            f"{self.unchecked} problem{'s' if self.unchecked != 1 else ''} (this one and "
+            "others) not reached",
+        )
+
+
+def validate_bank(
     bank: Bank,
     budget: float = VALIDATE_BUDGET,
     limit: float = CHECK_LIMIT,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int], None] | None = None,
     cached: bool = True,
-) -> list[Issue]:
-    """Schema issues plus every problem's own check.
+) -> Report:
+    """Schema issues plus every problem's own check, counted.
 
     Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
-    when the budget runs out, the problems not yet checked are reported (as one
-    issue at the first of them), never passed as valid. Problems proven valid
-    before are not checked again (``valcache``) unless ``cached`` is False; a
-    large bank is checked over all cores (``parallel``). ``progress(n)`` is told
-    as each ``n`` more are done.
+    a problem not reached when the budget runs out is counted as unchecked,
+    never as valid. Problems proven valid before are not checked again
+    (``valcache``) unless ``cached`` is False; a large bank is checked over all
+    cores (``parallel``). ``progress(n)`` is told as each ``n`` more are done.
     """
     from chainrule_cli import parallel, valcache
 
-    issues = list(bank.issues)
     deadline = clock() + budget
     cache = valcache.shared()
     answered: dict[int, list[str]] = {}
@@ -894,38 +902,51 @@ def validate(
                         cache.add(bank.problems[index])
             unchecked = set(fresh)
             answered.update((i, []) for i in range(len(bank.problems)) if i not in unchecked)
+    report = Report(
+        issues=list(bank.issues), problems=len(bank.problems) + bank.rejected, budget=budget
+    )
     for index, problem in enumerate(bank.problems):
-        path, _, line = problem.source.rpartition(":")
-        where = int(line) if line.isdigit() else None
         messages = answered.get(index)
-        if messages is None:
-            left = deadline - clock()
-            if left <= 0:
-                rest = len(bank.problems) - index
-                issues.append(
-                    Issue(
-                        path,
-                        where,
-                        problem.id,
-                        f"not checked: validation stopped after its {budget:g} s budget, with "
-                        f"{rest} problem{'s' if rest != 1 else ''} (this one and those after it) left",
-                    )
-                )
-                break
-            messages = check_problem(problem, min(limit, left), cached)
+        if messages is None:  # not checked yet: here, if there is time left
+            messages = check_before(problem, deadline, limit, cached, clock)
+            if messages is None:
+                report.unchecked += 1
+                report.first_unchecked = report.first_unchecked or problem.source
+                continue
             if not cached and not messages:
                 cache.add(problem)  # proven afresh: remembered all the same
             if progress is not None:
                 progress(1)
-        for message in messages:
-            issues.append(Issue(path, where, problem.id, message))
+        if not messages:
+            report.valid.append(problem)
+        path, _, line = problem.source.rpartition(":")
+        where = int(line) if line.isdigit() else None
+        report.issues.extend(Issue(path, where, problem.id, message) for message in messages)
     cache.save()
-    return issues
+    report.issues = in_file_order(report.issues, bank.files)
+    return report
 
 
-def failed_ids(issues: Iterable[Issue]) -> set[str]:
-    """The ids of the problems named by issues (those a quiz must not ask)."""
-    return {i.problem_id for i in issues if i.problem_id is not None}
+def validate(
+    bank: Bank,
+    budget: float = VALIDATE_BUDGET,
+    limit: float = CHECK_LIMIT,
+    clock: Callable[[], float] = time.monotonic,
+    progress: Callable[[int], None] | None = None,
+    cached: bool = True,
+) -> list[Issue]:
+    """``validate_bank``'s issues, with the problems not reached (if any) as one more issue
+    at the end: an empty list means every problem was checked and is valid."""
+    report = validate_bank(bank, budget, limit, clock, progress, cached)
+    missed = report.unchecked_issue()
+    return report.issues if missed is None else [*report.issues, missed]
+
+
+def in_file_order(issues: Iterable[Issue], files: Sequence[Path]) -> list[Issue]:
+    """Issues by file (in the order the bank's files were read) and line; issues about a
+    folder or a skipped file first, and issues on one line in the order they were found."""
+    order = {str(path): index for index, path in enumerate(files)}
+    return sorted(issues, key=lambda i: (order.get(i.path, -1), i.line or 0))
 
 
 def counts(problems: Sequence[Problem]) -> dict[str, dict[int, int]]:

@@ -22,6 +22,7 @@ from chainrule_cli.bank import (
     load,
     shipped_bank,
     validate,
+    validate_bank,
 )
 from chainrule_cli.cli import app
 
@@ -166,7 +167,7 @@ def test_validate_command_exit_codes(tmp_path: Path) -> None:
     )
     ok = runner.invoke(app, ["bank", "validate", str(good)])
     assert ok.exit_code == 0
-    assert "All 1 problems are valid." in ok.stdout
+    assert "The 1 problem is valid." in ok.stdout
     broken = runner.invoke(app, ["bank", "validate", str(bad)])
     assert broken.exit_code == 1
     assert "type 'log' does not match" in broken.stderr
@@ -421,7 +422,7 @@ def test_a_problem_out_of_time_is_reported_as_such(tmp_path: Path) -> None:
 
 
 def test_validation_budget_stops_and_says_how_many_were_not_checked() -> None:
-    """When the whole-bank budget runs out, the rest are reported as not checked."""
+    """When the whole-bank budget runs out, the rest are counted as not checked, never valid."""
     now = [0.0]
 
     def clock() -> float:
@@ -429,8 +430,12 @@ def test_validation_budget_stops_and_says_how_many_were_not_checked() -> None:
         return now[0]
 
     problems = [Problem(f"p{n}", "trig", "sin(3x)", source=f"b.yaml:{n}") for n in range(5)]
+    report = validate_bank(Bank(problems=problems), budget=10.0, clock=clock)
+    assert [p.id for p in report.valid] == ["p0", "p1"]
+    assert (report.problems, report.checked, report.unchecked) == (5, 2, 3)
+    assert report.issues == [] and not report.complete
     issues = validate(Bank(problems=problems), budget=10.0, clock=clock)
-    assert [(i.problem_id, i.line) for i in issues] == [("p2", 2)]
+    assert [(i.path, i.line, i.problem_id) for i in issues] == [("b.yaml", 2, None)]
     assert issues[0].message.startswith(
         "not checked: validation stopped after its 10 s budget, with 3 problems"
     )

@@ -264,9 +264,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     checked: list[str] = []
     real = banks._check_now
 
-    def check_now(problem: Problem, limit: float = banks.CHECK_LIMIT) -> list[str]:
+    def check_now(
+        problem: Problem, limit: float = banks.CHECK_LIMIT, cut_short: bool = False
+    ) -> list[str]:
         checked.append(problem.expression)
-        return real(problem, limit)
+        return real(problem, limit, cut_short)
 
     monkeypatch.setattr(banks, "_check_now", check_now)
     return checked

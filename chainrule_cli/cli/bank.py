@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from chainrule_cli.cli.common import (
     BankPaths,
     DifficultyFilter,
+    OptionError,
     TypeFilter,
     check_type,
     guard,
@@ -24,6 +25,18 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+def _positive_seconds(ctx: Any, param: Any, value: float | None) -> float | None:
+    if value is not None and not 0 < value <= MAX_BUDGET:
+        raise OptionError(
+            f"--budget must be more than 0 and at most {MAX_BUDGET:g} seconds, not {value:g}"
+        )
+    return value
+
+
+#: The longest --budget (a day).
+MAX_BUDGET = 86_400.0
 
 
 @app.command("validate")
@@ -44,41 +57,78 @@ def validate(
             help="Check every problem afresh, even those proven valid before.",
         ),
     ] = False,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            metavar="SECONDS",
+            callback=_positive_seconds,
+            help="Time for the whole bank (default 30); problems not reached are counted as such.",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: the counts (valid, with issues, unchecked) and the issues.",
+            show_default=False,
+        ),
+    ] = False,
 ) -> None:
     """Check every problem in a bank (default: the shipped one).
 
     The expression parses, its derivative is right (checked with numbers, and
     with sympy.diff where numbers cannot tell), the type fits and the point is
-    in the domain. Each problem has a time limit and
-    the whole bank a time budget; a problem that runs out of time is reported.
-    Problems proven valid before (by this version) are not checked again,
-    unless --no-cache is given.
+    in the domain; every id is used once. Each problem has a time limit and
+    the whole bank a time budget (--budget); problems not reached in time are
+    counted as not checked, never as valid. Problems proven valid before (by
+    this version) are not checked again, unless --no-cache is given.
 
-    Prints a summary table and every error (file:line: id: message).
-    Exit status: 0 when all problems are valid, 1 otherwise.
+    Prints a summary table and every error (file:line: id: message), in file
+    and line order. Exit status: 0 when every problem was checked and is valid,
+    1 otherwise (2 for bad usage, 128 + the signal's number when stopped).
 
-    Example: chainrule bank validate problems/
+    Example: chainrule bank validate problems/ --budget 120
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import counts, failed_ids, load, validate
+    from chainrule_cli.bank import VALIDATE_BUDGET, counts, load, validate_bank
+    from chainrule_cli.cli.stopping import stopping
+    from chainrule_cli.render.bank import validation_summary
     from chainrule_cli.render.progress_bar import ProgressBar
 
-    bank = load(paths or None)
-    with ProgressBar(len(bank.problems), "Validating") as bar:  # on stderr, after a second
-        issues = validate(bank, progress=bar.advance, cached=not no_cache)
-    console = render.make_console()
-    bad_ids = failed_ids(issues)
-    valid = [p for p in bank.problems if p.id not in bad_ids]
-    console.print(render.bank_summary(counts(valid), len(bank.files), console))
-    if issues:
-        render.issue_lines(issues)
-        plural = "s" if len(issues) != 1 else ""
-        console.print(
-            f"{len(issues)} issue{plural} found; {len(valid)} of {len(bank.problems)} "
-            "loaded problems are valid. Fix them and validate again."
-        )
+    with stopping():
+        bank = load(paths or None)
+        with ProgressBar(len(bank.problems), "Validating", enabled=not json_output) as bar:
+            report = validate_bank(
+                bank, budget or VALIDATE_BUDGET, progress=bar.advance, cached=not no_cache
+            )
+    if json_output:
+        render.print_json(_report_data(report, len(bank.files)))
+    else:
+        console = render.make_console()
+        console.print(render.bank_summary(counts(report.valid), len(bank.files), console))
+        render.issue_lines(report.issues)
+        console.print(validation_summary(report))
+    if not report.complete:
         raise typer.Exit(int(ExitCode.WRONG))
-    console.print(f"All {len(bank.problems)} problems are valid.")
+
+
+def _report_data(report: Any, files: int) -> dict[str, Any]:
+    """``bank validate --json``: the counts and every issue, located."""
+    return {
+        "files": files,
+        "problems": report.problems,
+        "valid": len(report.valid),
+        "with_issues": report.with_issues,
+        "unchecked": report.unchecked,
+        "budget_seconds": report.budget,
+        "complete": report.complete,
+        "issues": [
+            {"file": i.path, "line": i.line, "id": i.problem_id, "message": i.message}
+            for i in report.issues
+        ],
+    }
 
 
 @app.command("list")

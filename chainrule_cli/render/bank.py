@@ -126,3 +126,50 @@ def skipped_note(ids: Sequence[str], limit: int = 8) -> str:
         f"skipped {counted} validation: {', '.join(shown)}{more} "
         "(chainrule bank validate shows why)"
     )
+
+
+def _many(count: int, word: str) -> str:
+    """``1 problem``, ``2 problems``, ``12,000 problems``."""
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
+
+def validation_summary(report: Any) -> str:
+    """The verdict of ``bank validate`` in words, counting only what was checked.
+
+    Valid problems are those checked and found fine; a problem the budget did
+    not reach is counted as not reached, never as valid, and the ways to reach
+    it are named.
+    """
+    bad = report.with_issues
+    if report.unchecked:
+        sentences = [
+            f"{report.checked:,} of {_many(report.problems, 'problem')} checked, "
+            f"{report.unchecked:,} not reached in {report.budget:g} s: run with a longer budget "
+            f"(--budget {suggested_budget(report)}) or split the bank.",
+            f"Of those checked, {len(report.valid):,} valid"
+            + (f"; {bad:,} with {'an issue' if bad == 1 else 'issues'}." if bad else "."),
+        ]
+    elif bad:
+        sentences = [
+            f"{len(report.valid):,} of {_many(report.problems, 'problem')} valid; "
+            f"{bad:,} with {'an issue' if bad == 1 else 'issues'}."
+        ]
+    elif report.problems == 0:
+        sentences = ["No problem could be read."]
+    elif report.problems == 1:
+        sentences = ["The 1 problem is valid."]
+    else:
+        sentences = [f"All {report.problems:,} problems are valid."]
+    if report.file_issues:
+        sentences.append(f"{_many(report.file_issues, 'issue')} with the bank files themselves.")
+    if report.issues:
+        sentences.append(f"Fix {'it' if len(report.issues) == 1 else 'them'} and validate again.")
+    return " ".join(sentences)
+
+
+def suggested_budget(report: Any) -> int:
+    """Seconds that would likely reach every problem: the pace so far, with room to spare."""
+    import math
+
+    pace = report.budget / max(report.checked, 1)
+    return max(int(report.budget) + 10, math.ceil(pace * report.problems * 1.25 / 10) * 10)
