@@ -11,11 +11,13 @@ thread.
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import TypeVar
 
 from chainrule_cli.errors import TooComplex
@@ -38,10 +40,35 @@ def _usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def _on_alarm(signum: int, frame: object) -> None:
-    if _active:
-        owner = min(_active, key=lambda item: item[1])[0]
-        raise _Deadline(owner)
+#: If a deadline is swallowed (raised inside a finaliser), the alarm fires again this soon.
+_AGAIN_S = 0.05
+
+
+def _in_gc_callback(frame: FrameType | None) -> bool:
+    """Whether the alarm interrupted a garbage-collector callback (hypothesis keeps one).
+
+    An exception raised there is printed as "Exception ignored" and lost, so the
+    deadline waits until the callback has returned.
+    """
+    codes = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if not _active:
+        return
+    if gc.callbacks and _in_gc_callback(frame):
+        signal.setitimer(signal.ITIMER_REAL, 1e-3)
+        return
+    owner = min(_active, key=lambda item: item[1])[0]
+    # The owner re-arms the timer when it catches this; if something swallows it
+    # instead (a finaliser), the alarm fires again.
+    signal.setitimer(signal.ITIMER_REAL, _AGAIN_S)
+    raise _Deadline(owner)
 
 
 def _arm() -> None:

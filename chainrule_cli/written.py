@@ -194,6 +194,18 @@ def mirror(node: syntax.Node, variable: str) -> Expr:
     return build(node)
 
 
+def _typed_decimal(value: float) -> str:
+    """A typed decimal with every digit typed (2.0000001, 123456.5, 0.00001), as
+    ``mathtext`` shows it: the shortest text that reads back as the same double is
+    the text typed (at most 13 digits), written without an exponent."""
+    text = repr(value)
+    if "e" in text:
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    return text
+
+
 def _number(text: str) -> Number:
     if "." not in text:
         value = int(text)
@@ -333,10 +345,7 @@ class _Printer:
 
     def number(self, e: Number) -> tuple[str, int]:
         if isinstance(e, Float):
-            text = f"{e.value:.6g}"
-            if "e" in text:
-                mantissa, exponent = text.split("e")
-                text = f"{mantissa}{self.times}10^({int(exponent)})"
+            text = _typed_decimal(e.value)
             return (self.minus + text[1:], NEG) if text.startswith("-") else (text, ATOM)
         if isinstance(e, Int):
             text = str(abs(e.value))

@@ -77,6 +77,7 @@ def test_written_prints_every_shipped_problem_as_sympy_did(problem: Problem) -> 
         pytest.param("2/(x+1)^(-1/2)", "x", id="flipped-twice"),
         pytest.param("1.0x + 1.0·x·1 + 1·x", "x", id="ones"),
         pytest.param("0.000123x + 123456.5", "x", id="decimals"),
+        pytest.param("2.0000001x + 0.00001x + 100000000.5", "x", id="every-digit-typed"),
         pytest.param("2 pi x + pi x + π e", "x", id="pi-juxtaposed"),
         pytest.param("\\frac{1}{1+e^{-z}}", "z", id="latex"),
         pytest.param("θ^2 + sin(θ)", "θ", id="greek-variable"),
