@@ -110,6 +110,8 @@ def quiz(
     types = check_type(kind)
     if missed and generated:
         raise fail("--missed replays your own problems; it does not go with --generated")
+    if mistake is not None:
+        mistake = mistake.strip().lower()  # a code, like every other choice, in any case
     keep = _slip_filter(mistake)
     console = render.make_console()
     from chainrule_cli.loadcache import load  # bank.load, without YAML when read before
