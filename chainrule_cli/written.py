@@ -551,3 +551,8 @@ def variable_of(expression: str) -> str:
             continue
         return letter
     return "x"
+
+
+def point_text(at: str, variable: str = "x", unicode: bool = True) -> str:
+    """A problem's point as read (π for pi, π/4 for pi/4), or as written when it does not parse."""
+    return as_read(at, variable, unicode) or at
