@@ -129,7 +129,9 @@ def test_backprop_numbers(value: float, unicode: bool, expected: str) -> None:
 def test_backprop_says_what_the_first_local_is() -> None:
     """Layer 1's local is marked and named ∂h₁/∂w₁ = act′(z₁)·x, not act′·w like the rest."""
     out = runner.invoke(app, ["backprop", "--layers", "3"], env={"COLUMNS": "80"}).stdout
-    rows = [r for r in (line.split() for line in out.splitlines()) if len(r) >= 6 and r[0].isdigit()]
+    rows = [
+        r for r in (line.split() for line in out.splitlines()) if len(r) >= 6 and r[0].isdigit()
+    ]
     assert rows[0][4].endswith("†") and not any(row[4].endswith("†") for row in rows[1:])
     flat = " ".join(out.split())
     assert "∂h₁/∂w₁ = act′(z₁)·x" in flat and "∂hₖ/∂hₖ₋₁ = act′(zₖ)·wₖ" in flat

@@ -104,7 +104,9 @@ def _agreed(question: str) -> bool:
 
 def _reset(yes: bool) -> None:
     with open_store() as store:
-        if not yes and not _agreed(f"Reset all progress ({store.count()} attempts)? [y/N]: "):
+        count = store.count()
+        question = f"Reset all progress ({count} attempt{'s' if count != 1 else ''})? [y/N]: "
+        if not yes and not _agreed(question):
             _say("nothing was reset")
             return
         backup = store.reset()
