@@ -402,7 +402,7 @@ class Checker:
             if verdict.correct:
                 verdict.expected = self._expected_value
                 verdict.feedback += (
-                    f"; at {self.x} = {self.m(self.at)} the slope is {self._slope_text()}"
+                    f"; at {self.x} = {self.m(self.at)} the slope is {self.slope_text()}"
                 )
             else:
                 why = f": {verdict.feedback}" if verdict.mistake else "."
@@ -616,7 +616,7 @@ class Checker:
         return self._mistakes
 
     # -- value answers ------------------------------------------------------------------
-    def _slope_text(self) -> str:
+    def slope_text(self) -> str:
         """The slope as shown: exact, with a decimal when it is not one already
         (however small: 4e^(−1000) ≈ 2.03038×10⁻⁴³⁴, never ≈ 0)."""
         assert self._expected_value is not None
@@ -646,7 +646,7 @@ class Checker:
                 "exact" if figures is None and not whole_rounding(tree, expected) else "figures"
             )
             return Verdict(
-                True, expected, answer, read_as, None, f"the slope is {self._slope_text()}", method
+                True, expected, answer, read_as, None, f"the slope is {self.slope_text()}", method
             )
         close = rounding(answer, tree, expected)
         if close is not None:
@@ -655,7 +655,7 @@ class Checker:
             return Verdict(False, expected, answer, read_as, ROUNDING, feedback, "figures")
         tail = ""
         if self.reveal:
-            tail = f" The slope at {self.x} = {point} is {self._slope_text()}."
+            tail = f" The slope at {self.x} = {point} is {self.slope_text()}."
         matched: list[Mistake] = []
         for mistake in mistakes(self.analysis):
             try:

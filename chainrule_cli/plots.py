@@ -168,12 +168,16 @@ def _clip(
     return out
 
 
+#: The widest picture drawn, whatever the terminal says (COLUMNS=100000 must not take minutes).
+MAX_WIDTH = 200
+
+
 def picture(panels: Sequence[Panel], console: Console) -> RenderableType:
     """The panels in a grid: as many per row as fit the console (at least one)."""
     from chainrule_cli.render import supports_unicode
 
     unicode = supports_unicode(console)
-    width = console.width
+    width = min(console.width, MAX_WIDTH)
     per_row = max(1, min(3, len(panels), width // MIN_PANEL_WIDTH))
     panel_width = max(MIN_PANEL_WIDTH - 2, (width - 2 * per_row) // per_row)
     rows: list[RenderableType] = []

@@ -951,8 +951,8 @@ class QuizSession:
     def _start(self, problem: Problem) -> Round:
         checker: Checker | AppliedChecker
         keep_typed_decimals(
-            problem.expression, problem.at, variable=problem.variable
-        )  # 1.05 shown as typed in this round
+            problem.expression, problem.at, problem.rate, variable=problem.variable
+        )  # 1.05, and a rate of 0.2, shown as typed in this round
         if problem.applied:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis

@@ -516,3 +516,52 @@ def problem_text(expression: str, variable: str = "x", unicode: bool = True) -> 
     except (ChainruleError, RecursionError):
         return None
     return show(tree, variable, unicode)
+
+
+def as_read(text: str, variable: str = "x", unicode: bool = True) -> str | None:
+    """``text`` as the quiz read it ("read as …"): the parsed reading printed by the one
+    printer (SymPy's tree when this one cannot say, its decimals as typed), or None
+    when it does not parse (any more)."""
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.parsing import parse
+
+    try:
+        tree = parse(text, variable)
+    except (ChainruleError, RecursionError):
+        return None
+    shown = show(tree, variable, unicode)
+    if shown is not None:
+        return shown
+    from chainrule_cli.mathtext import decimals_as_typed
+    from chainrule_cli.mathtext import show as sympy_show
+    from chainrule_cli.parsing import symbol
+    from chainrule_cli.syntax import to_sympy
+
+    try:
+        with decimals_as_typed(text, variable=variable):
+            return sympy_show(
+                to_sympy(tree, symbol(variable), evaluate=False), unicode, ordered=False
+            )
+    except (ChainruleError, RecursionError, ValueError):
+        return None
+
+
+def variable_of(expression: str) -> str:
+    """The variable a stored problem is in: x when it reads in x, else the first
+    letter it reads in (r for 4/3 pi r^3), else x."""
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.parsing import parse
+
+    letters = sorted({c for c in expression if c.isascii() and c.isalpha()} - {"x", "e"})
+    for letter in ("x", *letters):
+        try:
+            parse(expression, letter)
+        except (ChainruleError, RecursionError):
+            continue
+        return letter
+    return "x"
+
+
+def point_text(at: str, variable: str = "x", unicode: bool = True) -> str:
+    """A problem's point as read (π for pi, π/4 for pi/4), or as written when it does not parse."""
+    return as_read(at, variable, unicode) or at

@@ -165,7 +165,7 @@ def test_history_keeps_formulas_whole_and_drops_columns(progress: None, width: i
     out = runner.invoke(app, ["history"], env={"COLUMNS": str(width)}).stdout
     head = out.splitlines()[0].split()
     assert head[:2] == ["when", "problem"] and "type" not in head and "tries" not in head
-    assert "sin(e^(x…))" in out or "sin(e^(x^2+3x+1)…)" in out
+    assert "sin(e^(x…))" in out or "sin(e^(x² + 3x + 1)…)" in out  # as read, not as typed
 
 
 def test_stats_never_cuts_a_percentage(progress: None) -> None:

@@ -86,20 +86,29 @@ def stats(
     console.print(render.stats_view(data, console))
 
 
-def _reset(yes: bool) -> None:
+def _agreed(question: str) -> bool:
+    """Yes only for y or yes; anything else, the end of input or Ctrl-C is no.
 
+    Read as the quiz reads (``LineReader``): piped, the question's trailing
+    space is written with the answer, so no line ends in a space.
+    """
+    from chainrule_cli.prompt import LineReader
+
+    try:
+        answer = LineReader(interactive=False)(question)
+    except KeyboardInterrupt:
+        typer.echo()
+        return False
+    return answer is not None and answer.strip().lower() in ("y", "yes")
+
+
+def _reset(yes: bool) -> None:
     with open_store() as store:
-        if not yes:
-            try:
-                agreed = typer.confirm(
-                    f"Reset all progress ({store.count()} attempts)?", default=False
-                )
-            except typer.Abort:  # end of input or Ctrl-C: the same as no
-                typer.echo()
-                agreed = False
-            if not agreed:
-                _say("nothing was reset")
-                return
+        count = store.count()
+        question = f"Reset all progress ({count} attempt{'s' if count != 1 else ''})? [y/N]: "
+        if not yes and not _agreed(question):
+            _say("nothing was reset")
+            return
         backup = store.reset()
     _say(f"Progress reset. The old data is kept in {backup}.")
 

@@ -110,6 +110,8 @@ def quiz(
     types = check_type(kind)
     if missed and generated:
         raise fail("--missed replays your own problems; it does not go with --generated")
+    if mistake is not None:
+        mistake = mistake.strip().lower()  # a code, like every other choice, in any case
     keep = _slip_filter(mistake)
     console = render.make_console()
     from chainrule_cli.loadcache import load  # bank.load, without YAML when read before
@@ -247,21 +249,23 @@ def _show_first(
     console.print(render.quiz_help(console))
     reader = read_line(console)
     warm_up()  # SymPy loads while the learner reads (the prompt may have started it already)
-    prompt, field = question(first, var)
+    prompt, field = question(first, var, render.supports_unicode(console))
     try:
         return first, Primed(reader, reader(prompt, field, QUIZ_KEYS)), problems
     except KeyboardInterrupt:
         return first, Primed(reader, None, interrupt=True), problems
 
 
-def question(problem: Problem, var: str) -> tuple[str, MathField]:
-    """The prompt for a problem's answer, and what kind of answer it reads."""
+def question(problem: Problem, var: str, unicode: bool = True) -> tuple[str, MathField]:
+    """The prompt for a problem's answer (its point as read: x = π), and what kind
+    of answer it reads."""
     from chainrule_cli.prompt import MathField
+    from chainrule_cli.written import point_text
 
     if problem.applied:
         return "answer: ", MathField(("x",), unit=problem.unit)
     if problem.at is not None:
-        return f"slope at {var} = {problem.at}: ", MathField((var,))
+        return f"slope at {var} = {point_text(problem.at, var, unicode)}: ", MathField((var,))
     return f"dy/d{var} = ", MathField((var,))
 
 
@@ -441,7 +445,7 @@ def _play(
     from chainrule_cli.prompt import QUIZ_KEYS, key_of
 
     var = round_.solution.analysis.variable.name
-    prompt, field = question(round_.problem, var)
+    prompt, field = question(round_.problem, var, render.supports_unicode(console))
     keep = ""  # after an error, the line comes back to be fixed
     while round_.outcome is None:
         line = ask(prompt, field, QUIZ_KEYS, keep)

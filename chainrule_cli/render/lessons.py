@@ -8,7 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from chainrule_cli.render.console import panel
+from chainrule_cli.render.console import ascii_text, panel
 from chainrule_cli.render.fit import Column, FitTable
 from chainrule_cli.render.mathfmt import glue_math, math_for
 from chainrule_cli.render.progress import _bar
@@ -124,6 +124,7 @@ def backprop_view(report: Any, console: Console) -> RenderableType:
     values = [abs(layer.running) for layer in report.layers]
     logs = [math.log10(v) for v in values if v > 0]
     low = min([*logs, -1.0])
+    mark = "†" if m.unicode else "*"
     rows = []
     for layer in report.layers:
         value = abs(layer.running)
@@ -136,7 +137,7 @@ def backprop_view(report: Any, console: Console) -> RenderableType:
                 m.number(layer.z, 3),
                 m.number(layer.slope, 3),
                 m.number(layer.weight, 3),
-                m.number(layer.local, 3),
+                m.number(layer.local, 3) + (mark if layer.index == 1 else ""),
                 _scientific(layer.running, m),
                 Text(_bar(frac, 16, m.unicode), style="green" if value > 1e-3 else "red"),
             ]
@@ -160,10 +161,17 @@ def backprop_view(report: Any, console: Console) -> RenderableType:
     check.append(
         m.check if report.agrees else m.cross, style="bold green" if report.agrees else "bold red"
     )
+    if m.unicode:
+        local, first = "∂hₖ/∂hₖ₋₁ = act′(zₖ)·wₖ", "∂h₁/∂w₁ = act′(z₁)·x"
+    else:
+        local, first = "dh_k/dh_(k-1) = act'(z_k)*w_k", "dh_1/dw_1 = act'(z_1)*x"
+    x = m.number(net.x, 3)
     note = Text(
-        f"local derivative: {m.prose(report.rule)}"
-        + ("; a skip connection adds 1" if net.skip else "")
-        + ". Running product: the local derivatives multiplied from the output back to this layer.",
+        f"local: {m.prose(local)}"
+        + (" + 1 (the skip connection)" if net.skip else "")
+        + f"; {mark} for layer 1, {m.prose(first)} with x = {x}. "
+        + f"{m.prose(report.rule if m.unicode else ascii_text(report.rule))}. Running product: the local derivatives multiplied from "
+        + "the output back to this layer.",
         style="dim",
     )
     verdict = "vanishes" if abs(report.gradient) < 1e-4 else "survives"
@@ -176,9 +184,12 @@ def backprop_view(report: Any, console: Console) -> RenderableType:
 
 
 def _scientific(value: float, m: Any, digits: int = 3) -> str:
-    """1.234e-05 as 1.234×10⁻⁵ (1.234*10^-5 in ASCII), with the math's minus sign."""
+    """1.234e-05 as 1.234×10⁻⁵ (1.234*10^-5 in ASCII), with the math's minus sign;
+    from 0.1 to 999 as a plain decimal (1.009, never 1.009×10⁰)."""
     mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
     power = int(exponent)
+    if -1 <= power <= 2:
+        return m.number(value, digits + 1, keep_zeros=True)
     if m.unicode:
         return f"{mantissa}×10{str(power).translate(_SUPER)}".replace("-", "−")
     return f"{mantissa}*10^{power}"

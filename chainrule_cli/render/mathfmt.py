@@ -70,11 +70,12 @@ class Math:
         bracket = text.startswith(("−", "-")) or getattr(expr, "is_Add", False)
         return f"({text})" if bracket else text
 
-    def number(self, value: float, figures: int = 6) -> str:
-        """A float to ``figures`` significant figures, with the same minus sign as the math."""
+    def number(self, value: float, figures: int = 6, keep_zeros: bool = False) -> str:
+        """A float to ``figures`` significant figures, with the same minus sign as the math
+        (with ``keep_zeros``, its trailing zeros too: 1.000 to 4 figures)."""
         if abs(value) < 1e-12:
             value = 0.0
-        text = f"{value:.{figures}g}"
+        text = f"{value:{'#' if keep_zeros else ''}.{figures}g}".rstrip(".")
         if "e" in text:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}{self.times}10^{int(exponent)}"

@@ -170,16 +170,24 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
         return Text("No attempts yet. Start with: chainrule quiz")
     from datetime import datetime
 
+    from chainrule_cli.written import as_read, variable_of
+
+    def shown(text: str, variable: str) -> Text:
+        """As read (10πr², cos(πx)), or as typed when it does not parse any more."""
+        read = as_read(text, variable, m.unicode)
+        return data_text(text if read is None else read, one_line=True)
+
     rows = []
     for a in attempts:
         result = _history_result(a, m.check, m.cross, m.unicode)
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
+        variable = variable_of(a.expression)
         rows.append(
             [
                 when,
-                data_text(a.expression, one_line=True),
+                shown(a.expression, variable),
                 data_text(a.type, one_line=True),
-                data_text(a.answer, one_line=True),
+                shown(a.answer, variable),
                 result,
                 str(a.hints),
                 str(a.tries),
@@ -205,7 +213,7 @@ def _history_result(attempt: Any, check: str, cross: str, unicode: bool) -> Text
     return Text(f"{check} after {label(slip)}", style="yellow")
 
 
-#: The history table. Formulas (the problem, the answer as typed) are shortened
+#: The history table. Formulas (the problem, the answer, as read) are shortened
 #: first; then the type, the tries, the hints and the time are left out.
 HISTORY_COLUMNS = (
     Column("when", drop=1),

@@ -48,7 +48,10 @@ def problem_header(
     shown = m.glued(expression) if isinstance(expression, str) else m(expression, written=True)
     body = Text("y = ", style="bold") + Text(shown, style="bold cyan")
     if problem.at is not None:
-        question = Text(f"Find the slope dy/d{variable} at {glue(f'{variable} = {problem.at}')}.")
+        from chainrule_cli.written import point_text
+
+        point = point_text(problem.at, variable, m.unicode)
+        question = Text(f"Find the slope dy/d{variable} at {glue(f'{variable} = {point}')}.")
     else:
         question = Text(f"Find dy/d{variable}.")
     return Group(Text(""), head, indent(body), indent(question))
@@ -387,7 +390,10 @@ def right_answer(round_: Any, console: Console) -> str:
     if round_.problem.applied:
         return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
-        return f"{m(round_.solution.slope)} (slope at {glue(str(round_.problem.at))})"
+        from chainrule_cli.written import point_text
+
+        point = point_text(str(round_.problem.at), round_.problem.variable, m.unicode)
+        return f"{m(round_.solution.slope)} (slope at {glue(point)})"
     return m(round_.checker.analysis.clean)
 
 
@@ -407,7 +413,7 @@ def correct_text(round_: Any, console: Console) -> RenderableType:
                 style="dim",
             )
     else:
-        verdict_text.append(f" — the slope is {m(round_.solution.slope)}")
+        verdict_text.append(f" — the slope is {m.prose(round_.checker.slope_text())}")
     parts: list[RenderableType] = [verdict_text]
     if round_.problem.note:
         parts.append(indent(Text(f"Note: {m.prose(plain(round_.problem.note))}", style="italic")))
