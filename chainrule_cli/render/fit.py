@@ -264,7 +264,7 @@ def longest_piece(text: Text) -> int:
 
 
 #: The start of a line a formula was broken onto: an operator and a space.
-LEADS = re.compile(rf"{OPERATORS}[ \u00a0\u200b]")
+LEADS = re.compile(rf"(?:{OPERATORS}[ \u00a0\u200b]|[·*])")
 
 #: A row of a ``WorkTable``: (number, step, work); None draws a break between steps.
 WorkRow = tuple[Text | str, Text | str, Text] | None

@@ -114,8 +114,8 @@ def breakable(text: str, limit: int) -> str:
     before its outermost operators (=, +, −, ×), so that the operator leads the
     continuation line, as books set a long formula: ``A·B = C`` may become
     ``A·B`` / ``= C``, never ``A·`` / ``B = C``. When the outermost terms are
-    still too long it goes one bracket deeper, and only when no operator will do,
-    before a ``·`` as well."""
+    still too long, an outermost product may break before its ``·``; only then
+    does it go one bracket deeper, and so on."""
     if cell_len(text) <= limit:
         return glue(text)
     depths = []
@@ -125,8 +125,8 @@ def breakable(text: str, limit: int) -> str:
         depths.append(depth)
     before = {m.start() for m in _BEFORE_OPERATOR.finditer(text)}
     out = text
-    for products in (False, True):
-        for level in range(min(depths), max(depths) + 1):
+    for level in range(min(depths), max(depths) + 1):
+        for products in (False, True):
             out = "".join(
                 (" " if index in before and inside <= level else NBSP)
                 if char == " "
