@@ -299,6 +299,22 @@ GOLDEN_RUNS = [
 ]
 
 
+#: (name, width, arguments) of the screens #24 set: each compared in NO_COLOR and in colour.
+FORMULA_GOLDENS = [
+    pytest.param(f"solve_nested_{w}", w, ["solve", "e^(sin(sqrt(x^2+1)))", "--at", "1"], id=f"nested-{w}")
+    for w in (60, 80)
+] + [
+    pytest.param(f"solve_quotient_{w}", w, ["solve", "(2x+1)^3/(x-1)^2"], id=f"quotient-{w}")
+    for w in (60, 80)
+] + [
+    pytest.param(f"solve_log_note_{w}", w, ["solve", "log(x^2+1)"], id=f"log-note-{w}")
+    for w in (60, 80)
+] + [
+    pytest.param(f"check_{w}", w, ["check", "sin(x^2+3x+1)^2", "2sin(x^2+3x+1)"], id=f"check-{w}")
+    for w in (60, 80)
+]  # fmt: skip
+
+
 def _fixed_history() -> None:
     """Answers at fixed times, so that history prints the same bytes every day."""
     start = datetime(2025, 3, 14, 9, 26, tzinfo=UTC)
@@ -403,3 +419,40 @@ def test_colour_output_fits_too(progress: None) -> None:
     visible = Text.from_ansi(result.stdout).plain
     for line in visible.splitlines():
         assert cell_len(line) <= 60 and not line.endswith(" ")
+
+
+def _run_piped(args: list[str], width: int, colour: bool) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8"}
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "CHAINRULE_ASCII"):
+        env.pop(name, None)
+    env.update({"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule_cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("colour", [pytest.param(False, id="no-color"), pytest.param(True, id="colour")])
+@pytest.mark.parametrize(("name", "width", "args"), FORMULA_GOLDENS)
+def test_formula_screens_are_golden(name: str, width: int, args: list[str], colour: bool) -> None:
+    """Long formulas broken only before an outermost operator, and indented notes, byte for byte.
+
+    The colour transcript is compared with its ANSI codes (tests/golden/NAME.ansi); what it
+    shows is the same text as the NO_COLOR one.
+    """
+    proc = _run_piped(args, width, colour)
+    assert proc.returncode in (0, 1), proc.stderr
+    shown = Text.from_ansi(proc.stdout).plain if colour else proc.stdout
+    check_screen(shown, width)
+    golden = GOLDEN / f"{name}.{'ansi' if colour else 'txt'}"
+    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
+        golden.write_text(proc.stdout, encoding="utf-8")
+    assert proc.stdout == golden.read_text(encoding="utf-8")
+    if colour:
+        assert "\x1b[" in proc.stdout
+        assert shown.rstrip("\n") == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8").rstrip("\n")
