@@ -317,7 +317,6 @@ class WorkTable:
         return out
 
     def blocks(self) -> RenderableType:
-        from rich.padding import Padding
 
         parts: list[RenderableType] = []
         for row in self.rows:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from chainrule_cli.render.fit import Hanging, WorkRow, WorkTable
@@ -318,5 +317,7 @@ def verdict(
         Hanging(head, hang=0),
         Hanging(Text(f"read as {m.glued(read_as)}", style="dim"), indent=2),
     ]
-    lines.extend(Hanging(Text(f"note: {m.prose(note)}", style="yellow"), indent=2) for note in notes)
+    lines.extend(
+        Hanging(Text(f"note: {m.prose(note)}", style="yellow"), indent=2) for note in notes
+    )
     return Group(*lines)
