@@ -129,20 +129,29 @@ def trim_lines(text: str) -> str:
 
 
 def _wrap_at_ordinary_spaces() -> None:
-    """Make rich wrap lines at ordinary spaces only, never at a no-break space.
+    """Make rich wrap lines at ordinary spaces only, never at a no-break space, and
+    never right after an operator: a line breaks before ``= …`` or ``+ …``, so the
+    operator leads the continuation line, as books set a long formula.
 
     Rich finds words with ``\\s*\\S+\\s*``, and ``\\s`` matches U+00A0, so a formula
     glued with no-break spaces would still be broken. Its word pattern is
-    replaced by one that counts U+00A0 as part of a word, and a zero-width
-    space (``BREAK``) as a place to wrap; should a later rich not have it,
+    replaced by one (``WORD``) that counts U+00A0 as part of a word, a zero-width
+    space (``BREAK``) as a place to wrap, and an operator standing between spaces
+    as the start of the word after it; should a later rich not have it,
     formulas merely wrap as before (tests/test_widths.py notices).
     """
     from rich import _wrap
 
     if isinstance(getattr(_wrap, "re_word", None), re.Pattern):
-        _wrap.re_word = re.compile(
-            r"(?:[^\S\u00a0]|\u200b)*(?:[^\s\u200b]|\u00a0)+(?:[^\S\u00a0]|\u200b)*"
-        )
+        _wrap.re_word = WORD
+
+
+#: A place to wrap: an ordinary space or a zero-width space, never a no-break one.
+_GAP = r"(?:[^\S\u00a0]|\u200b)"
+#: An operator that leads a continuation line when it stands between spaces.
+OPERATORS = r"(?:->|[=≈→+−×<>≤≥~*-])"
+#: A word for rich's wrapping: gaps, an operator and its space, glued text, gaps.
+WORD = re.compile(rf"{_GAP}*(?:{OPERATORS}{_GAP}+)?(?:[^\s\u200b]|\u00a0)+{_GAP}*")
 
 
 _wrap_at_ordinary_spaces()

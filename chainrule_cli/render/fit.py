@@ -26,7 +26,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.render.console import data_text
+from chainrule_cli.render.console import OPERATORS, data_text
 
 #: A rule under the heading and above the totals: a light line, or dashes in ASCII.
 HEAD = box.Box("    \n    \n ── \n    \n    \n ── \n    \n    \n")
@@ -263,6 +263,9 @@ def longest_piece(text: Text) -> int:
     return max((cell_len(piece) for piece in pieces), default=0)
 
 
+#: The start of a line a formula was broken onto: an operator and a space.
+LEADS = re.compile(rf"(?:{OPERATORS}[ \u00a0\u200b]|[·*])")
+
 #: A row of a ``WorkTable``: (number, step, work); None draws a break between steps.
 WorkRow = tuple[Text | str, Text | str, Text] | None
 
@@ -314,7 +317,6 @@ class WorkTable:
         return out
 
     def blocks(self) -> RenderableType:
-        from rich.padding import Padding
 
         parts: list[RenderableType] = []
         for row in self.rows:
@@ -330,5 +332,55 @@ class WorkTable:
             head.stylize("bold", len(head) - len(as_text(row[1])))
             parts.append(head)
             if row[2].plain:
-                parts.append(Padding(row[2], (0, 0, 0, 3 if as_text(row[0]).plain else 2)))
+                parts.append(Hanging(row[2], indent=3 if as_text(row[0]).plain else 2))
         return Group(*parts)
+
+
+class Hanging:
+    """Text whose lines keep their indentation however they wrap.
+
+    Each line of ``text`` is ``indent`` cells in, plus the spaces it starts
+    with (``"  (with a step …"`` stays two in); a line that a formula is
+    broken onto (it starts with its ``=``, ``+`` or ``−``) is ``hang`` cells
+    further in, so it reads as the continuation it is. Wrapping is rich's (formulas glued, the
+    operator leading, ``render.console``), done at two widths: the first line's
+    and the continuation's.
+    """
+
+    def __init__(self, text: Text, indent: int = 0, hang: int = 2) -> None:
+        self.text = text
+        self.indent = indent
+        self.hang = hang
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        natural = _width(self.text) + self.indent
+        least = longest_piece(self.text) + self.indent + self.hang
+        return Measurement(min(least, natural, options.max_width), min(natural, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.text.split("\n", allow_blank=True):
+            yield from self._wrapped(line, options.max_width)
+
+    def _wrapped(self, line: Text, width: int) -> list[Text]:
+        from rich._wrap import divide_line
+
+        plain = line.plain
+        lead = self.indent + len(plain) - len(plain.lstrip(" "))
+        body = line[len(plain) - len(plain.lstrip(" ")) :]
+        first = max(1, width - lead)
+        rest = max(1, width - lead - self.hang)
+        offsets = divide_line(body.plain, first)
+        if offsets:
+            start = offsets[0]
+            offsets = [start, *(start + o for o in divide_line(body.plain[start:], rest))]
+        out = []
+        for number, piece in enumerate(body.divide(offsets)):
+            piece.rstrip()
+            hangs = number and LEADS.match(piece.plain) is not None
+            shown = Text(" " * (lead + (self.hang if hangs else 0)), end="")
+            shown.append_text(piece)
+            shown.end = "\n"
+            shown.no_wrap = True
+            shown.overflow = "fold"
+            out.append(shown)
+        return out

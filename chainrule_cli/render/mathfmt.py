@@ -3,7 +3,8 @@
 Every formula comes out glued: its spaces are no-break spaces, so prose
 around it wraps between words but never inside ``ln(x² + 1)`` (the console
 writes them as ordinary spaces). A formula too long for a line of its own may
-wrap between its outermost terms, after a + or −, but never inside brackets.
+wrap before its outermost operators (= + − ×), the operator leading the next
+line, but never inside brackets while that is enough.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 
 from chainrule_cli.mathtext import show, show_product
@@ -104,27 +106,37 @@ def math_for(console: Console, margin: int = 0) -> Math:
 _OPERATOR = re.compile(r" ([=·×+−≈→≤≥<>]) ")
 
 
+#: A space before an operator that stands between spaces: where a long formula may break.
+_BEFORE_OPERATOR = re.compile(r" (?=(?:->|[=≈→+−×<>≤≥~*-]) )")
+
+
 def breakable(text: str, limit: int) -> str:
-    """A formula glued whole when it fits in ``limit`` cells; else glued everywhere but
-    between its outermost terms and factors (after a +, − or ·), going one bracket
-    deeper until the pieces fit; else left as it is."""
-    if len(text) <= limit:
+    """A formula glued whole when it fits in ``limit`` cells; else breakable only
+    before its outermost operators (=, +, −, ×), so that the operator leads the
+    continuation line, as books set a long formula: ``A·B = C`` may become
+    ``A·B`` / ``= C``, never ``A·`` / ``B = C``. When the outermost terms are
+    still too long, an outermost product may break before its ``·``; only then
+    does it go one bracket deeper, and so on."""
+    if cell_len(text) <= limit:
         return glue(text)
     depths = []
     depth = 0
     for char in text:
         depth += (char in "([{") - (char in ")]}")
         depths.append(depth)
+    before = {m.start() for m in _BEFORE_OPERATOR.finditer(text)}
+    out = text
     for level in range(min(depths), max(depths) + 1):
-        out = "".join(
-            (NBSP if inside > level else char)
-            if char == " "
-            else (char + BREAK if char in "·*" and inside <= level else char)
-            for char, inside in zip(text, depths, strict=True)
-        )
-        if max(len(piece) for piece in re.split(f"[ {BREAK}]", out)) <= limit:
-            return out
-    return text
+        for products in (False, True):
+            out = "".join(
+                (" " if index in before and inside <= level else NBSP)
+                if char == " "
+                else (BREAK + char if products and char in "·*" and inside <= level else char)
+                for index, (char, inside) in enumerate(zip(text, depths, strict=True))
+            )
+            if max(cell_len(piece) for piece in re.split(f"[ {BREAK}]", out)) <= limit:
+                return out
+    return out
 
 
 def glue_math(text: str, width: int = 80) -> str:

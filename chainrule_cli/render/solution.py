@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
-from chainrule_cli.render.fit import WorkRow, WorkTable
+from chainrule_cli.render.fit import Hanging, WorkRow, WorkTable
 from chainrule_cli.render.mathfmt import Math, glue, math_for
 
 if TYPE_CHECKING:
@@ -164,14 +163,16 @@ def rates_diagram(solution: Solution, m: Math) -> Text | None:
     ordered = list(reversed(values))  # innermost layer first
     arrow_body = "──" if m.unicode else "--"
     head = "▶" if m.unicode else ">"
-    text = Text(f"{solution.analysis.variable.name} = {point_text(solution, m)}", style="bold")
+    text = Text(m.eq(solution.analysis.variable.name, point_text(solution, m)), style="bold")
     rates = [ordered[0].inner_derivative] + [v.outer_derivative for v in ordered]
     points = [v.inner for v in ordered] + [solution.y_at]
     for (name, _), rate, point in zip(pairs, rates, points, strict=True):
-        text.append(f" {arrow_body}{m.times}{m.factor(rate)}{arrow_body}{head} ", style="yellow")
-        text.append(f"{name} = {m(point)}", style="bold")
+        text.append(" ")
+        text.append(f"{arrow_body}{m.times}{m.factor(rate)}{arrow_body}{head}", style="yellow")
+        text.append(" ")
+        text.append(m.eq(name, m(point)), style="bold")
     product = f" {m.times} ".join(m.factor(r) for r in rates)
-    text.append(f"\n  total rate {product} = {m(solution.slope)}", style="dim")
+    text.append(f"\ntotal rate {m.glued(f'{product} = {m(solution.slope)}')}", style="dim")
     return text
 
 
@@ -183,7 +184,7 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
     var = analysis.variable.name
     parts: list[RenderableType] = []
     y = solution.name
-    heading = Text(f"{y} = ", style="bold") + Text(
+    heading = Text(glue(f"{y} = "), style="bold") + Text(
         m(analysis.tree.written, written=True), style="bold cyan"
     )
     kind = analysis.type
@@ -191,15 +192,15 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
         heading.append(f"   ({kind})", style="dim")
     parts.append(heading)
     for note in solution.notes:
-        parts.append(Text(f"  note: {note}", style="yellow"))
+        parts.append(Hanging(Text(f"note: {m.prose(note)}", style="yellow"), indent=2))
     if solution.pairs:
         parts.append(Text("\nThe chain  ", style="bold") + chain_diagram(solution.pairs, var, m))
     parts.append(Text(""))
     parts.append(steps_table(steps, m, var))
-    derivative = Text(f"{_d(y, var)} = ", style="bold") + Text(
+    derivative = Text(glue(f"{_d(y, var)} = "), style="bold") + Text(
         m(analysis.clean), style="bold green"
     )
-    parts.append(derivative)
+    parts.append(Hanging(derivative))
     if solution.at is not None and solution.slope is not None:
         parts.append(Text(""))
         parts.append(Text(f"At {var} = {point_text(solution, m)}", style="bold underline"))
@@ -207,27 +208,29 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
             out, letter = v.layer.output, v.layer.letter
             product = f"{m.factor(v.outer_derivative)} {m.times} {m.factor(v.inner_derivative)}"
             parts.append(
-                Padding(
+                Hanging(
                     Text(
-                        f"{glue(f'{letter} = {m(v.inner)}')},  "
-                        f"{glue(f'{_d(out, letter)} = {m(v.outer_derivative)}')},  "
-                        f"{glue(f'{_d(letter, var)} = {m(v.inner_derivative)}')},  "
+                        f"{m.eq(letter, m(v.inner))},  "
+                        f"{m.eq(_d(out, letter), m(v.outer_derivative))},  "
+                        f"{m.eq(_d(letter, var), m(v.inner_derivative))},  "
                         + m.glued(f"{_d(out, var)} = {product} = {m(v.product)}")
                     ),
-                    (0, 0, 0, 2),
+                    indent=2,
                 )
             )
         rates = rates_diagram(solution, m)
         if rates is not None:
-            parts.append(Text("  ") + rates)
+            parts.append(Hanging(rates, indent=2))
         numeric = float(solution.slope)
-        slope_text = Text("  slope = ", style="bold") + Text(m(solution.slope), style="bold green")
+        slope_text = Text(glue("slope = "), style="bold") + Text(
+            m(solution.slope), style="bold green"
+        )
         if m(solution.slope) != m.number(numeric):
-            slope_text.append(f" {m.approx} {m.number(numeric)}")
-        parts.append(slope_text)
+            slope_text.append(glue(f" {m.approx} {m.number(numeric)}"))
+        parts.append(Hanging(slope_text, indent=2))
     if solution.check is not None:
         parts.append(Text(""))
-        parts.append(number_check_text(solution.check, var, m, y))
+        parts.append(Hanging(number_check_text(solution.check, var, m, y), hang=0))
     return Group(*parts)
 
 
@@ -311,10 +314,10 @@ def verdict(
         shown = m.prose(feedback)
         head.append(f": {shown}" if not correct else f" — {shown}")
     lines: list[RenderableType] = [
-        head,
-        Padding(Text(f"read as {m.glued(read_as)}", style="dim"), (0, 0, 0, 2)),
+        Hanging(head, hang=0),
+        Hanging(Text(f"read as {m.glued(read_as)}", style="dim"), indent=2),
     ]
     lines.extend(
-        Padding(Text(f"note: {m.prose(note)}", style="yellow"), (0, 0, 0, 2)) for note in notes
+        Hanging(Text(f"note: {m.prose(note)}", style="yellow"), indent=2) for note in notes
     )
     return Group(*lines)
