@@ -248,7 +248,7 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
     """
     from chainrule_cli.points import CHECK_FIGURES, figures
 
-    text = Text("Check with numbers: ", style="bold")
+    text = Text.assemble(("Check with numbers: ", "bold"))  # the heading bold, not the sentence
     h = check.step
     change = check.y_plus - check.y_minus
     moves = f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} "
@@ -292,7 +292,7 @@ def number_check_line(check: NumberCheck, variable: str, m: Math, name: str = "y
     """
     from chainrule_cli.points import CHECK_FIGURES, figures
 
-    text = Text(f"Check with numbers at {variable} = {m.number(check.x0)}: ", style="bold")
+    text = Text.assemble((f"Check with numbers at {variable} = {m.number(check.x0)}: ", "bold"))
     change = check.y_plus - check.y_minus
     rate = m.number(check.rate, CHECK_FIGURES)
     flat = check.agrees and figures(check.rate) == "0"
