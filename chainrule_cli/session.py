@@ -435,6 +435,8 @@ class Round:
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     #: Hints taken during the guided walk, one per step at most (``GuidedWalk.hint``).
     step_hints: int = 0
+    #: Ended by q, Ctrl-C or the end of input, before the solution was shown.
+    stopped: bool = False
 
     def tried(self, text: str, verdict: Verdict) -> None:
         """Count one checked answer, and keep it with its verdict and time."""
@@ -1038,6 +1040,7 @@ class QuizSession:
         round_ = self.current
         if round_ is not None and round_.outcome is None:
             if round_.tries or round_.hints or round_.guided:
+                round_.stopped = True
                 self._finish("missed", round_.mistake)
             else:
                 self.current = None

@@ -103,11 +103,11 @@ def test_practise_a_function_right_away() -> None:
     assert code == 0
     assert "y = sin(x²)" in out and "Find dy/dx." in out
     assert "Correct" in out
-    assert "1 problem, 0 hints, 0 wrong tries: 1 / 1" in flat(out)
+    assert "✓ right on the first try, no hints: 1 / 1" in flat(out)
 
 
 def test_practise_at_a_point_with_a_mistake_and_a_hint() -> None:
-    """--at asks for the slope; a wrong answer is diagnosed; the score line explains the cost."""
+    """--at asks for the slope; a wrong answer is diagnosed; the one-line ending names the cost."""
     code, out, _ = practise("sin(x^2)", "--at", "1", answers="cos(1)\nh\n2cos(1)\n")
     text = flat(out)
     assert code == 0
@@ -115,7 +115,7 @@ def test_practise_at_a_point_with_a_mistake_and_a_hint() -> None:
     assert "forgot to multiply by the inner derivative" in text
     assert "Hint 1/5: the inner and the outer function" in text
     assert "the slope is 2cos(1)" in text
-    assert "1 problem, 1 hint, 1 wrong try: 0.5 / 1" in text
+    assert "✓ right after 1 wrong try and 1 hint: 0.5 / 1" in text
 
 
 def test_practise_in_another_variable_with_the_guided_walk() -> None:
@@ -124,7 +124,7 @@ def test_practise_in_another_variable_with_the_guided_walk() -> None:
     assert code == 0
     assert "Find dy/dt." in out
     assert "Step 4 of 4. Multiply them: dy/dt =" in out
-    assert "1 problem, 0 hints, 0 wrong tries, 1 guided: 0.5 / 1" in flat(out)
+    assert "✓ right with the guided walk: 0.5 / 1" in flat(out)
 
 
 def test_practise_is_recorded_under_its_own_id() -> None:

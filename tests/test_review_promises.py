@@ -129,12 +129,20 @@ def test_stats_json_says_what_is_due(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_review_screen_says_what_is_due_and_titles_its_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The review screen says how many skills are due, and its summary is "Your review"."""
+    """The review screen says how many skills are due, and its summary is "Your review"
+    (a review of one problem ends with one line, as practise does)."""
     monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path))
     past = NOW - timedelta(days=2)
     with Store.open() as store:
         store.record(attempt("trig-002", past), now=past)
-    result = runner.invoke(app, ["review", "--count", "1", "--seed", "1"], input="s\n")
+        store.record(attempt("log-002", past, "ln(2x+1)", kind="log"), now=past)
+    result = runner.invoke(app, ["review", "--count", "2", "--seed", "1"], input="s\ns\n")
     assert result.exit_code == 0, result.output
-    assert "1 skill due now" in result.stdout
+    assert "2 skills due now" in result.stdout
     assert "Your review" in result.stdout and "Your quiz" not in result.stdout
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path / "one"))
+    with Store.open() as store:
+        store.record(attempt("trig-002", past), now=past)
+    one = runner.invoke(app, ["review", "--count", "1", "--seed", "1"], input="s\n")
+    assert one.exit_code == 0, one.output
+    assert one.stdout.endswith("\nskipped: 0 / 1\n") and "Your review" not in one.stdout

@@ -221,7 +221,8 @@ def play(
     session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
     run(session, console, ask, plot, shown)
     title = "Your review" if mode == "review" else "Your quiz"
-    console.print(render.quiz_summary(session.summary(), console, note, title))
+    alone = session.total == 1  # practise, or a quiz or review of one problem: one line
+    console.print(render.quiz_summary(session.summary(), console, note, title, alone))
     if session.skipped_broken:
         render.warn(render.skipped_note([problem.id for problem, _ in session.skipped_broken]))
     return session

@@ -665,14 +665,54 @@ def due_line(due_now: int, next_due: Any, now: Any = None) -> Text:
     return Text(f"{skills}; the next one is due in about {wait}.", style="dim")
 
 
+def one_problem_line(summary: Any, console: Console) -> Text:
+    """How a session of one problem ended, in one line: "✓ right on the first try,
+    no hints: 1 / 1", "✓ right after 1 wrong try and 1 hint: 0.5 / 1", "✗ missed: 0 / 1",
+    "solution shown: 0 / 1", "skipped: 0 / 1". A problem left (q, end of input)
+    before its solution was shown ends with the right answer."""
+    m = math_for(console)
+    score = Text(f"{round(summary.score, 2):g} / 1", style="bold")
+    if summary.right:
+        pieces = [_count(summary.wrong, "wrong try", "wrong tries")] if summary.wrong else []
+        if summary.hints:
+            pieces.append(_count(summary.hints, "hint"))
+        how = " and ".join(pieces)
+        if summary.guided:
+            how = "with the guided walk" + (f", after {how}" if how else "")
+        elif how:
+            how = f"after {how}"
+        else:
+            how = "on the first try, no hints"
+        return Text.assemble((f"{m.check} right", "bold green"), f" {how}: ", score)
+    if summary.revealed:
+        return Text.assemble("solution shown: ", score)
+    if summary.skipped:
+        return Text.assemble("skipped: ", score)
+    line = Text.assemble((f"{m.cross} missed", "bold red"), ": ", score)
+    missed = summary.missed[0] if summary.missed else None
+    if missed is not None and missed.stopped:
+        line.append("; the right answer is " + glue(right_answer(missed, console)))
+    return line
+
+
 def quiz_summary(
-    summary: Any, console: Console, fill_note: str = "", title: str = "Your quiz"
+    summary: Any,
+    console: Console,
+    fill_note: str = "",
+    title: str = "Your quiz",
+    alone: bool = False,
 ) -> RenderableType:
-    """The table of a finished quiz (``title``: "Your review" after ``review``)."""
+    """The table of a finished quiz (``title``: "Your review" after ``review``), and the
+    rule of the score; ``alone`` (a session of one problem): one line instead."""
     m = math_for(console)
     parts: list[RenderableType] = [Text("")]
     if not summary.attempted:
         parts.append(Text("No problems answered this time."))
+        return Group(*parts)
+    if alone and summary.attempted == 1:
+        parts.append(one_problem_line(summary, console))
+        if fill_note:
+            parts.append(Text(fill_note, style="dim"))
         return Group(*parts)
     rows = [
         [

@@ -230,7 +230,10 @@ def solution_view(solution: Solution, console: Console) -> RenderableType:
         parts.append(Hanging(slope_text, indent=2))
     if solution.check is not None:
         parts.append(Text(""))
-        parts.append(Hanging(number_check_text(solution.check, var, m, y), hang=0))
+        if solution.at is None:  # the point was chosen here: one line, at that point
+            parts.append(number_check_line(solution.check, var, m, y))
+        else:
+            parts.append(Hanging(number_check_text(solution.check, var, m, y), hang=0))
     return Group(*parts)
 
 
@@ -248,7 +251,7 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
     """
     from chainrule_cli.points import CHECK_FIGURES, figures
 
-    text = Text("Check with numbers: ", style="bold")
+    text = Text.assemble(("Check with numbers: ", "bold"))  # the heading bold, not the sentence
     h = check.step
     change = check.y_plus - check.y_minus
     moves = f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} "
@@ -270,18 +273,67 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
         text.append(m.check, style="bold green")
     else:
         text.append(glue(f"{m.cross} (the numbers disagree)"), style="bold red")
-    if check.coarse is not None:
+    why = refined_why(check)
+    if why is not None and check.coarse is not None:
         step, rate = check.coarse
-        steep = abs(check.expected) >= STEEP_SLOPE
-        why = "too coarse for this steep function" if steep else "not yet close enough"
-        if figures(check.expected) == "0":
-            why = "not yet 0"
         text.append(
             f"\n  (with a step of {m.number(step)} the rate is {m.number(rate, CHECK_FIGURES)}: "
             f"{why}, so the step is {m.number(h)})",
             style="dim",
         )
     return text
+
+
+def number_check_line(check: NumberCheck, variable: str, m: Math, name: str = "y") -> Group:
+    """Check with numbers at x = 1: rise/run = 0.48/0.02 ≈ 24 = the slope ✓.
+
+    The short check under ``solve`` without a point: one line at the point the
+    check chose, saying which. The same central difference as
+    ``number_check_text``, its quotient worth the printed rate; at a flat point,
+    y stays put. A second line says why the run is small, only when a first,
+    larger one had to be refined.
+    """
+    from chainrule_cli.points import CHECK_FIGURES, figures
+
+    text = Text.assemble((f"Check with numbers at {variable} = {m.number(check.x0)}: ", "bold"))
+    change = check.y_plus - check.y_minus
+    rate = m.number(check.rate, CHECK_FIGURES)
+    flat = check.agrees and figures(check.rate) == "0"
+    if flat and m.number(check.y_minus) == m.number(check.y_plus):
+        text.append(f"{name} stays at {m.number(check.y_minus)} to 6 figures, ")
+        rate = glue("a rate of 0")
+    else:
+        digits = quotient_figures(change, 2 * check.step, check.rate)
+        text.append(f"rise/run = {m.number(change, digits)}/{m.number(2 * check.step)} ")
+        rate = glue(f"{m.approx} {rate}")
+    if check.agrees:
+        text.append(glue(f"{rate} = the slope "))
+        text.append(m.check, style="bold green")
+    else:
+        slope = m.number(check.expected, CHECK_FIGURES)
+        text.append(f"{rate}, but " + glue(f"the slope is {slope} "))
+        text.append(m.cross, style="bold red")
+    lines: list[RenderableType] = [Hanging(text, hang=0)]
+    why = refined_why(check)
+    if why is not None and check.coarse is not None:
+        run, coarse_rate = 2 * check.coarse[0], m.number(check.coarse[1], CHECK_FIGURES)
+        note = Text(f"(a run of {m.number(run)} gave {coarse_rate}: {why})", style="dim")
+        lines.append(Hanging(note, indent=2))
+    return Group(*lines)
+
+
+def refined_why(check: NumberCheck) -> str | None:
+    """Why a first, larger step was refined (None when it was not): its rate was not
+    yet the slope to the printed figures."""
+    from chainrule_cli.points import figures
+
+    if check.coarse is None:
+        return None
+    if figures(check.expected) == "0":
+        return "not yet 0"
+    if abs(check.expected) >= STEEP_SLOPE:
+        return "too coarse for this steep function"
+    return "not yet close enough"
 
 
 def quotient_figures(change: float, width: float, rate: float) -> int:
