@@ -231,14 +231,16 @@ def nothing_due(next_due: Any, attempts: int, console: Console) -> Text:
         return Text("Nothing to review yet: take a quiz first (chainrule quiz).")
     if next_due is None:
         return Text("Nothing is due.")
+    return Text(f"Nothing is due now. The next review is due in about {wait_text(next_due)}.")
+
+
+def wait_text(due: Any, now: Any = None) -> str:
+    """How long until ``due``, in the unit a person would say: 5 minutes, 3 hours, 2 days."""
     from datetime import UTC, datetime
 
-    wait = next_due - datetime.now(UTC)
-    minutes = max(1, int(wait.total_seconds() // 60))
+    minutes = max(1, int((due - (now or datetime.now(UTC))).total_seconds() // 60))
     if minutes < 120:
-        when = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    elif minutes < 48 * 60:
-        when = f"{minutes // 60} hours"
-    else:
-        when = f"{minutes // 1440} days"
-    return Text(f"Nothing is due now. The next review is due in about {when}.")
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} hours"
+    return f"{minutes // 1440} days"

@@ -650,19 +650,12 @@ REVIEW_COLUMNS = (
 
 def due_line(due_now: int, next_due: Any, now: Any = None) -> Text:
     """How many skills are due now and when the next one after them is due."""
-    from datetime import UTC, datetime
+    from chainrule_cli.render.progress import wait_text
 
     skills = f"{due_now} skill{'s' if due_now != 1 else ''} due now"
     if next_due is None:
         return Text(f"{skills}; none after them is scheduled yet.", style="dim")
-    minutes = max(1, int((next_due - (now or datetime.now(UTC))).total_seconds() // 60))
-    if minutes < 120:
-        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    elif minutes < 48 * 60:
-        wait = f"{minutes // 60} hours"
-    else:
-        wait = f"{minutes // 1440} days"
-    return Text(f"{skills}; the next one is due in about {wait}.", style="dim")
+    return Text(f"{skills}; the next one is due in about {wait_text(next_due, now)}.", style="dim")
 
 
 def one_problem_line(summary: Any, console: Console) -> Text:
