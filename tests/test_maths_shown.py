@@ -11,9 +11,6 @@ them after a deliberate change.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +20,6 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.text import Text
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
@@ -33,8 +29,8 @@ from chainrule_cli.render.lessons import _scientific
 from chainrule_cli.render.mathfmt import Math
 from chainrule_cli.store import Store
 from chainrule_cli.written import as_read, point_text, variable_of
+from tests.screens import GOLDEN, assert_golden, run_piped, visible
 
-GOLDEN = Path(__file__).parent / "golden"
 BANK = str(GOLDEN / "maths.bank.yaml")
 runner = CliRunner()
 
@@ -310,26 +306,8 @@ def test_screens_are_golden(
     """``chainrule … | cat`` prints exactly tests/golden/maths/NAME_WIDTH[_colour].txt."""
     if name == "history":
         _fixed_history()
-    env = {**os.environ, "COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8"}
-    env.pop("NO_COLOR", None)
-    env.pop("FORCE_COLOR", None)
-    env.update({"FORCE_COLOR": "1"} if colour else {"NO_COLOR": "1"})
-    proc = subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    proc = run_piped(args, width, colour, typed)
     assert proc.returncode == 0, proc.stderr
-    visible = Text.from_ansi(proc.stdout).plain if colour else proc.stdout
-    for line in visible.splitlines():
-        assert cell_len(line) <= width and not line.endswith(" "), line
-    assert ("\x1b[" in proc.stdout) == colour
+    visible(proc.stdout, width, colour)
     golden = GOLDEN / "maths" / f"{name}_{width}{'_colour' if colour else ''}.txt"
-    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
-        golden.write_text(proc.stdout, encoding="utf-8")
-    assert proc.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(golden, proc.stdout)

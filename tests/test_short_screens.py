@@ -11,18 +11,13 @@ after a deliberate change.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.cells import cell_len
 from rich.console import Console
-from rich.text import Text
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
@@ -30,8 +25,10 @@ from chainrule_cli.points import number_check
 from chainrule_cli.render.mathfmt import Math
 from chainrule_cli.render.solution import number_check_line, number_check_text
 from chainrule_cli.rules import analyse
+from tests.screens import GOLDEN as SCREENS_GOLDEN
+from tests.screens import assert_golden, run_piped, visible
 
-GOLDEN = Path(__file__).parent / "golden" / "screens"
+GOLDEN = SCREENS_GOLDEN / "screens"
 BANK = str(Path(__file__).parent / "golden" / "widths.bank.yaml")
 runner = CliRunner()
 
@@ -287,30 +284,7 @@ def test_short_screens_are_golden(
 ) -> None:
     """``chainrule … | cat`` prints exactly tests/golden/screens/NAME_WIDTH.txt (.ansi with
     colour forced): no line wider than the terminal, none ending in a space."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "TERM", "CHAINRULE_ASCII")
-    }
-    env |= {"COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
-    env |= {"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    proc = run_piped(args, width, colour, typed)
     assert proc.returncode == 0, proc.stderr
-    visible = Text.from_ansi(proc.stdout).plain if colour else proc.stdout
-    assert ("\x1b[" in proc.stdout) is colour
-    for line in visible.splitlines():
-        assert cell_len(line) <= width and not line.endswith(" "), line
-    golden = GOLDEN / f"{name}_{width}.{'ansi' if colour else 'txt'}"
-    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(proc.stdout, encoding="utf-8")
-    assert proc.stdout == golden.read_text(encoding="utf-8")
+    visible(proc.stdout, width, colour)
+    assert_golden(GOLDEN / f"{name}_{width}.{'ansi' if colour else 'txt'}", proc.stdout)

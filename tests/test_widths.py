@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -28,8 +27,8 @@ from chainrule_cli.records import Attempt
 from chainrule_cli.render.fit import Column, FitTable, shorten
 from chainrule_cli.render.mathfmt import Math
 from chainrule_cli.store import Store
+from tests.screens import GOLDEN, assert_golden, run_piped, visible
 
-GOLDEN = Path(__file__).parent / "golden"
 BANK = str(GOLDEN / "widths.bank.yaml")
 WIDTHS = (60, 80, 120)
 runner = CliRunner()
@@ -347,29 +346,10 @@ def test_piped_output_is_golden(name: str, width: int, args: list[str], typed: s
     """``chainrule … | cat`` prints exactly tests/golden/NAME.txt: what one would paste into a note."""
     if name.startswith("history"):
         _fixed_history()
-    env = {
-        **os.environ,
-        "COLUMNS": str(width),
-        "NO_COLOR": "1",
-        "TZ": "UTC",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
-        input=typed,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    proc = run_piped(args, width, typed=typed)
     assert proc.returncode == 0, proc.stderr
     check_screen(proc.stdout, width)
-    golden = GOLDEN / f"{name}.txt"
-    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
-        golden.write_text(proc.stdout, encoding="utf-8")
-    assert proc.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.txt", proc.stdout)
 
 
 HELP_SCRIPT = """
@@ -421,22 +401,6 @@ def test_colour_output_fits_too(progress: None) -> None:
         assert cell_len(line) <= 60 and not line.endswith(" ")
 
 
-def _run_piped(args: list[str], width: int, colour: bool) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8"}
-    for name in ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "CHAINRULE_ASCII"):
-        env.pop(name, None)
-    env.update({"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"})
-    return subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     "colour", [pytest.param(False, id="no-color"), pytest.param(True, id="colour")]
 )
@@ -447,16 +411,12 @@ def test_formula_screens_are_golden(name: str, width: int, args: list[str], colo
     The colour transcript is compared with its ANSI codes (tests/golden/NAME.ansi); what it
     shows is the same text as the NO_COLOR one.
     """
-    proc = _run_piped(args, width, colour)
+    proc = run_piped(args, width, colour)
     assert proc.returncode in (0, 1), proc.stderr
-    shown = Text.from_ansi(proc.stdout).plain if colour else proc.stdout
+    shown = visible(proc.stdout, width, colour)
     check_screen(shown, width)
-    golden = GOLDEN / f"{name}.{'ansi' if colour else 'txt'}"
-    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
-        golden.write_text(proc.stdout, encoding="utf-8")
-    assert proc.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.{'ansi' if colour else 'txt'}", proc.stdout)
     if colour:
-        assert "\x1b[" in proc.stdout
         assert shown.rstrip("\n") == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8").rstrip(
             "\n"
         )

@@ -1,0 +1,57 @@
+"""Running the real command through a pipe, and comparing with a golden transcript.
+
+One environment for every screen test: a fixed width, UTC, UTF-8, and either
+NO_COLOR or colour forced on a 256-colour terminal, whatever the caller's own
+terminal is (so a transcript made in one shell matches in CI). Set
+CHAINRULE_UPDATE_GOLDEN=1 to rewrite the transcripts after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.text import Text
+
+GOLDEN = Path(__file__).parent / "golden"
+
+_NOT_PASSED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "TERM", "CHAINRULE_ASCII")
+
+
+def run_piped(
+    args: list[str], width: int, colour: bool = False, typed: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``chainrule ARGS | cat`` at ``width`` columns, with ``typed`` on its input."""
+    env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
+    env |= {"COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
+    env |= {"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule_cli", *args],
+        input=typed,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def visible(stdout: str, width: int, colour: bool) -> str:
+    """The text a person sees; colour codes only when asked for, and every line fits."""
+    assert ("\x1b[" in stdout) is colour
+    shown = Text.from_ansi(stdout).plain if colour else stdout
+    for line in shown.splitlines():
+        assert cell_len(line) <= width and not line.endswith(" "), line
+    return shown
+
+
+def assert_golden(path: Path, text: str) -> None:
+    """``text`` is the transcript at ``path``, byte for byte (or rewrites it, when asked)."""
+    if os.environ.get("CHAINRULE_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
