@@ -58,13 +58,18 @@ def _in_gc_callback(frame: FrameType | None) -> bool:
     return False
 
 
+#: How long past its deadline a limit waits for a garbage-collector callback to end.
+_DEFER_AT_MOST_S = 0.25
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if not _active:
         return
-    if gc.callbacks and _in_gc_callback(frame):
+    owner, deadline = min(_active, key=lambda item: item[1])
+    overdue = time.monotonic() - deadline
+    if gc.callbacks and overdue < _DEFER_AT_MOST_S and _in_gc_callback(frame):
         signal.setitimer(signal.ITIMER_REAL, 1e-3)
         return
-    owner = min(_active, key=lambda item: item[1])[0]
     # The owner re-arms the timer when it catches this; if something swallows it
     # instead (a finaliser), the alarm fires again.
     signal.setitimer(signal.ITIMER_REAL, _AGAIN_S)

@@ -14,13 +14,13 @@ from chainrule_cli.limits import attempt, time_limit
 
 @pytest.fixture
 def slow_gc_callback() -> Iterator[list[int]]:
-    """A garbage-collector callback that takes 20 ms, as a profiler's might."""
+    """A garbage-collector callback that takes 1 ms, as a profiler's might."""
     calls: list[int] = []
 
     def callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             calls.append(1)
-            end = time.monotonic() + 0.02
+            end = time.monotonic() + 0.001
             while time.monotonic() < end:
                 pass
 
@@ -31,14 +31,25 @@ def slow_gc_callback() -> Iterator[list[int]]:
         gc.callbacks.remove(callback)
 
 
-def test_a_deadline_inside_a_gc_callback_fires_after_it(slow_gc_callback: list[int]) -> None:
-    """An alarm that lands in a gc callback is not lost there: the block still ends in time."""
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize("seconds", [0.05, 0.1, 0.3])
+def test_a_deadline_inside_a_gc_callback_fires_after_it(
+    slow_gc_callback: list[int], seconds: float
+) -> None:
+    """Work that makes garbage, collected often through a slow callback, still ends in
+    time, and no deadline is printed as 'Exception ignored' (pytest would fail on it)."""
     started = time.monotonic()
-    with pytest.raises(TooComplex), time_limit(0.1):
+    with pytest.raises(TooComplex), time_limit(seconds):
         while True:
-            gc.collect()
+            for _ in range(20_000):
+                _Cycle()
+            gc.collect(0)
     assert slow_gc_callback, "the callback never ran, so the test proved nothing"
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < seconds + 1.0
 
 
 @pytest.mark.parametrize("seconds", [0.01, 0.05, 0.2])
@@ -56,7 +67,7 @@ def test_a_swallowed_deadline_fires_again(seconds: float) -> None:
                 swallowed += 1
                 if swallowed > 1:
                     raise
-    assert swallowed == 1
+    assert swallowed == 2  # the first was eaten; the second came back and ended the block
     assert time.monotonic() - started < seconds + 1.0
 
 
