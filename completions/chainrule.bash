@@ -17,6 +17,7 @@ _chainrule() {
         --activation) COMPREPLY=($(compgen -W "sigmoid tanh relu" -- "$cur")); return ;;
         --at) COMPREPLY=(); return ;;
         --bank) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --budget) COMPREPLY=(); return ;;
         --count) COMPREPLY=(); return ;;
         --deck) COMPREPLY=(); return ;;
         --difficulty) COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
@@ -39,7 +40,7 @@ _chainrule() {
         "backprop") COMPREPLY=($(compgen -W "--layers --activation --seed --skip --help" -- "$cur")) ;;
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
-        "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+        "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --budget --json --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "check") COMPREPLY=($(compgen -W "--at --var --json --help" -- "$cur")) ;;
         "export") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "generate") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --help" -- "$cur")) ;;

@@ -41,6 +41,8 @@ complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subc
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from list' -l help -d 'Show the help and exit'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and not __fish_seen_subcommand_from list validate' -a validate -d 'Check every problem in a bank (default: the shipped one)'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l no-cache -d 'Check every problem afresh, even those proven valid before'
+complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l budget -x -d 'Time for the whole bank (default 30); problems not reached are counted as such'
+complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l json -d 'Print one JSON object: the counts (valid, with issues, unchecked) and the issues'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -l help -d 'Show the help and exit'
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and __fish_seen_subcommand_from validate' -F
 complete -c chainrule -n '__fish_seen_subcommand_from bank; and not __fish_seen_subcommand_from list validate' -l help -d 'Show the help and exit'
@@ -76,7 +78,7 @@ complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l bank -r -F -d 'Us
 complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l shuffle -l no-shuffle -d 'Shuffle the problems (the default), or keep bank order'
 complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l generated -d 'Practise on generated problems: endless unless --count is given'
 complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l plot -d 'Draw the graphs with the full solution (last hint, skip, or a miss)'
-complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l missed -d 'Replay what you missed, revealed or skipped and have not got right since,…'
+complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l missed -d 'Replay what you missed, revealed, skipped or got right only after a wrong…'
 complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l mistake -x -d 'Drill one mistake, by the code stats and check give it: only problems where…'
 complete -c chainrule -n '__fish_seen_subcommand_from quiz' -l help -d 'Show the help and exit'
 complete -c chainrule -n '__fish_seen_subcommand_from review' -l count -x -d 'How many problems at most, 1 to 1000 (default 10)'

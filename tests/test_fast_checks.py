@@ -380,7 +380,9 @@ def test_no_cache_checks_every_problem_again(
     monkeypatch.setattr(
         banks,
         "_check_now",
-        lambda p, limit=banks.CHECK_LIMIT: checked.append(p.id) or real(p, limit),
+        lambda p, limit=banks.CHECK_LIMIT, cut_short=False: (
+            checked.append(p.id) or real(p, limit, cut_short)
+        ),
     )
     bank = tmp_path / "b.yaml"
     bank.write_text(
