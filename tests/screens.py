@@ -55,3 +55,31 @@ def assert_golden(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def record_history(rows: list[tuple[str, str, str, str, bool, str | None]]) -> None:
+    """Store answers (id, function, type, answer, right, mistake) 7 minutes apart from a
+    fixed time, so that history prints the same bytes every day."""
+    from datetime import UTC, datetime, timedelta
+
+    from chainrule_cli.records import Attempt
+    from chainrule_cli.store import Store
+
+    start = datetime(2025, 3, 14, 9, 26, tzinfo=UTC)
+    with Store.open() as store:
+        for index, (pid, expression, kind, answer, right, mistake) in enumerate(rows):
+            store.record(
+                Attempt(
+                    answered_at=(start + timedelta(minutes=7 * index)).isoformat(),
+                    problem_id=pid,
+                    expression=expression,
+                    type=kind,
+                    difficulty=2,
+                    answer=answer,
+                    correct=right,
+                    outcome="correct" if right else "wrong",
+                    mistake=mistake,
+                    hints=index,
+                    tries=1,
+                )
+            )

@@ -12,7 +12,6 @@ them after a deliberate change.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,10 @@ from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
 from chainrule_cli.parsing import parse_sympy
-from chainrule_cli.records import Attempt
 from chainrule_cli.render.lessons import _scientific
 from chainrule_cli.render.mathfmt import Math
-from chainrule_cli.store import Store
 from chainrule_cli.written import as_read, point_text, variable_of
-from tests.screens import GOLDEN, assert_golden, run_piped, visible
+from tests.screens import GOLDEN, assert_golden, record_history, run_piped, visible
 
 BANK = str(GOLDEN / "maths.bank.yaml")
 runner = CliRunner()
@@ -281,30 +278,13 @@ SCREENS = [
 
 def _fixed_history() -> None:
     """Answers at fixed times: as read, as typed when unreadable, in x and in r."""
-    start = datetime(2025, 3, 14, 9, 26, tzinfo=UTC)
     rows = [
         ("m-exp", "e^(-x)", "exponential", "e^(-1", False, "forgot_inner_derivative"),
         ("m-sphere", "4 pi r^2", "applied", "4.8pi", True, None),
         ("m-pi", "cos(pi x)", "trig", "-pi sin(pi^2)", True, None),
         ("w-power", "(3x+1)^2", "power", "6(3x+1)", True, None),
     ]  # fmt: skip
-    with Store.open() as store:
-        for index, (pid, expression, kind, answer, right, mistake) in enumerate(rows):
-            store.record(
-                Attempt(
-                    answered_at=(start + timedelta(minutes=7 * index)).isoformat(),
-                    problem_id=pid,
-                    expression=expression,
-                    type=kind,
-                    difficulty=2,
-                    answer=answer,
-                    correct=right,
-                    outcome="correct" if right else "wrong",
-                    mistake=mistake,
-                    hints=index,
-                    tries=1,
-                )
-            )
+    record_history(rows)
 
 
 @pytest.mark.parametrize("colour", [False, True], ids=["no-colour", "colour"])

@@ -27,7 +27,7 @@ from chainrule_cli.records import Attempt
 from chainrule_cli.render.fit import Column, FitTable, shorten
 from chainrule_cli.render.mathfmt import Math
 from chainrule_cli.store import Store
-from tests.screens import GOLDEN, assert_golden, run_piped, visible
+from tests.screens import GOLDEN, assert_golden, record_history, run_piped, visible
 
 BANK = str(GOLDEN / "widths.bank.yaml")
 WIDTHS = (60, 80, 120)
@@ -316,29 +316,12 @@ FORMULA_GOLDENS = [
 
 def _fixed_history() -> None:
     """Answers at fixed times, so that history prints the same bytes every day."""
-    start = datetime(2025, 3, 14, 9, 26, tzinfo=UTC)
     rows = [
         ("w-nested", "sin(e^(x^2+3x+1)+sin(x))", "trig", "cos(e^(x^2+3x+1)+sin(x))*(2x+3)", False, "forgot_inner_derivative"),
         ("w-log", "ln(x^2+1)", "log", "2x/(x^2+1)", True, None),
         ("w-power", "(3x+1)^2", "power", "24", True, None),
     ]  # fmt: skip
-    with Store.open() as store:
-        for index, (pid, expression, kind, answer, right, mistake) in enumerate(rows):
-            store.record(
-                Attempt(
-                    answered_at=(start + timedelta(minutes=7 * index)).isoformat(),
-                    problem_id=pid,
-                    expression=expression,
-                    type=kind,
-                    difficulty=2,
-                    answer=answer,
-                    correct=right,
-                    outcome="correct" if right else "wrong",
-                    mistake=mistake,
-                    hints=index,
-                    tries=1,
-                )
-            )
+    record_history(rows)
 
 
 @pytest.mark.parametrize(("name", "width", "args", "typed"), GOLDEN_RUNS)
