@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,7 +132,13 @@ def writable(folder: Path, path: Path) -> bool:
 
 
 def patiently(action: Callable[[float], T], on_wait: Callable[[str], None] | None) -> T:
-    """``action(timeout)`` once quickly; if it meets a lock, say so and wait once more."""
+    """``action(timeout)`` once quickly; if it meets a lock, say so and keep trying for a while.
+
+    SQLite's busy handler does not cover every lock: where waiting could
+    deadlock (a journal-mode change, a reader turning writer, a WAL being
+    recovered by another process) it answers "locked" at once. So the second
+    phase retries until ``LOCK_WAIT_S`` have passed, not just once.
+    """
     try:
         return action(FIRST_TRY_S)
     except sqlite3.Error as exc:
@@ -141,7 +148,15 @@ def patiently(action: Callable[[float], T], on_wait: Callable[[str], None] | Non
         on_wait(
             f"the progress database is in use by another program; waiting up to {LOCK_WAIT_S:g} s"
         )
-    return action(LOCK_WAIT_S)
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            return action(max(left, 0.05))
+        except sqlite3.Error as exc:
+            if classify(exc) != "locked" or time.monotonic() + 0.02 >= deadline:
+                raise
+        time.sleep(0.02)
 
 
 def connect(path: Path, timeout: float) -> tuple[sqlite3.Connection, list[str]]:

@@ -624,3 +624,48 @@ def test_out_of_range_options_exit_2(args: list[str]) -> None:
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr
+
+
+def test_opening_retries_a_lock_that_sqlite_reports_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Some locks skip SQLite's busy handler (a journal-mode change, WAL recovery):
+    opening keeps retrying through the whole wait, not just once more."""
+    calls: list[float] = []
+
+    def flaky(timeout: float) -> str:
+        calls.append(timeout)
+        if len(calls) < 6:
+            raise sqlite3.OperationalError("database is locked")
+        return "open"
+
+    notes: list[str] = []
+    assert dbfile.patiently(flaky, notes.append) == "open"
+    assert len(calls) == 6 and len(notes) == 1
+
+
+def test_opening_gives_up_when_the_wait_is_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dbfile, "LOCK_WAIT_S", 0.2)
+    calls = 0
+
+    def locked(timeout: float) -> None:
+        nonlocal calls
+        calls += 1
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError):
+        dbfile.patiently(locked, None)
+    assert calls > 2
+
+
+def test_opening_does_not_retry_what_is_not_a_lock() -> None:
+    calls = 0
+
+    def denied(timeout: float) -> None:
+        nonlocal calls
+        calls += 1
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    with pytest.raises(sqlite3.OperationalError):
+        dbfile.patiently(denied, None)
+    assert calls == 1
