@@ -179,8 +179,8 @@ def bench_solve(repeats: int) -> dict[str, float]:
 
 def answer_pairs() -> list[tuple[str, str | None, str]]:
     """(problem, at, answer): a right and a wrong answer for bank problems."""
-    from chainrule_cli.bank import load
-    from chainrule_cli.rules import analyse, real_chains
+    from chainrule_cli.bank.load import load
+    from chainrule_cli.maths.rules import analyse, real_chains
 
     pairs: list[tuple[str, str | None, str]] = []
     for problem in [p for p in load().problems if not p.applied][::4]:
@@ -195,7 +195,7 @@ def answer_pairs() -> list[tuple[str, str | None, str]]:
 
 def bench_check() -> dict[str, float]:
     """Enter to verdict: the checker is built when the problem is shown; time check() alone."""
-    from chainrule_cli.checking import Checker
+    from chainrule_cli.maths.checking import Checker
 
     warm: list[float] = []
     cold: list[float] = []
@@ -221,9 +221,9 @@ def bench_check() -> dict[str, float]:
 
 def bench_quiz(repeats: int) -> dict[str, float]:
     """A scripted 20-problem quiz against a 1-problem quiz: the difference per problem."""
-    from chainrule_cli.bank import load
-    from chainrule_cli.deck import build_deck
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.bank.load import load
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.practice.deck import build_deck
 
     problems = list(
         build_deck(load(), ["power", "trig", "log"], None, 20, seed=1, shuffle=True).problems
@@ -234,9 +234,9 @@ def bench_quiz(repeats: int) -> dict[str, float]:
         if p.at is None:
             answers.append(str(a.derivative))
         else:
-            from chainrule_cli.explain import explain
-            from chainrule_cli.parsing import parse_number
-            from chainrule_cli.points import values_at
+            from chainrule_cli.maths.explain import explain
+            from chainrule_cli.maths.points import values_at
+            from chainrule_cli.reading.parsing import parse_number
 
             answers.append(str(values_at(a, parse_number(p.at), explain(a.tree))[0]))
     home = tempfile.mkdtemp()
@@ -357,7 +357,7 @@ def bench_validate(repeats: int, seed: int = 16) -> dict[str, float]:
 
 
 def bench_bank() -> dict[str, float]:
-    from chainrule_cli.bank import load, validate
+    from chainrule_cli.bank.load import load, validate
 
     start = time.perf_counter()
     bank = load()
@@ -377,8 +377,8 @@ def bench_load(repeats: int) -> dict[str, float]:
     constructor (``bankyaml.read_slowly``, what it did before), side by side, CPU time."""
     from unittest import mock
 
-    from chainrule_cli import bankyaml
-    from chainrule_cli.bank import MAX_BANK_BYTES, parse_bank
+    from chainrule_cli.bank import yamlfile as bankyaml
+    from chainrule_cli.bank.load import MAX_BANK_BYTES, parse_bank
 
     lines = ["problems:"]
     size = len(lines[0]) + 1
@@ -428,9 +428,9 @@ def bench_verdicts() -> dict[str, object]:
     """The differential test against SymPy (counts, not times) and the textbook corpus."""
     import yaml
 
-    from chainrule_cli.checking import Checker
-    from chainrule_cli.parsing import parse_number
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.maths.checking import Checker
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.reading.parsing import parse_number
     from tests.differential import FUNCTIONS, SEED
     from tests.differential import run as differential
 

@@ -58,17 +58,15 @@ def _in_gc_callback(frame: FrameType | None) -> bool:
     return False
 
 
-#: How long past its deadline a limit waits for a garbage-collector callback to end.
-_DEFER_AT_MOST_S = 0.25
-
-
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if not _active:
         return
-    owner, deadline = min(_active, key=lambda item: item[1])
-    overdue = time.monotonic() - deadline
-    if gc.callbacks and overdue < _DEFER_AT_MOST_S and _in_gc_callback(frame):
-        signal.setitimer(signal.ITIMER_REAL, 1e-3)
+    owner, _ = min(_active, key=lambda item: item[1])
+    if gc.callbacks and _in_gc_callback(frame):
+        # Raised here it would be swallowed, so wait, however long: during a long
+        # stretch of C code (big-integer arithmetic) the callback is the only Python
+        # that runs, and the deadline can be kept only once that code returns.
+        signal.setitimer(signal.ITIMER_REAL, 2e-3)
         return
     # The owner re-arms the timer when it catches this; if something swallows it
     # instead (a finaliser), the alarm fires again.

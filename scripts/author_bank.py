@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainrule_cli.bank import Problem, dump
+from chainrule_cli.bank.load import Problem, dump
 
 N = None
 # (expression, difficulty, at, note)

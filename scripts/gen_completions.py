@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainrule_cli.completion import scripts
+from chainrule_cli.cli.completion import scripts
 
 
 def main() -> None:

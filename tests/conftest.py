@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import sympy as sp
 
-from chainrule_cli.numeric import Undefined, float_function
+from chainrule_cli.maths.numeric import Undefined, float_function
 
 
 @pytest.fixture(autouse=True)

@@ -62,8 +62,8 @@ def record_history(rows: list[tuple[str, str, str, str, bool, str | None]]) -> N
     fixed time, so that history prints the same bytes every day."""
     from datetime import UTC, datetime, timedelta
 
-    from chainrule_cli.records import Attempt
-    from chainrule_cli.store import Store
+    from chainrule_cli.progress.records import Attempt
+    from chainrule_cli.progress.store import Store
 
     start = datetime(2025, 3, 14, 9, 26, tzinfo=UTC)
     with Store.open() as store:

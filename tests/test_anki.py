@@ -20,12 +20,12 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import Problem, load
-from chainrule_cli.checking import AppliedChecker
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.explain import Layer
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.solution import solve
+from chainrule_cli.maths.checking import AppliedChecker
+from chainrule_cli.maths.explain import Layer
+from chainrule_cli.maths.solution import solve
+from chainrule_cli.reading.parsing import parse_number
 from chainrule_cli.takeaway.anki import MODEL_NAME, stable_id
 from chainrule_cli.takeaway.markup import to_latex
 from chainrule_cli.takeaway.notation import layout
@@ -199,7 +199,7 @@ def test_every_card_matches_solve_json(tmp_path: Path, args: list[str]) -> None:
 
 def deck_problems(args: list[str]) -> list[Problem]:
     """The problems a deck with these options holds (the same selection as the command)."""
-    from chainrule_cli.deck import build_deck
+    from chainrule_cli.practice.deck import build_deck
 
     def value(flag: str) -> str | None:
         return args[args.index(flag) + 1] if flag in args else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import (
+from chainrule_cli.bank.load import (
     MAX_BANK_BYTES,
     Bank,
     Problem,
@@ -230,7 +230,7 @@ def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    code = "from chainrule_cli.bank import shipped_bank, load; print(shipped_bank()); print(len(load().problems))"
+    code = "from chainrule_cli.bank.load import shipped_bank, load; print(shipped_bank()); print(len(load().problems))"
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run(
         [sys.executable, "-c", code],

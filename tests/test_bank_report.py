@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import (
+from chainrule_cli.bank.load import (
     Issue,
     Problem,
     Report,

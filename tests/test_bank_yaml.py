@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainrule_cli import bankyaml
-from chainrule_cli.bank import load, parse_bank
+from chainrule_cli.bank import yamlfile as bankyaml
+from chainrule_cli.bank.load import load, parse_bank
 from tests.test_bank_fuzz import _bank
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli.checking import Checker, check
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
-from chainrule_cli.rules import analyse
+from chainrule_cli.maths.checking import Checker, check
+from chainrule_cli.maths.rules import analyse
 
 runner = CliRunner()
 

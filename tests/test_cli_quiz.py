@@ -189,7 +189,7 @@ def test_an_error_while_checking_is_a_message_not_the_end(
     bank: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An unexpected failure while checking one answer is reported; the quiz goes on."""
-    from chainrule_cli.checking import Checker
+    from chainrule_cli.maths.checking import Checker
 
     check = Checker.check
 

@@ -147,7 +147,7 @@ def test_astronomical_values_are_called_too_large(text: str, at: str, size: str)
 def test_the_size_of_a_value_beyond_the_floats(expr: sp.Expr, at: object, expected: object) -> None:
     import mpmath
 
-    from chainrule_cli.numeric import log10_size
+    from chainrule_cli.maths.numeric import log10_size
 
     size = log10_size(expr, sp.Symbol("x"), sp.sympify(at))
     if expected is None:

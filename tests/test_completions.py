@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chainrule_cli.completion import command_tree, scripts
+from chainrule_cli.cli.completion import command_tree, scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLETIONS = ROOT / "completions"

@@ -28,10 +28,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainrule_cli import pending, safefile, valcache
-from chainrule_cli.bank import Problem
-from chainrule_cli.records import INT_MAX, attempt_from
-from chainrule_cli.store import DB_NAME, Store
+from chainrule_cli import safefile
+from chainrule_cli.bank import valcache
+from chainrule_cli.bank.load import Problem
+from chainrule_cli.progress import pending
+from chainrule_cli.progress.records import INT_MAX, attempt_from
+from chainrule_cli.progress.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CAP = 1024 * 1024 * 1024

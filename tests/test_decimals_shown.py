@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli import mathtext
-from chainrule_cli.bank import Problem
+from chainrule_cli.bank.load import Problem
 from chainrule_cli.cli import app
-from chainrule_cli.mathtext import decimal_text, decimals_as_typed, show, typed_decimals
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.session import QuizSession
+from chainrule_cli.practice.session import QuizSession
+from chainrule_cli.printing import mathtext
+from chainrule_cli.printing.mathtext import decimal_text, decimals_as_typed, show, typed_decimals
+from chainrule_cli.reading.parsing import parse_number
 
 runner = CliRunner()
 x = sp.Symbol("x", real=True)

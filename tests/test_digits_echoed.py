@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
-from chainrule_cli.mathtext import show
-from chainrule_cli.parsing import read, symbol
-from chainrule_cli.syntax import to_sympy
+from chainrule_cli.printing.mathtext import show
+from chainrule_cli.reading.parsing import read, symbol
+from chainrule_cli.reading.syntax import to_sympy
 
 runner = CliRunner()
 

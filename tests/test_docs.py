@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from chainrule_cli import __version__
-from chainrule_cli.backprop import ACTIVATIONS
 from chainrule_cli.cli import app
 from chainrule_cli.cli.common import CHOICES, FORMATS
-from chainrule_cli.completion import command_tree, reference
+from chainrule_cli.cli.completion import command_tree, reference
+from chainrule_cli.graph.deepchain import ACTIVATIONS
 from chainrule_cli.kinds import TYPES
-from chainrule_cli.lessons import NAMES
+from chainrule_cli.practice.lessons import NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import Problem, load
-from chainrule_cli.checking import mistakes
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.deck import build_deck
-from chainrule_cli.drills import RATIO_CODE, codes, invites, replay, slips
-from chainrule_cli.review import review_deck
-from chainrule_cli.rules import analyse
-from chainrule_cli.stats import MISTAKE_WINDOW, by_mistake, summary
-from chainrule_cli.store import Attempt, Store, skill_of
+from chainrule_cli.maths.checking import mistakes
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.practice.deck import build_deck
+from chainrule_cli.practice.drills import RATIO_CODE, codes, invites, replay, slips
+from chainrule_cli.practice.review import review_deck
+from chainrule_cli.progress.stats import MISTAKE_WINDOW, by_mistake, summary
+from chainrule_cli.progress.store import Attempt, Store, skill_of
 
 runner = CliRunner()
 

@@ -26,18 +26,21 @@ from typing import Any
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli import bank as banks
-from chainrule_cli import cli, rules, syntax, valcache
-from chainrule_cli.bank import Problem, check_problem, load, shipped_bank
+from chainrule_cli import cli
+from chainrule_cli.bank import load as banks
+from chainrule_cli.bank import valcache
+from chainrule_cli.bank.load import Problem, check_problem, load, shipped_bank
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
-from chainrule_cli.mistakes import mistakes
-from chainrule_cli.numeric import Undefined, closures, float_function, slope
-from chainrule_cli.parsing import parse, symbol
+from chainrule_cli.maths import rules
+from chainrule_cli.maths.mistakes import mistakes
+from chainrule_cli.maths.numeric import Undefined, closures, float_function, slope
+from chainrule_cli.reading import syntax
+from chainrule_cli.reading.parsing import parse, symbol
 from tests.differential import _differs
 from tests.functions import functions
 
@@ -50,7 +53,7 @@ SHIPPED = [p for p in load().problems if not p.applied]
 
 def lambdified(expr: sp.Expr) -> Callable[[float], Any]:
     """The reference: what ``float_function`` compiled before (lambdify over ``math``)."""
-    from chainrule_cli.numeric import _real_forms
+    from chainrule_cli.maths.numeric import _real_forms
 
     return sp.lambdify(X, _real_forms(expr), modules=["math"], docstring_limit=0)  # type: ignore[no-any-return]
 
@@ -112,8 +115,11 @@ def truth(expr: sp.Expr, variable: sp.Symbol, v: float) -> complex | str:
     """
     import mpmath
 
-    from chainrule_cli.roots import real_branch
+    from chainrule_cli.reading.roots import real_branch
 
+    exact = real_branch(expr).subs(variable, sp.Rational(v))
+    if exact.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return "undefined"  # a pole on the way: mpmath's cot(0) is a huge number, not ∞
     with mpmath.workdps(30):
         f = sp.lambdify(variable, real_branch(expr), modules="mpmath")
         try:
@@ -130,6 +136,7 @@ def truth(expr: sp.Expr, variable: sp.Symbol, v: float) -> complex | str:
     st.sampled_from(FUNCTIONS),
     st.floats(-12, 12).filter(lambda v: v == 0 or abs(v) >= 1e-3),
 )
+@example(text="sec(cot(3(x)))", v=0.0)  # cot 0 is a pole, not mpmath's huge number
 def test_closures_agree_with_lambdify_on_generated_derivatives(text: str, v: float) -> None:
     """Every derivative and every mistake the tool builds, at the points a check uses: the
     values of lambdify, or where lambdify is wrong the true ones. (lambdify writes cot u
@@ -295,7 +302,7 @@ def test_written_trees_are_built_as_before(text: str) -> None:
 
 
 def test_a_rebuilt_sum_prints_in_textbook_order() -> None:
-    from chainrule_cli.mathtext import show
+    from chainrule_cli.printing.mathtext import show
 
     u = rules._u()
     x = symbol("x")
@@ -310,7 +317,7 @@ def test_solving_never_empties_sympys_cache(monkeypatch: pytest.MonkeyPatch) -> 
 
     emptied: list[int] = []
     monkeypatch.setattr(parameters, "clear_cache", lambda: emptied.append(1))
-    from chainrule_cli.solution import solve
+    from chainrule_cli.maths.solution import solve
 
     for text in ("(3x+1)^2", "e^(2sin(x^2))", "x*sin(3x)", "log_2(x^2+1)", "sqrt(1-4x)"):
         solve(text, at="1/5")

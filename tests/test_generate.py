@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli import bank as banks
-from chainrule_cli import parallel, valcache
-from chainrule_cli.bank import Problem, check_problem, load
+from chainrule_cli.bank import load as banks
+from chainrule_cli.bank import parallel, valcache
+from chainrule_cli.bank.load import Problem, check_problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.generate import generate
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
-from chainrule_cli.rules import analyse, real_chains
+from chainrule_cli.maths.rules import analyse, real_chains
+from chainrule_cli.practice.generate import generate
 
 runner = CliRunner()
 COMBOS = [(kind, level) for kind in TYPES for level in (1, 2, 3)]
@@ -88,7 +88,7 @@ def test_generated_files_load_with_the_shipped_bank(tmp_path: Path) -> None:
         path = tmp_path / f"g{n}.yaml"
         path.write_text(runner.invoke(app, ["generate", *args]).stdout, encoding="utf-8")
         files.append(path)
-    from chainrule_cli.bank import shipped_bank
+    from chainrule_cli.bank.load import shipped_bank
 
     bank = load([shipped_bank(), *files])
     assert bank.issues == []

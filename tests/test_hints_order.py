@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from chainrule_cli import render
-from chainrule_cli.bank import Problem, load
-from chainrule_cli.explain import Layer, explain
-from chainrule_cli.rules import analyse
-from chainrule_cli.session import Hint, QuizSession, hint_plan
+from chainrule_cli.bank.load import Problem, load
+from chainrule_cli.maths.explain import Layer, explain
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.practice.session import Hint, QuizSession, hint_plan
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -9,14 +9,14 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from chainrule_cli.backprop import ACTIVATIONS, backprop, finite_difference, make_network
-from chainrule_cli.bank import load
-from chainrule_cli.checking import AppliedChecker
+from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
-from chainrule_cli.lessons import SECTIONS, CheckpointJudge
+from chainrule_cli.graph.deepchain import ACTIVATIONS, backprop, finite_difference, make_network
+from chainrule_cli.maths.checking import AppliedChecker
+from chainrule_cli.practice.lessons import SECTIONS, CheckpointJudge
+from chainrule_cli.progress.store import Store
 from chainrule_cli.render import lesson_screen
-from chainrule_cli.store import Store
 
 runner = CliRunner()
 
@@ -145,7 +145,7 @@ APPLIED = [p for p in load().problems if p.applied]
 
 def test_applied_bank_is_valid() -> None:
     assert len(APPLIED) >= 10
-    from chainrule_cli.bank import check_problem
+    from chainrule_cli.bank.load import check_problem
 
     assert all(check_problem(p) == [] for p in APPLIED)
 

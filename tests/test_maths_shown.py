@@ -22,10 +22,10 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
-from chainrule_cli.parsing import parse_sympy
+from chainrule_cli.printing.written import as_read, point_text, variable_of
+from chainrule_cli.reading.parsing import parse_sympy
 from chainrule_cli.render.lessons import _scientific
 from chainrule_cli.render.mathfmt import Math
-from chainrule_cli.written import as_read, point_text, variable_of
 from tests.screens import GOLDEN, assert_golden, record_history, run_piped, visible
 
 BANK = str(GOLDEN / "maths.bank.yaml")
@@ -98,7 +98,7 @@ def test_what_history_shows_reads_back_the_same(typed: str) -> None:
     """What history shows, read again, is the same function as what was typed (sympy as oracle);
     what the reader refuses (e^(e^(e^3)) is too large to work with) is shown as typed."""
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.parsing import parse
+    from chainrule_cli.reading.parsing import parse
 
     try:
         parse(typed, "x")
@@ -243,9 +243,9 @@ def test_plot_caps_a_huge_width() -> None:
 
     from rich.console import Console
 
-    from chainrule_cli.picture import panels
-    from chainrule_cli.plots import MAX_WIDTH, picture
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.maths.picture import panels
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.render.plots import MAX_WIDTH, picture
 
     console = Console(width=100_000, file=io.StringIO(), color_system=None)
     start = time.monotonic()

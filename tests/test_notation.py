@@ -14,10 +14,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainrule_cli.checking import check
 from chainrule_cli.errors import ChainruleError, InputError
 from chainrule_cli.limits import time_limit
-from chainrule_cli.parsing import AMBIGUITIES, parse_sympy, read
+from chainrule_cli.maths.checking import check
+from chainrule_cli.reading.parsing import AMBIGUITIES, parse_sympy, read
 
 x = sp.Symbol("x", real=True)
 theta = sp.Symbol("theta", real=True)
@@ -204,7 +204,7 @@ TOKENS = [
 @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=16).map("".join))
 def test_new_grammar_fuzz(text: str) -> None:
     """Random token soup: it parses and differentiates, or is refused in words, quickly."""
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.maths.rules import analyse
 
     try:
         with time_limit(3.0):

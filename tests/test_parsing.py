@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.parsing import parse, parse_number, parse_sympy, tokenize
+from chainrule_cli.reading.parsing import parse, parse_number, parse_sympy, tokenize
 
 x = sp.Symbol("x", real=True)
 t = sp.Symbol("t", real=True)

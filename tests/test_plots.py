@@ -14,17 +14,17 @@ import sympy as sp
 from rich.console import Console
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load
+from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import DomainError
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.picture import panels
-from chainrule_cli.plots import picture
+from chainrule_cli.maths.picture import panels
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.maths.solution import solve
+from chainrule_cli.reading.parsing import parse_number
 from chainrule_cli.render import Math, rates_diagram
 from chainrule_cli.render.console import SafeConsole
 from chainrule_cli.render.fit import Hanging
-from chainrule_cli.rules import analyse
-from chainrule_cli.solution import solve
+from chainrule_cli.render.plots import picture
 
 GOLDEN = Path(__file__).parent / "golden"
 runner = CliRunner()
@@ -64,7 +64,7 @@ def test_tangent_slopes_multiply(text: str, at: float) -> None:
 
 
 def _innermost_inner(analysis):  # type: ignore[no-untyped-def]
-    from chainrule_cli.rules import spine
+    from chainrule_cli.maths.rules import spine
 
     layers = [layer for layer in spine(analysis.tree) if not layer.trivial]
     return layers[-1].g.expr
@@ -186,7 +186,7 @@ def test_solve_plot() -> None:
 )
 def test_axis_labels(value: float, step: float, label: str) -> None:
     """Tick labels have at most six significant digits and the math's minus sign."""
-    from chainrule_cli.plots import tick_label
+    from chainrule_cli.render.plots import tick_label
 
     assert tick_label(value, step) == label
     digits = [c for c in label.split("×")[0] if c.isdigit()]
@@ -198,7 +198,7 @@ def test_axis_labels(value: float, step: float, label: str) -> None:
 )
 def test_ticks_are_round_and_inside(low: float, high: float) -> None:
     """Ticks are 1, 2 or 5 times a power of ten, inside the range, and at least two."""
-    from chainrule_cli.plots import nice_ticks
+    from chainrule_cli.render.plots import nice_ticks
 
     ticks, step = nice_ticks(low, high)
     assert len(ticks) >= 2

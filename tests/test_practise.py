@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
 from chainrule_cli.errors import DomainError, InputError
-from chainrule_cli.rules import analyse
-from chainrule_cli.session import difficulty_of, own_problem
-from chainrule_cli.store import Store
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.practice.session import difficulty_of, own_problem
+from chainrule_cli.progress.store import Store
 
 runner = CliRunner()
 

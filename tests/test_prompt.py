@@ -10,8 +10,8 @@ import pytest
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from chainrule_cli import prompt as P
-from chainrule_cli.prompt import (
+from chainrule_cli.cli import prompt as P
+from chainrule_cli.cli.prompt import (
     CHECKPOINT_KEYS,
     MAX_ANSWER,
     QUIZ_KEYS,
@@ -297,7 +297,7 @@ def test_sympy_loads_in_the_background() -> None:
 
     code = (
         "import sys, threading\n"
-        "from chainrule_cli import prompt as P\n"
+        "from chainrule_cli.cli import prompt as P\n"
         "assert 'sympy' not in sys.modules\n"
         "ready = threading.Event()\n"
         "P.warm_up(ready.set)\n"

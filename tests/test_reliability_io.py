@@ -360,7 +360,7 @@ def test_generated_ascii_bank_reads_back_the_same(tmp_path: Path) -> None:
     utf8 = chainrule("generate", "--type", "applied", "--count", "2", "--seed", "5")
     utf8_file = tmp_path / "utf8.yaml"
     utf8_file.write_bytes(utf8.stdout)
-    from chainrule_cli.bank import load
+    from chainrule_cli.bank.load import load
 
     assert load([ascii_file]).problems == load([utf8_file]).problems
 

@@ -26,10 +26,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli import dbfile, safefile
+from chainrule_cli import safefile
 from chainrule_cli.cli import app
-from chainrule_cli.records import csv_safe
-from chainrule_cli.store import DB_NAME, Attempt, Store, StoreBusy
+from chainrule_cli.progress import dbfile
+from chainrule_cli.progress.records import csv_safe
+from chainrule_cli.progress.store import DB_NAME, Attempt, Store, StoreBusy
 
 runner = CliRunner()
 
@@ -207,7 +208,7 @@ def test_answers_outlasting_the_lock_are_kept_aside_and_added_later(
 def test_kept_answers_wait_while_the_lock_lasts(home: Path, quick_locks: None) -> None:
     """Opening under another writer's lock does not stall on kept answers; they wait, whole."""
     path = seeded(home, 1)
-    from chainrule_cli import pending
+    from chainrule_cli.progress import pending
 
     kept = pending.write(home, [("attempt", attempt(pid="kept"), datetime.now(UTC))])
     (home / "pending-bad.json").write_text("{not json")

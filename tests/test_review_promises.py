@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load
+from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
-from chainrule_cli.review import FRESH, due, review_deck
-from chainrule_cli.store import Attempt, Store
+from chainrule_cli.practice.review import FRESH, due, review_deck
+from chainrule_cli.progress.store import Attempt, Store
 
 runner = CliRunner()
 NOW = datetime.now(UTC)

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from chainrule_cli.bank import Bank, Problem, load
-from chainrule_cli.deck import build_deck
+from chainrule_cli.bank.load import Bank, Problem, load
 from chainrule_cli.errors import InputError
-from chainrule_cli.mathtext import show
-from chainrule_cli.rules import analyse
-from chainrule_cli.session import (
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.practice.deck import build_deck
+from chainrule_cli.practice.session import (
     COST,
     GUIDED_CREDIT,
     MIN_CREDIT,
@@ -19,6 +18,7 @@ from chainrule_cli.session import (
     Round,
     Summary,
 )
+from chainrule_cli.printing.mathtext import show
 
 
 def problem(expression: str, at: str | None = None, pid: str = "p") -> Problem:

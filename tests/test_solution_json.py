@@ -10,10 +10,10 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-from chainrule_cli.checking import precisely_equal
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
-from chainrule_cli.solution import solve
+from chainrule_cli.maths.checking import precisely_equal
+from chainrule_cli.maths.solution import solve
 from tests.conftest import numerically_equal as float_equal
 from tests.functions import functions
 

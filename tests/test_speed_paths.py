@@ -20,16 +20,23 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from chainrule_cli import bank as banks
-from chainrule_cli import loadcache, parallel, valcache, written
-from chainrule_cli.bank import Bank, Problem, check_problem, load, validate
+from chainrule_cli.bank import load as banks
+from chainrule_cli.bank import loadcache, parallel, valcache
+from chainrule_cli.bank.load import (
+    Bank,
+    Problem,
+    check_problem,
+    load,
+    validate,
+)
 from chainrule_cli.cli import app
 from chainrule_cli.cli.coercion import plain_value
 from chainrule_cli.cli.quickstart import Primed, peek
-from chainrule_cli.mathtext import show
-from chainrule_cli.parsing import parse, symbol
+from chainrule_cli.printing import written
+from chainrule_cli.printing.mathtext import show
+from chainrule_cli.reading.parsing import parse, symbol
+from chainrule_cli.reading.syntax import to_sympy
 from chainrule_cli.render.progress_bar import ProgressBar
-from chainrule_cli.syntax import to_sympy
 
 runner = CliRunner()
 SHIPPED = load().problems
@@ -119,7 +126,8 @@ def quiz_in_a_fresh_process(
     code = textwrap.dedent(
         f"""
         import io, json, sys
-        from chainrule_cli import prompt, valcache
+        from chainrule_cli.cli import prompt
+        from chainrule_cli.bank import valcache
         if not {shipped_proofs!r}:
             valcache.shipped_proofs = lambda: frozenset()
         prompt.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from chainrule_cli import parallel
+from chainrule_cli.bank import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,7 +160,7 @@ def test_a_worker_dies_when_its_parent_is_killed(tmp_path: Path) -> None:
     """A worker whose parent is gone (here SIGKILLed, no handler runs) ends by itself."""
     code = (
         "import os, time\n"
-        "from chainrule_cli import parallel\n"
+        "from chainrule_cli.bank import parallel\n"
         "pool = parallel.Pool()\n"
         "pool._start().submit(time.sleep, 60)\n"
         "print('ready', flush=True)\n"

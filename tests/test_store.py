@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load
+from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
-from chainrule_cli.review import review_deck
-from chainrule_cli.stats import mastery, streak, summary
-from chainrule_cli.store import DB_NAME, Attempt, Store, data_dir, rating_for
+from chainrule_cli.practice.review import review_deck
+from chainrule_cli.progress.stats import mastery, streak, summary
+from chainrule_cli.progress.store import DB_NAME, Attempt, Store, data_dir, rating_for
 
 runner = CliRunner()
 

@@ -26,10 +26,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import Problem, load
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.generate import stream
 from chainrule_cli.kinds import CHAIN_TYPES
+from chainrule_cli.practice.generate import stream
 from chainrule_cli.takeaway.anki import card
 from chainrule_cli.takeaway.markup import (
     latex_symbol,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load
+from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
-from chainrule_cli.deck import choose, trouble
+from chainrule_cli.practice.deck import choose, trouble
 from chainrule_cli.takeaway.worked import build
 from chainrule_cli.takeaway.worksheet import render
 

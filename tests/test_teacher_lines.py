@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli.checking import MISTAKES, check
 from chainrule_cli.cli import app
+from chainrule_cli.maths.checking import MISTAKES, check
 
 runner = CliRunner()
 
@@ -69,7 +69,7 @@ def test_new_codes_are_never_given_to_a_right_answer(problem: str, answer: str) 
 
 def test_new_codes_are_known_to_drills_and_stats() -> None:
     """The new codes are in the checker's list, which quiz --mistake and stats read."""
-    from chainrule_cli.drills import codes
+    from chainrule_cli.practice.drills import codes
     from chainrule_cli.render.progress import MISTAKE_LABELS
 
     for code in ("forgot_ln_base", "power_rule_on_exponential"):
@@ -87,8 +87,8 @@ def test_new_codes_are_known_to_drills_and_stats() -> None:
 )
 def test_drills_find_problems_for_the_new_codes(problem: str, code: str) -> None:
     """A problem where the slip gives a different answer invites it in `quiz --mistake`."""
-    from chainrule_cli.bank import Problem
-    from chainrule_cli.drills import invites
+    from chainrule_cli.bank.load import Problem
+    from chainrule_cli.practice.drills import invites
 
     assert invites(Problem("p", "exponential", problem, 1, None), code)
     assert not invites(Problem("q", "trig", "sin(3x)", 1, None), code)
@@ -153,10 +153,10 @@ CHECKS = [
 
 
 def _check_line(text: str, at: float, unicode: bool = True) -> tuple[str, float]:
-    from chainrule_cli.points import number_check
+    from chainrule_cli.maths.points import number_check
+    from chainrule_cli.maths.rules import analyse
     from chainrule_cli.render.mathfmt import Math
     from chainrule_cli.render.solution import number_check_text
-    from chainrule_cli.rules import analyse
 
     check = number_check(analyse(text), at)
     assert check is not None
@@ -299,8 +299,8 @@ def test_check_cli_names_the_layer_letter() -> None:
 
 def test_guided_multiply_step_takes_u_as_the_lesson() -> None:
     """In the guided walk, a product written with u costs a try and says u = …, in x."""
-    from chainrule_cli.bank import Problem
-    from chainrule_cli.session import QuizSession
+    from chainrule_cli.bank.load import Problem
+    from chainrule_cli.practice.session import QuizSession
 
     from .test_session import Clock
 
@@ -354,10 +354,10 @@ def test_solve_shows_the_product_and_quotient_rules_assembled(
 
 def test_solve_and_hints_assemble_the_product_alike() -> None:
     """solve's assembled product is the quiz hint's own (one implementation)."""
-    from chainrule_cli.explain import Combination, explain
-    from chainrule_cli.mathtext import show
-    from chainrule_cli.rules import analyse
-    from chainrule_cli.session import Outline
+    from chainrule_cli.maths.explain import Combination, explain
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.practice.session import Outline
+    from chainrule_cli.printing.mathtext import show
 
     steps = explain(analyse("x^2 sin(3x)").tree)
     product = next(s for s in steps if isinstance(s, Combination))
@@ -374,10 +374,10 @@ def test_final_forms_print_as_the_books_print_them() -> None:
 
     import yaml
 
-    from chainrule_cli.mathtext import show
-    from chainrule_cli.parsing import parse, symbol
-    from chainrule_cli.rules import analyse
-    from chainrule_cli.syntax import to_sympy
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.printing.mathtext import show
+    from chainrule_cli.reading.parsing import parse, symbol
+    from chainrule_cli.reading.syntax import to_sympy
 
     corpus = Path(__file__).parent / "corpus" / "textbook.yaml"
     items = yaml.safe_load(corpus.read_text(encoding="utf-8"))["items"]
@@ -414,8 +414,8 @@ def test_final_form_examples(function: str, printed: str) -> None:
     """The clean derivative is the answer key's form, and equal to sympy.diff."""
     import sympy as sp
 
-    from chainrule_cli.mathtext import show
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.printing.mathtext import show
 
     analysis = analyse(function)
     assert show(analysis.clean) == printed
@@ -435,7 +435,7 @@ def test_final_form_equals_sympy_diff(outer: str, inner: str, combine: str) -> N
     """Whatever its shape, the printed final form is the derivative (sympy.diff is the oracle)."""
     import sympy as sp
 
-    from chainrule_cli.rules import analyse
+    from chainrule_cli.maths.rules import analyse
 
     analysis = analyse(combine.format(outer.format(inner)))
     difference = analysis.clean - sp.diff(analysis.expr, analysis.variable)

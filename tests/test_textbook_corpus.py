@@ -14,9 +14,9 @@ import pytest
 import sympy as sp
 import yaml
 
-from chainrule_cli.checking import Checker
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.rules import analyse
+from chainrule_cli.maths.checking import Checker
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.reading.parsing import parse_number
 
 CORPUS = Path(__file__).parent / "corpus" / "textbook.yaml"
 ITEMS: list[dict[str, Any]] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["items"]

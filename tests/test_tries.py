@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli import dbfile, pending
-from chainrule_cli.bank import Problem, load
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.cli.quiz import to_attempt
-from chainrule_cli.drills import replay
 from chainrule_cli.errors import StoreError
-from chainrule_cli.records import Attempt, Try, tries_from
-from chainrule_cli.session import QuizSession
-from chainrule_cli.stats import MISTAKE_WINDOW, by_mistake, summary
-from chainrule_cli.store import DB_NAME, Store
+from chainrule_cli.practice.drills import replay
+from chainrule_cli.practice.session import QuizSession
+from chainrule_cli.progress import dbfile, pending
+from chainrule_cli.progress.records import Attempt, Try, tries_from
+from chainrule_cli.progress.stats import MISTAKE_WINDOW, by_mistake, summary
+from chainrule_cli.progress.store import DB_NAME, Store
 
 runner = CliRunner()
 FORGOT = "forgot_inner_derivative"
@@ -518,8 +518,8 @@ def test_the_drill_suggested_is_one_quiz_mistake_can_drill(
     counts: dict[str, int], drill: str | None
 ) -> None:
     """stats suggests `quiz --mistake` only for a slip that problems can be chosen for."""
-    from chainrule_cli.drills import codes
-    from chainrule_cli.stats import drill_for
+    from chainrule_cli.practice.drills import codes
+    from chainrule_cli.progress.stats import drill_for
 
     assert drill_for(counts) == drill
     assert drill is None or drill in codes()

@@ -15,16 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli import checking
-from chainrule_cli.bank import Problem, load
-from chainrule_cli.checking import AppliedChecker, Checker, check
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
-from chainrule_cli.parsing import parse_number
-from chainrule_cli.precision import approximately, judge, rounding, same_number
-from chainrule_cli.rules import analyse
-from chainrule_cli.session import QuizSession
-from chainrule_cli.syntax import Num
+from chainrule_cli.maths import checking
+from chainrule_cli.maths.checking import AppliedChecker, Checker, check
+from chainrule_cli.maths.precision import approximately, judge, rounding, same_number
+from chainrule_cli.maths.rules import analyse
+from chainrule_cli.practice.session import QuizSession
+from chainrule_cli.reading.parsing import parse_number
+from chainrule_cli.reading.syntax import Num
 from tests.functions import functions
 
 runner = CliRunner()

@@ -23,10 +23,10 @@ from rich.text import Text
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
-from chainrule_cli.records import Attempt
+from chainrule_cli.progress.records import Attempt
+from chainrule_cli.progress.store import Store
 from chainrule_cli.render.fit import Column, FitTable, shorten
 from chainrule_cli.render.mathfmt import Math
-from chainrule_cli.store import Store
 from tests.screens import GOLDEN, assert_golden, record_history, run_piped, visible
 
 BANK = str(GOLDEN / "widths.bank.yaml")
@@ -230,7 +230,7 @@ def test_one_minus_sign(make, expected: str) -> None:  # type: ignore[no-untyped
 def _products():  # type: ignore[no-untyped-def]
     import sympy as sp
 
-    from chainrule_cli.mathtext import show, show_product
+    from chainrule_cli.printing.mathtext import show, show_product
 
     x = sp.Symbol("x")
     return {
@@ -338,7 +338,7 @@ def test_piped_output_is_golden(name: str, width: int, args: list[str], typed: s
 HELP_SCRIPT = """
 import sys
 from chainrule_cli.cli import app
-from chainrule_cli.completion import command_tree
+from chainrule_cli.cli.completion import command_tree
 
 paths = [[]]
 for command in command_tree().subcommands:

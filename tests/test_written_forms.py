@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
 from chainrule_cli.exitcodes import ExitCode
-from chainrule_cli.parsing import AMBIGUITIES, left_side, parse_sympy, read, symbol
+from chainrule_cli.reading.parsing import AMBIGUITIES, left_side, parse_sympy, read, symbol
 
 runner = CliRunner()
 x = symbol("x")

@@ -92,7 +92,7 @@ def validate(
     Example: chainrule bank validate problems/ --budget 120
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import VALIDATE_BUDGET, counts, load, validate_bank
+    from chainrule_cli.bank.load import VALIDATE_BUDGET, counts, load, validate_bank
     from chainrule_cli.cli.stopping import stopping
     from chainrule_cli.render.bank import validation_summary
     from chainrule_cli.render.progress_bar import ProgressBar
@@ -150,7 +150,7 @@ def list_problems(
     Example: chainrule bank list --type trig --difficulty 2
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import load
+    from chainrule_cli.bank.load import load
 
     types = check_type(kind)
     loaded = load(bank or None)

@@ -51,13 +51,13 @@ def check(
 
     Example: chainrule check "sin(x^2)" "2x cos(x^2)"
     """
-    from chainrule_cli.parsing import refuse_derivative_side
+    from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)
     from chainrule_cli import render
-    from chainrule_cli.checking import Checker
     from chainrule_cli.limits import command_budget, time_limit
-    from chainrule_cli.mathtext import decimals_as_typed
+    from chainrule_cli.maths.checking import Checker
+    from chainrule_cli.printing.mathtext import decimals_as_typed
 
     console = render.make_console()
     unicode = render.supports_unicode(console)

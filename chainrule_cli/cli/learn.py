@@ -9,10 +9,10 @@ import typer
 from chainrule_cli.cli.common import ACTIVATIONS, SECTIONS, between, choice, fail, guard, listed
 
 if TYPE_CHECKING:
-    from chainrule_cli.lessons import Checkpoint, Section
-    from chainrule_cli.prompt import LineReader
+    from chainrule_cli.cli.prompt import LineReader
+    from chainrule_cli.practice.lessons import Checkpoint, Section
+    from chainrule_cli.progress.store import Store
     from chainrule_cli.render import Console
-    from chainrule_cli.store import Store
 
 QUIT = {"q", "quit", "exit"}
 #: Tries at a checkpoint question; keys, blank lines and typing errors use none.
@@ -47,7 +47,7 @@ def learn(
     """
     from chainrule_cli import render
     from chainrule_cli.cli.stores import try_open_store
-    from chainrule_cli.lessons import NAMES, SECTIONS
+    from chainrule_cli.practice.lessons import NAMES, SECTIONS
 
     if section is not None and section not in NAMES:
         raise fail(f"unknown section {section!r}: choose from {', '.join(NAMES)}")
@@ -98,7 +98,7 @@ def _teach(
 ) -> bool:
     """One section: its screens, then its checkpoint. False when the learner leaves."""
     from chainrule_cli import render
-    from chainrule_cli.lessons import SECTIONS
+    from chainrule_cli.practice.lessons import SECTIONS
 
     for number, screen in enumerate(section.screens, start=1):
         console.print(render.lesson_screen(section, screen, index, len(SECTIONS), number, console))
@@ -122,10 +122,10 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.checking import AppliedChecker
+    from chainrule_cli.cli.prompt import CHECKPOINT_KEYS, MathField, key_of
     from chainrule_cli.cli.quiz import checked
-    from chainrule_cli.lessons import KEY_IDEA, CheckpointJudge
-    from chainrule_cli.prompt import CHECKPOINT_KEYS, MathField, key_of
+    from chainrule_cli.maths.checking import AppliedChecker
+    from chainrule_cli.practice.lessons import KEY_IDEA, CheckpointJudge
 
     judge = CheckpointJudge(checkpoint, render.supports_unicode(console))
     unit = judge.checker.problem.unit if isinstance(judge.checker, AppliedChecker) else None
@@ -220,8 +220,8 @@ def backprop(
     Example: chainrule backprop --layers 10 --activation sigmoid
     """
     from chainrule_cli import render
-    from chainrule_cli.backprop import ACTIVATIONS, make_network
-    from chainrule_cli.backprop import backprop as run
+    from chainrule_cli.graph.deepchain import ACTIVATIONS, make_network
+    from chainrule_cli.graph.deepchain import backprop as run
 
     if activation not in ACTIVATIONS:
         raise fail(f"unknown activation {activation!r}: choose from {', '.join(ACTIVATIONS)}")

@@ -9,8 +9,8 @@ import typer
 from chainrule_cli.cli.common import MATH_ARGS, Variable, fail, guard
 
 if TYPE_CHECKING:
+    from chainrule_cli.maths.solution import Solution
     from chainrule_cli.render import Console
-    from chainrule_cli.solution import Solution
 
 
 def register(app: typer.Typer) -> None:
@@ -52,13 +52,13 @@ def plot(
 
     Example: chainrule plot "sin(x^2)" --at 1
     """
-    from chainrule_cli.parsing import refuse_derivative_side
+    from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
-    from chainrule_cli.mathtext import decimals_as_typed
-    from chainrule_cli.solution import solve
+    from chainrule_cli.maths.solution import solve
+    from chainrule_cli.printing.mathtext import decimals_as_typed
 
     window = parse_range(span)
     with (
@@ -84,7 +84,7 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
     if text is None:
         return None
     from chainrule_cli.errors import InputError
-    from chainrule_cli.parsing import parse_number
+    from chainrule_cli.reading.parsing import parse_number
 
     low_text, sep, high_text = text.partition(":")
     if not sep:
@@ -101,8 +101,8 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
 def draw_solution(solution: Solution, window: tuple[float, float] | None, console: Console) -> None:
     """Print the picture for a solution, at its point (or a nearby point in the domain)."""
     from chainrule_cli.errors import DomainError, TooLarge
-    from chainrule_cli.picture import panels
-    from chainrule_cli.plots import picture
+    from chainrule_cli.maths.picture import panels
+    from chainrule_cli.render.plots import picture
 
     if solution.at is not None:
         candidates = [float(solution.at)]

@@ -53,14 +53,14 @@ def practise(
 
     Example: chainrule practise "sin(x^2)" --at 1
     """
-    from chainrule_cli.parsing import refuse_derivative_side
+    from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)
     from chainrule_cli import render
     from chainrule_cli.cli.quiz import play
     from chainrule_cli.cli.stores import close_store, try_open_store
     from chainrule_cli.limits import time_limit
-    from chainrule_cli.session import own_problem
+    from chainrule_cli.practice.session import own_problem
 
     with time_limit(PREPARE_SECONDS, "Preparing this function"):
         problem = own_problem(expression, at, var)

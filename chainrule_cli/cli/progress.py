@@ -65,14 +65,14 @@ def stats(
     Example: chainrule stats
     """
     from chainrule_cli import render
-    from chainrule_cli.stats import summary
+    from chainrule_cli.progress.stats import summary
 
     if yes and not reset:
         raise fail("--yes only goes with --reset (chainrule stats --reset --yes)")
     if reset:
         _reset(yes)
         return
-    from chainrule_cli.review import due
+    from chainrule_cli.practice.review import due
 
     with open_store() as store:
         data = summary(store)
@@ -92,7 +92,7 @@ def _agreed(question: str) -> bool:
     Read as the quiz reads (``LineReader``): piped, the question's trailing
     space is written with the answer, so no line ends in a space.
     """
-    from chainrule_cli.prompt import LineReader
+    from chainrule_cli.cli.prompt import LineReader
 
     try:
         answer = LineReader(interactive=False)(question)
@@ -168,8 +168,8 @@ def export(
 
     Example: chainrule export progress.csv
     """
+    from chainrule_cli.progress.store import EXPORT_SUFFIXES
     from chainrule_cli.safefile import check_target
-    from chainrule_cli.store import EXPORT_SUFFIXES
 
     if not file.name:
         raise fail("give a file name ending in .json or .csv")
@@ -219,9 +219,9 @@ def review(
     Example: chainrule review --count 5
     """
     from chainrule_cli import render
-    from chainrule_cli.bank import load
+    from chainrule_cli.bank.load import load
     from chainrule_cli.cli.quiz import play
-    from chainrule_cli.review import due, review_deck
+    from chainrule_cli.practice.review import due, review_deck
 
     store = open_store(writing=True)
     console = render.make_console()

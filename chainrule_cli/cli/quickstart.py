@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from chainrule_cli.bank import Problem
-    from chainrule_cli.prompt import Key, LineReader, MathField
+    from chainrule_cli.bank.load import Problem
+    from chainrule_cli.cli.prompt import Key, LineReader, MathField
 
 T = TypeVar("T")
 
@@ -44,8 +44,8 @@ def early_text(problem: Problem, unicode: bool) -> str | None:
     version) or only SymPy can print it. An applied problem shows its question,
     not its expression: its text is "".
     """
-    from chainrule_cli import valcache
-    from chainrule_cli.written import problem_text
+    from chainrule_cli.bank import valcache
+    from chainrule_cli.printing.written import problem_text
 
     if not problem.generated and not valcache.shared().proven(problem):
         return None

@@ -31,13 +31,13 @@ from chainrule_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from chainrule_cli.bank import Bank, Issue, Problem
+    from chainrule_cli.bank.load import Bank, Issue, Problem
+    from chainrule_cli.cli.prompt import LineReader, MathField
     from chainrule_cli.cli.quickstart import Primed
-    from chainrule_cli.deck import Deck
-    from chainrule_cli.prompt import LineReader, MathField
+    from chainrule_cli.practice.deck import Deck
+    from chainrule_cli.practice.session import QuizSession, Round
+    from chainrule_cli.progress.store import Attempt, Store
     from chainrule_cli.render import Console
-    from chainrule_cli.session import QuizSession, Round
-    from chainrule_cli.store import Attempt, Store
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ def quiz(
     """
     from chainrule_cli import render
     from chainrule_cli.cli.stores import close_store, try_open_store
-    from chainrule_cli.deck import choose
+    from chainrule_cli.practice.deck import choose
 
     types = check_type(kind)
     if missed and generated:
@@ -114,7 +114,7 @@ def quiz(
         mistake = mistake.strip().lower()  # a code, like every other choice, in any case
     keep = _slip_filter(mistake)
     console = render.make_console()
-    from chainrule_cli.loadcache import load  # bank.load, without YAML when read before
+    from chainrule_cli.bank.loadcache import load  # bank.load, without YAML when read before
 
     loaded = load(bank or None)
     _note_skipped(loaded.issues)
@@ -124,7 +124,7 @@ def quiz(
         if missed:
             deck = _missed_deck(store, loaded, types, difficulty, count, keep, console)
         else:
-            from chainrule_cli.stats import type_weights
+            from chainrule_cli.progress.stats import type_weights
 
             weights = type_weights(store) if store is not None and not types else None
             deck = choose(loaded, types, difficulty, count, seed, shuffle, generated, weights, keep)
@@ -155,7 +155,7 @@ def _slip_filter(code: str | None) -> Callable[[Problem], bool] | None:
     """``--mistake CODE``: a filter for problems that invite that slip (exit 2 for an unknown code)."""
     if code is None:
         return None
-    from chainrule_cli.drills import codes, invites
+    from chainrule_cli.practice.drills import codes, invites
 
     known = codes()
     if code not in known:
@@ -174,8 +174,8 @@ def _missed_deck(
 ) -> Deck | None:
     """``--missed``: what you missed, revealed, skipped or slipped on, oldest first (None: nothing to do)."""
     from chainrule_cli import render
-    from chainrule_cli.deck import DEFAULT_COUNT, Deck
-    from chainrule_cli.drills import replay
+    from chainrule_cli.practice.deck import DEFAULT_COUNT, Deck
+    from chainrule_cli.practice.drills import replay
 
     if store is None or store.detached:
         raise fail("--missed needs your saved progress, which cannot be read just now")
@@ -208,7 +208,7 @@ def play(
     from chainrule_cli.errors import StoreError
 
     shown, ask, problems = _show_first(problems, total, console)
-    from chainrule_cli.session import QuizSession
+    from chainrule_cli.practice.session import QuizSession
 
     def record(round_: Round) -> None:
         if store is None:
@@ -234,9 +234,9 @@ def _show_first(
     """Show the first problem and read its first answer before SymPy is loaded, when it
     can be (``quickstart``): the problem shown (or None), the reader, and the problems."""
     from chainrule_cli import render
+    from chainrule_cli.cli.prompt import QUIZ_KEYS, warm_up
     from chainrule_cli.cli.quickstart import Primed, early_text, interrupted, peek
-    from chainrule_cli.prompt import QUIZ_KEYS, warm_up
-    from chainrule_cli.syntax import variable_name
+    from chainrule_cli.reading.syntax import variable_name
 
     try:
         first, problems = peek(problems)
@@ -260,8 +260,8 @@ def _show_first(
 def question(problem: Problem, var: str, unicode: bool = True) -> tuple[str, MathField]:
     """The prompt for a problem's answer (its point as read: x = π), and what kind
     of answer it reads."""
-    from chainrule_cli.prompt import MathField
-    from chainrule_cli.written import point_text
+    from chainrule_cli.cli.prompt import MathField
+    from chainrule_cli.printing.written import point_text
 
     if problem.applied:
         return "answer: ", MathField(("x",), unit=problem.unit)
@@ -287,8 +287,8 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
     """A finished round as the progress store keeps it, with every try."""
     from datetime import UTC, datetime, timedelta
 
-    from chainrule_cli.records import Try
-    from chainrule_cli.store import Attempt
+    from chainrule_cli.progress.records import Try
+    from chainrule_cli.progress.store import Attempt
 
     problem = round_.problem
     now = datetime.now(UTC)
@@ -330,7 +330,7 @@ def read_line(console: Console) -> LineReader:
     the transcript reads as a conversation.
     """
     from chainrule_cli import render
-    from chainrule_cli.prompt import LineReader
+    from chainrule_cli.cli.prompt import LineReader
 
     return LineReader(render.supports_unicode(console))
 
@@ -443,7 +443,7 @@ def _play(
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.prompt import QUIZ_KEYS, key_of
+    from chainrule_cli.cli.prompt import QUIZ_KEYS, key_of
 
     var = round_.solution.analysis.variable.name
     prompt, field = question(round_.problem, var, render.supports_unicode(console))
@@ -508,7 +508,7 @@ def _guide(
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.prompt import GUIDED_KEYS, MathField, key_of
+    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
 
     round_ = session.current
     try:

@@ -48,15 +48,15 @@ def solve(
 
     Example: chainrule solve "(3x+1)^2" --at 1
     """
-    from chainrule_cli.parsing import refuse_derivative_side
+    from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)
     if plot and json_output:
         raise fail("--plot draws pictures and --json prints data: use one or the other")
     from chainrule_cli import render
     from chainrule_cli.limits import command_budget, time_limit
-    from chainrule_cli.mathtext import decimals_as_typed
-    from chainrule_cli.solution import solve as work_out
+    from chainrule_cli.maths.solution import solve as work_out
+    from chainrule_cli.printing.mathtext import decimals_as_typed
 
     with time_limit(command_budget(), "Working this out"):
         solution = work_out(expression, at, var)

@@ -19,7 +19,7 @@ import typer
 @contextlib.contextmanager
 def stopping(what: str = "nothing more was checked or written") -> Iterator[None]:
     """Ctrl-C, SIGTERM or SIGHUP inside: one line on stderr, and exit 128 + the signal."""
-    from chainrule_cli import parallel
+    from chainrule_cli.bank import parallel
 
     with parallel.stopping_on_signals():
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from chainrule_cli.store import Store
+    from chainrule_cli.progress.store import Store
 
 
 def open_store(writing: bool = False) -> Store:
@@ -19,7 +19,7 @@ def open_store(writing: bool = False) -> Store:
     commands that save (``writing``), a read-only folder each get a note.
     """
     from chainrule_cli import render
-    from chainrule_cli.store import Store
+    from chainrule_cli.progress.store import Store
 
     store = Store.open(on_wait=render.warn)
     if store.warning:
@@ -41,7 +41,7 @@ def try_open_store() -> Store | None:
     """
     from chainrule_cli import render
     from chainrule_cli.errors import StoreError
-    from chainrule_cli.store import Store, StoreBusy
+    from chainrule_cli.progress.store import Store, StoreBusy
 
     try:
         return open_store(writing=True)

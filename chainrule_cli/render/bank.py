@@ -77,7 +77,7 @@ def problem_table(
     ``budget`` seconds; one that is slow, or does not parse, is shown as typed.
     """
     from chainrule_cli.limits import attempt
-    from chainrule_cli.parsing import parse_sympy  # only for display
+    from chainrule_cli.reading.parsing import parse_sympy  # only for display
 
     m = math_for(console)
     if problems:  # SymPy's first parse pays for setting itself up: not the first problem's time

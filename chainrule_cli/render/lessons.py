@@ -32,12 +32,12 @@ def lesson_screen(
         *lesson_text(screen.text, console),
     ]
     if screen.example:
-        from chainrule_cli.solution import solve
+        from chainrule_cli.maths.solution import solve
 
         solution = solve(screen.example, screen.example_at)
         parts.append(panel(f'chainrule solve "{screen.example}"', solution_view(solution, console)))
     if screen.backprop:
-        from chainrule_cli.backprop import backprop, make_network
+        from chainrule_cli.graph.deepchain import backprop, make_network
 
         layers, activation = screen.backprop
         parts.append(backprop_view(backprop(make_network(layers, activation, 0)), console))

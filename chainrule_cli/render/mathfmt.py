@@ -15,7 +15,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.console import Console
 
-from chainrule_cli.mathtext import show, show_product
+from chainrule_cli.printing.mathtext import show, show_product
 from chainrule_cli.render.console import BREAK, NBSP, supports_unicode
 
 #: A negative factor after a times sign, up to the next space: × −1/10.

@@ -9,10 +9,10 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from chainrule_cli.progress.stats import drill_for
 from chainrule_cli.render.console import ascii_text, data_text, plain
 from chainrule_cli.render.fit import Column, FitTable
 from chainrule_cli.render.mathfmt import glue, math_for
-from chainrule_cli.stats import drill_for
 
 # -- progress -------------------------------------------------------------------------------
 MASTERY_STYLE = {
@@ -170,7 +170,7 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
         return Text("No attempts yet. Start with: chainrule quiz")
     from datetime import datetime
 
-    from chainrule_cli.written import as_read, variable_of
+    from chainrule_cli.printing.written import as_read, variable_of
 
     def shown(text: str, variable: str) -> Text:
         """As read (10πr², cos(πx)), or as typed when it does not parse any more."""

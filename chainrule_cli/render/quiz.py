@@ -16,7 +16,7 @@ from chainrule_cli.render.mathfmt import Math, glue, math_for
 from chainrule_cli.render.solution import _d, solution_view
 
 if TYPE_CHECKING:
-    from chainrule_cli.solution import Solution
+    from chainrule_cli.maths.solution import Solution
 
 
 # -- the quiz -----------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def problem_header(
     shown = m.glued(expression) if isinstance(expression, str) else m(expression, written=True)
     body = Text("y = ", style="bold") + Text(shown, style="bold cyan")
     if problem.at is not None:
-        from chainrule_cli.written import point_text
+        from chainrule_cli.printing.written import point_text
 
         point = point_text(problem.at, variable, m.unicode)
         question = Text(f"Find the slope dy/d{variable} at {glue(f'{variable} = {point}')}.")
@@ -154,7 +154,7 @@ def hint_panel(
     Inner functions are shown as written and derivatives as the rule builds
     them, so one panel never shows the same function in two notations.
     """
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     m = math_for(console)
     var = solution.analysis.variable.name
@@ -247,7 +247,7 @@ def _part_names(step: Any) -> list[str]:
 
 def _layers_body(hint: Any, m: Any) -> Text:
     """Each layer, outermost first, with what it does to its inner function."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     body = Text()
     for index, (depth, step, number) in enumerate(hint.rows):
@@ -276,7 +276,7 @@ def _layers_body(hint: Any, m: Any) -> Text:
 
 def _nested_lead(hint: Any, m: Any, var: str) -> str:
     """For a layer inside another: why the chain rule is needed again."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     parent = hint.parent
     if not isinstance(parent, Layer):
@@ -292,7 +292,7 @@ def _nested_lead(hint: Any, m: Any, var: str) -> str:
 def rule_body(hint: Any, m: Any, var: str) -> Text:
     """A sum, product or quotient rule: the parts, their table derivatives, and which
     parts need the chain rule (worked out in the next hints); never the result."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     step = hint.step
     names = _part_names(step)
@@ -390,7 +390,7 @@ def right_answer(round_: Any, console: Console) -> str:
     if round_.problem.applied:
         return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
-        from chainrule_cli.written import point_text
+        from chainrule_cli.printing.written import point_text
 
         point = point_text(str(round_.problem.at), round_.problem.variable, m.unicode)
         return f"{m(round_.solution.slope)} (slope at {glue(point)})"
@@ -432,7 +432,7 @@ def _scaled(layer: Any) -> Any:
 def guided_note(question: Any, walk: Any, console: Console) -> RenderableType | None:
     """What to know before a guided step: a rule met on the way (sum, product …),
     or, for a layer inside another, why the chain rule is needed again."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     m = math_for(console)
     parts: list[RenderableType] = []
@@ -573,7 +573,7 @@ _STEP_NAMES = {
 
 def guided_result(result: Any, question: Any, console: Console) -> RenderableType:
     """Right, a diagnosis and one more try, or (after two misses) the right entry."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     m = math_for(console)
     kind = question.kind if not isinstance(question, str) else question

@@ -13,10 +13,10 @@ from chainrule_cli.render.fit import Hanging, WorkRow, WorkTable
 from chainrule_cli.render.mathfmt import Math, glue, math_for
 
 if TYPE_CHECKING:
-    from chainrule_cli.explain import Combination, Layer, Step
-    from chainrule_cli.points import NumberCheck
-    from chainrule_cli.session import Outline
-    from chainrule_cli.solution import Solution
+    from chainrule_cli.maths.explain import Combination, Layer, Step
+    from chainrule_cli.maths.points import NumberCheck
+    from chainrule_cli.maths.solution import Solution
+    from chainrule_cli.practice.session import Outline
 
 
 # -- solve -------------------------------------------------------------------------
@@ -129,8 +129,8 @@ def combination_row(
 def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
     """The steps as a table (#, Step, Work), or one block per step when a formula
     would not fit the Work column (``render.fit.WorkTable``)."""
-    from chainrule_cli.explain import Layer
-    from chainrule_cli.session import Outline
+    from chainrule_cli.maths.explain import Layer
+    from chainrule_cli.practice.session import Outline
 
     outline = Outline(list(steps))
 
@@ -249,7 +249,7 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
     needs); where y does not change to the printed figures (a flat point) no quotient
     is printed: the rate is 0 to that precision.
     """
-    from chainrule_cli.points import CHECK_FIGURES, figures
+    from chainrule_cli.maths.points import CHECK_FIGURES, figures
 
     text = Text.assemble(("Check with numbers: ", "bold"))  # the heading bold, not the sentence
     h = check.step
@@ -293,7 +293,7 @@ def number_check_line(check: NumberCheck, variable: str, m: Math, name: str = "y
     y stays put. A second line says why the run is small, only when a first,
     larger one had to be refined.
     """
-    from chainrule_cli.points import CHECK_FIGURES, figures
+    from chainrule_cli.maths.points import CHECK_FIGURES, figures
 
     text = Text.assemble((f"Check with numbers at {variable} = {m.number(check.x0)}: ", "bold"))
     change = check.y_plus - check.y_minus
@@ -325,7 +325,7 @@ def number_check_line(check: NumberCheck, variable: str, m: Math, name: str = "y
 def refined_why(check: NumberCheck) -> str | None:
     """Why a first, larger step was refined (None when it was not): its rate was not
     yet the slope to the printed figures."""
-    from chainrule_cli.points import figures
+    from chainrule_cli.maths.points import figures
 
     if check.coarse is None:
         return None
@@ -339,7 +339,7 @@ def refined_why(check: NumberCheck) -> str | None:
 def quotient_figures(change: float, width: float, rate: float) -> int:
     """The fewest figures (at least 6) for the change so that the printed quotient
     change/width is the printed rate (``points.figures``)."""
-    from chainrule_cli.points import figures
+    from chainrule_cli.maths.points import figures
 
     shown_width = float(f"{width:.6g}")
     for digits in range(6, 18):

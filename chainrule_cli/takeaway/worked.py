@@ -35,9 +35,9 @@ from chainrule_cli.takeaway.notation import (
 )
 
 if TYPE_CHECKING:
-    from chainrule_cli.bank import Problem
-    from chainrule_cli.explain import Combination, Layer
-    from chainrule_cli.solution import Solution
+    from chainrule_cli.bank.load import Problem
+    from chainrule_cli.maths.explain import Combination, Layer
+    from chainrule_cli.maths.solution import Solution
 
 Part = str | Box
 Parts = tuple[Part, ...]
@@ -85,8 +85,8 @@ def build(problem: Problem) -> Item:
     """The item for ``problem``. Raises the core's errors for a problem that cannot be solved."""
     if problem.applied:
         return _applied(problem)
-    from chainrule_cli.parsing import parse_number
-    from chainrule_cli.solution import solve
+    from chainrule_cli.maths.solution import solve
+    from chainrule_cli.reading.parsing import parse_number
 
     point = parse_number(problem.at) if problem.at is not None else None
     solution = solve(problem.expression, point, problem.variable)
@@ -111,7 +111,7 @@ def function_name(variable: str) -> str:
 
 def steps(solution: Solution) -> list[Block]:
     """The worked solution: the chain, each step of ``solution.steps``, the result."""
-    from chainrule_cli.explain import Layer
+    from chainrule_cli.maths.explain import Layer
 
     x = solution.analysis.variable.name
     y = function_name(x)
@@ -213,8 +213,8 @@ def combination_line(step: Combination) -> Line:
 
 
 def _applied(problem: Problem) -> Item:
-    from chainrule_cli.checking import AppliedChecker
-    from chainrule_cli.solution import solve
+    from chainrule_cli.maths.checking import AppliedChecker
+    from chainrule_cli.maths.solution import solve
 
     checker = AppliedChecker(problem)
     solution = solve(problem.expression, checker.at, problem.variable, analysis=checker.analysis)
