@@ -419,11 +419,12 @@ class Graph:
         """The centred difference (f(x + h) − f(x − h))/2h for each input, h = 10⁻⁵·max(1, |x|).
 
         The relative error is |a − n|/max(|a|, |n|) (CS231n), with a floor of
-        10⁻⁸·max(1, |f|) under the denominator so that two zeros do not read as wrong.
+        10⁻⁶·max(1, |f|) under the denominator: a gradient of 0 and an estimate of
+        2·10⁻¹⁰ (the difference's own error, h²·f‴/6) do not read as "probably wrong".
         """
         base = {n.name: float(n.value) for n in self.inputs}
         _, sides = self.value_at(base)
-        scale = 1e-8 * max(1.0, abs(float(self.out.value)))
+        scale = 1e-6 * max(1.0, abs(float(self.out.value)))
         out = []
         for node in self.inputs:
             h = 1e-5 * max(1.0, abs(base[node.name]))

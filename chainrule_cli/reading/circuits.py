@@ -168,7 +168,7 @@ def parse_expression(text: str, start: int, names: Sequence[str]) -> Node:
     try:
         tokens = tokenize(" " * start + text[start:], names[0] if names else "x", words)
     except InputError as exc:
-        raise _unknown(exc, names) from None
+        raise _unknown(InputError(exc.message, text, exc.position), names) from None
     parser = _CircuitParser(text, tokens, names)
     try:
         tree = parser.parse()
