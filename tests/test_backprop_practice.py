@@ -25,11 +25,29 @@ def grad_step(graph, name):  # type: ignore[no-untyped-def]
 MISTAKE_CASES = [
     pytest.param("e = (a + b)*(b + 1)", "a=2,b=1", "b", "2", "overwrote_at_fork", id="fork-c-only"),
     pytest.param("e = (a + b)*(b + 1)", "a=2,b=1", "b", "3", "overwrote_at_fork", id="fork-d-only"),
-    pytest.param("f = (x + y)*z", "x=-2,y=5,z=-4", "z", "-4", "multiply_not_swapped", id="not-swapped"),
-    pytest.param("f = 2*(x*y + max(z, w))", "x=3,y=-4,z=2,w=-1", "w", "2", "max_routed_wrong", id="max-routed"),
-    pytest.param("f = 2*(x*y + max(z, w))", "x=3,y=-4,z=2,w=-1", "z", "0", "max_routed_wrong", id="max-not-routed"),
+    pytest.param(
+        "f = (x + y)*z", "x=-2,y=5,z=-4", "z", "-4", "multiply_not_swapped", id="not-swapped"
+    ),
+    pytest.param(
+        "f = 2*(x*y + max(z, w))",
+        "x=3,y=-4,z=2,w=-1",
+        "w",
+        "2",
+        "max_routed_wrong",
+        id="max-routed",
+    ),
+    pytest.param(
+        "f = 2*(x*y + max(z, w))",
+        "x=3,y=-4,z=2,w=-1",
+        "z",
+        "0",
+        "max_routed_wrong",
+        id="max-not-routed",
+    ),
     pytest.param("f = 3*sigmoid(u)", "u=2", "u", "-6", "sigmoid_from_input", id="sigmoid-input"),
-    pytest.param("f = 2*(x*y + max(z, w))", "x=3,y=-4,z=2,w=-1", "x", "-4", "local_only", id="local-only"),
+    pytest.param(
+        "f = 2*(x*y + max(z, w))", "x=3,y=-4,z=2,w=-1", "x", "-4", "local_only", id="local-only"
+    ),
     pytest.param("f = (x + y)*z", "x=-2,y=5,z=-4", "z", "-3", "sign_error", id="sign"),
 ]
 
@@ -65,7 +83,9 @@ def test_right_answers_get_no_code(expr: str, at: str) -> None:
     graph = solve(expr, at)
     for step in byhand.steps(graph):
         expected = step.expected(graph)
-        typed = show_number(expected) if isinstance(expected, Fraction) else f"{float(expected):.3g}"
+        typed = (
+            show_number(expected) if isinstance(expected, Fraction) else f"{float(expected):.3g}"
+        )
         verdict = byhand.check(graph, step, typed)
         assert verdict.right and verdict.code is None, (step, typed, verdict)
 
@@ -82,7 +102,14 @@ def test_steps_are_forward_then_backward() -> None:
     """The steps are the forward values in order, then the gradients from the output back."""
     graph = solve("f = q*z", "x=-2,y=5,z=-4", ["q = x + y"])
     asked = [(s.kind, graph.nodes[s.node].name) for s in byhand.steps(graph)]
-    assert asked == [("value", "q"), ("value", "f"), ("grad", "q"), ("grad", "z"), ("grad", "y"), ("grad", "x")]
+    assert asked == [
+        ("value", "q"),
+        ("value", "f"),
+        ("grad", "q"),
+        ("grad", "z"),
+        ("grad", "y"),
+        ("grad", "x"),
+    ]
 
 
 def test_hints_go_pattern_local_product() -> None:

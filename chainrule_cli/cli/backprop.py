@@ -132,11 +132,15 @@ def backprop(
     """
     if expression is None:
         if at is not None or where or json or paths or dot is not None or practise:
-            raise fail('--at, --where, --json, --paths, --dot and --practise need an expression, as in chainrule backprop "f = (x + y)*z" --at x=-2,y=5,z=-4')
+            raise fail(
+                '--at, --where, --json, --paths, --dot and --practise need an expression, as in chainrule backprop "f = (x + y)*z" --at x=-2,y=5,z=-4'
+            )
         _lab(layers or 10, activation or "sigmoid", seed, skip, compare)
         return
     if layers is not None or activation is not None or skip or compare:
-        raise fail("--layers, --activation, --skip and --compare are for the deep-chain lab: give no expression")
+        raise fail(
+            "--layers, --activation, --skip and --compare are for the deep-chain lab: give no expression"
+        )
     if at is None:
         raise fail("give the inputs' values with --at, as in --at x=-2,y=5,z=-4")
     from chainrule_cli.graph.engine import solve
@@ -184,6 +188,8 @@ def _lab(layers: int, activation: str, seed: int | None, skip: bool, compare: bo
 
 def _practise(graph: Graph, console: Console) -> None:
     """Every forward value in order, then every gradient from the output back, by hand."""
+    from functools import partial
+
     from chainrule_cli import render
     from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
     from chainrule_cli.cli.quiz import checked, read_line
@@ -218,14 +224,18 @@ def _practise(graph: Graph, console: Console) -> None:
                 continue
             if key == "hint":
                 if shown_hints < len(hints):
-                    console.print(practice_result(None, f"hint {shown_hints + 1}: {hints[shown_hints]}", console))
+                    console.print(
+                        practice_result(
+                            None, f"hint {shown_hints + 1}: {hints[shown_hints]}", console
+                        )
+                    )
                     shown_hints += 1
                 else:
                     console.print(render.dim("  No more hints: a shows the answer."))
                 continue
             if key in ("answer", "skip", "guide"):
                 break
-            verdict = checked(lambda t=text: byhand.check(graph, step, t))  # type: ignore[misc]
+            verdict = checked(partial(byhand.check, graph, step, text))
             if verdict is None:
                 keep = line
                 continue

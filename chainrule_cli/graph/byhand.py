@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from chainrule_cli.errors import InputError
 from chainrule_cli.graph.engine import PATTERNS, Graph, Number, show_number, tidy
+from chainrule_cli.reading.syntax import Node as Tree
 
 MISTAKES: dict[str, str] = {
     "overwrote_at_fork": "the gradient was overwritten at a fork: the contributions must be added (+=)",
@@ -72,7 +73,7 @@ def steps(graph: Graph) -> list[Step]:
     return forward + backward
 
 
-def read_answer(text: str) -> tuple[Number, object]:
+def read_answer(text: str) -> tuple[Number, Tree]:
     """A typed number (``-4``, ``1/4``, ``0.39``, ``−0.2``) → (its value, its syntax tree)."""
     from chainrule_cli.graph.engine import constant_value
     from chainrule_cli.reading.circuits import parse_expression
@@ -84,7 +85,7 @@ def read_answer(text: str) -> tuple[Number, object]:
         raise InputError("type a number, such as -4, 1/4 or 0.39", text, 0) from None
 
 
-def same(answer: Number, expected: Number, tree: object, exact: bool) -> bool:
+def same(answer: Number, expected: Number, tree: Tree, exact: bool) -> bool:
     """Exactly equal when the problem is exact; else by the number rule."""
     if isinstance(answer, Fraction) and isinstance(expected, Fraction):
         return answer == expected
@@ -95,14 +96,16 @@ def same(answer: Number, expected: Number, tree: object, exact: bool) -> bool:
     import sympy as sp
 
     from chainrule_cli.maths.precision import judge
-    from chainrule_cli.reading.syntax import Node
 
-    value = sp.Rational(answer.numerator, answer.denominator) if isinstance(answer, Fraction) else sp.Float(repr(answer), 17)
-    assert isinstance(tree, Node.__args__)  # type: ignore[attr-defined]
-    return judge(value, tree, sp.Float(repr(float(expected)), 17))  # type: ignore[arg-type]
+    value = (
+        sp.Rational(answer.numerator, answer.denominator)
+        if isinstance(answer, Fraction)
+        else sp.Float(repr(answer), 17)
+    )
+    return judge(value, tree, sp.Float(repr(float(expected)), 17))
 
 
-def _close(a: Number, b: Number, tree: object, exact: bool) -> bool:
+def _close(a: Number, b: Number, tree: Tree, exact: bool) -> bool:
     try:
         return same(a, b, tree, exact)
     except (TypeError, ValueError):
@@ -117,8 +120,11 @@ def check(graph: Graph, step: Step, text: str) -> Verdict:
     exact = isinstance(expected, Fraction)
     if same(answer, expected, tree, exact):
         return Verdict(True, None, "right")
-    if exact and not isinstance(answer, Fraction) or (
-        exact and isinstance(answer, Fraction) and abs(float(answer - expected)) <= 0.005 * max(1, abs(float(expected))) and "." in text
+    if (exact and not isinstance(answer, Fraction)) or (
+        exact
+        and isinstance(answer, Fraction)
+        and abs(float(answer - expected)) <= 0.005 * max(1, abs(float(expected)))
+        and "." in text
     ):
         why = f"{node.name}'s value is exact here: {show_number(expected)}, not a rounding"
     else:
@@ -180,15 +186,15 @@ def hints(graph: Graph, step: Step) -> list[str]:
         ]
     received = graph.received(node.index)
     readers = [graph.nodes[c.source] for c in received]
-    pattern = "; ".join(dict.fromkeys(f"{r.name} = {r.formula}: {PATTERNS[r.pattern]}" for r in readers))
+    pattern = "; ".join(
+        dict.fromkeys(f"{r.name} = {r.formula}: {PATTERNS[r.pattern]}" for r in readers)
+    )
     if len(received) > 1:
         pattern += f"; {node.name} feeds {len(received)} places, so add the contributions (+=)"
     local = "; ".join(
         f"∂{graph.nodes[c.source].name}/∂{node.name} = {show_number(c.local)}" for c in received
     )
-    sums = " + ".join(
-        f"{show_number(c.upstream)} × {show_number(c.local)}" for c in received
-    )
+    sums = " + ".join(f"{show_number(c.upstream)} × {show_number(c.local)}" for c in received)
     return [pattern, local, f"∂{graph.out.name}/∂{node.name} = {sums} = {show_number(node.grad)}"]
 
 

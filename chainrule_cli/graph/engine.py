@@ -42,11 +42,11 @@ from chainrule_cli.reading.syntax import (
     Gate,
     Mul,
     Neg,
-    Node,
     Num,
     Pow,
     Var,
 )
+from chainrule_cli.reading.syntax import Node as Tree
 
 Number = Fraction | float
 #: A Fraction whose numerator or denominator grows past this many bits is turned
@@ -208,7 +208,9 @@ def _fn(name: str, u: Number) -> tuple[Number, Number]:
     if name == "relu":
         return (u if u > 0 else Fraction(0)), (Fraction(1) if u > 0 else Fraction(0))
     if name == "abs":
-        return abs(u), Fraction(1) if u > 0 else Fraction(-1) if u < 0 else Fraction(0)
+        return (u if u >= 0 else -u), Fraction(1) if u > 0 else Fraction(-1) if u < 0 else Fraction(
+            0
+        )
     if name == "sqrt":
         if u < 0:
             raise DomainError(f"√ is not defined at {show_number(u)} (a negative number)")
@@ -251,7 +253,9 @@ def _fn(name: str, u: Number) -> tuple[Number, Number]:
     try:
         return tidy(forward(f)), tidy(slope(f))
     except (ValueError, ZeroDivisionError, OverflowError):
-        raise DomainError(f"{name} is not defined (or has no derivative) at {show_number(u)}") from None
+        raise DomainError(
+            f"{name} is not defined (or has no derivative) at {show_number(u)}"
+        ) from None
 
 
 # -- the graph ---------------------------------------------------------------------------
@@ -351,9 +355,7 @@ class Graph:
     @property
     def exact(self) -> bool:
         """Whether every value and gradient is an exact fraction."""
-        return all(
-            isinstance(v, Fraction) for n in self.nodes for v in (n.value, n.grad, *n.local)
-        )
+        return all(isinstance(v, Fraction) for n in self.nodes for v in (n.value, n.grad, *n.local))
 
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)
@@ -436,15 +438,24 @@ class Graph:
                 f_down, sides_down = self.value_at(down)
             except (DomainError, TooLarge):
                 out.append(
-                    Check(node.name, float(node.grad), math.nan, h, math.nan, "not defined a step away")
+                    Check(
+                        node.name,
+                        float(node.grad),
+                        math.nan,
+                        h,
+                        math.nan,
+                        "not defined a step away",
+                    )
                 )
                 continue
             estimate = (f_up - f_down) / (2 * h)
             analytic = float(node.grad)
             error = abs(analytic - estimate) / max(abs(analytic), abs(estimate), scale)
             kink = ""
-            if sides_up != sides or sides_down != sides or any(
-                n.kink for n in self.nodes if self._feeds(node.index, n.index)
+            if (
+                sides_up != sides
+                or sides_down != sides
+                or any(n.kink for n in self.nodes if self._feeds(node.index, n.index))
             ):
                 kink = self._kink_reason(node.index)
             out.append(Check(node.name, analytic, estimate, h, error, reading(error), kink))
@@ -658,15 +669,20 @@ def _compute(node: Node, args: Sequence[Number]) -> tuple[Number, tuple[Number, 
                 raise DomainError(f"{node.formula} has no derivative where its base is 0")
             return value, (tidy(n * power(b, n - 1)),), False
         if "base" in p:
-            a: Number = p["base"]  # type: ignore[assignment]
+            base_value = p["base"]
+            assert isinstance(base_value, Fraction | float)
             x = args[0]
-            if a <= 0:
-                raise DomainError(f"{node.formula}: a power with a variable exponent needs a positive base")
-            value = power(a, x)
-            return value, (Fraction(0) if a == 1 else tidy(value * math.log(float(a))),), False
+            if base_value <= 0:
+                raise DomainError(
+                    f"{node.formula}: a power with a variable exponent needs a positive base"
+                )
+            value = power(base_value, x)
+            return value, (Fraction(0) if base_value == 1 else tidy(value * math.log(float(base_value))),), False
         b, x = args
         if b <= 0:
-            raise DomainError(f"{node.formula}: a variable to a variable power needs a positive base")
+            raise DomainError(
+                f"{node.formula}: a variable to a variable power needs a positive base"
+            )
         value = power(b, x)
         return value, (tidy(x * power(b, x - 1)), tidy(value * math.log(float(b)))), False
     if op in ("max", "min"):
@@ -676,13 +692,13 @@ def _compute(node: Node, args: Sequence[Number]) -> tuple[Number, tuple[Number, 
         best = max(values) if op == "max" else min(values)
         ties = [i for i, v in enumerate(values) if v == best]
         share = Fraction(1, len(ties))
-        local = tuple(share if i in ties else Fraction(0) for i in range(len(args)))
-        return best, local, len(ties) > 1
+        routed = tuple(share if i in ties else Fraction(0) for i in range(len(args)))
+        return best, routed, len(ties) > 1
     if op == "ln" and "base" in p:
-        b = p["base"]
-        assert isinstance(b, (Fraction, float))
+        log_base = p["base"]
+        assert isinstance(log_base, Fraction | float)
         value, slope = _fn("log", args[0])
-        scale = math.log(float(b))
+        scale = math.log(float(log_base))
         return tidy(float(value) / scale), (tidy(float(slope) / scale),), False
     name = {"ln": "log"}.get(op, op)
     value, slope = _fn(name, args[0])
@@ -691,7 +707,16 @@ def _compute(node: Node, args: Sequence[Number]) -> tuple[Number, tuple[Number, 
 
 
 # -- from the syntax tree to the graph ---------------------------------------------------
-_Operand = tuple[str, object]  # ("node", index) or ("const", (value, text))
+@dataclass(frozen=True)
+class Constant:
+    """A constant operand folded into the node that uses it: its value and how it is shown."""
+
+    value: Number
+    text: str
+
+
+#: An operand: a node's index, or a constant.
+_Operand = int | Constant
 
 _FUNCTIONS = {"log": "ln"}
 _PATTERN_OF = {
@@ -711,54 +736,54 @@ _PATTERN_OF = {
 class _Builder:
     """Builds the nodes from a circuit's trees, in topological order (post-order)."""
 
-    def __init__(self, circuit: Circuit, values: Mapping[str, Number]) -> None:
+    def __init__(self, circuit: Circuit) -> None:
         self.circuit = circuit
-        self.values = values
         self.nodes: list[Node] = []
+        #: Node index → the name a --where line gave it.
         self.names: dict[int, str] = {}
         self.named: dict[str, _Operand] = {}
         self.definitions = dict(circuit.where)
         #: --where lines not used by name: they name a matching subtree instead.
-        self.matches: dict[str, Node] = {}
+        self.matches: dict[str, Tree] = {}
+        self.shared: dict[str, int] = {}
         for name in circuit.inputs:
             index = len(self.nodes)
             self.nodes.append(Node(index, name, "input", (), name))
-            self.named[name] = ("node", index)
-            self.names[index] = name
-        self.shared: dict[str, int] = {}
+            self.named[name] = index
 
     # -- operands ----------------------------------------------------------------------
-    def operand(self, tree: Node) -> _Operand:
+    def operand(self, tree: Tree) -> _Operand:
         for name, pattern in self.matches.items():
             if tree == pattern:
                 if name in self.shared:
-                    return ("node", self.shared[name])
+                    return self.shared[name]
                 result = self.build(tree)
-                self._name(result, name, tree)
-                self.shared[name] = result[1]  # type: ignore[assignment]
+                self.shared[name] = self._name(result, name)
                 return result
         return self.build(tree)
 
-    def _name(self, result: _Operand, name: str, tree: Node) -> None:
-        if result[0] != "node" or result[1] in self.names:
+    def _name(self, result: _Operand, name: str) -> int:
+        if isinstance(result, Constant) or result in self.names or self.nodes[result].op == "input":
             raise InputError(
                 f"{name} = … only repeats a number or another name: "
                 "a named node must compute something"
             )
-        assert isinstance(result[1], int)
-        self.names[result[1]] = name
+        self.names[result] = name
+        return result
 
-    def build(self, tree: Node) -> _Operand:
+    def build(self, tree: Tree) -> _Operand:
         if isinstance(tree, Num):
-            return ("const", (_literal(tree.text), tree.text))
+            return Constant(Fraction(tree.text), tree.text)
         if isinstance(tree, Const):
-            return ("const", (math.pi if tree.name == "pi" else math.e, "π" if tree.name == "pi" else "e"))
+            if tree.name == "pi":
+                return Constant(math.pi, "π")
+            return Constant(math.e, "e")
         if isinstance(tree, Var):
             if tree.name in self.named:
                 return self.named[tree.name]
             if tree.name in self.definitions:
                 result = self.operand(self.definitions[tree.name])
-                self._name(result, tree.name, tree)
+                self._name(result, tree.name)
                 self.named[tree.name] = result
                 return result
             raise InputError(f"no value for {tree.name}: add {tree.name}=… to --at")
@@ -766,69 +791,69 @@ class _Builder:
             return self.add(tree)
         if isinstance(tree, Neg):
             inner = self.operand(tree.operand)
-            if inner[0] == "const":
-                value, text = inner[1]  # type: ignore[misc]
-                return ("const", (tidy(-value), f"−{text}"))
+            if isinstance(inner, Constant):
+                return Constant(tidy(-inner.value), f"−{inner.text}")
             return self.make("neg", [inner], {}, "neg")
         if isinstance(tree, Mul):
             return self.mul([self.operand(f) for f in tree.factors])
         if isinstance(tree, Div):
-            num, den = self.operand(tree.numerator), self.operand(tree.denominator)
-            if num[0] == "const" and den[0] == "const":
-                a, b = num[1][0], den[1][0]  # type: ignore[index]
-                if b == 0:
-                    raise DomainError("a division by 0")
-                return ("const", (tidy(a / b), f"{num[1][1]}/{den[1][1]}"))  # type: ignore[index]
-            params: dict[str, object] = {}
-            ins = []
-            if num[0] == "const":
-                params["numerator"] = num[1][0]  # type: ignore[index]
-            else:
-                ins.append(num)
-            if den[0] == "const":
-                params["denominator"] = den[1][0]  # type: ignore[index]
-            else:
-                ins.append(den)
-            return self.make("div", [num, den], params, "div", ins)
+            return self.div(self.operand(tree.numerator), self.operand(tree.denominator))
         if isinstance(tree, Pow):
             if isinstance(tree.base, Const) and tree.base.name == "e":
                 return self.function("exp", self.operand(tree.exponent))
-            base, exponent = self.operand(tree.base), self.operand(tree.exponent)
-            if base[0] == "const" and exponent[0] == "const":
-                return ("const", (power(base[1][0], exponent[1][0]), f"{base[1][1]}^{exponent[1][1]}"))  # type: ignore[index]
-            if exponent[0] == "const":
-                return self.make("pow", [base, exponent], {"exponent": exponent[1][0]}, "pow", [base])  # type: ignore[index]
-            if base[0] == "const":
-                return self.make("pow", [base, exponent], {"base": base[1][0]}, "func", [exponent])  # type: ignore[index]
-            return self.make("pow", [base, exponent], {}, "func")
+            return self.power(self.operand(tree.base), self.operand(tree.exponent))
         if isinstance(tree, Call):
             name = _FUNCTIONS.get(tree.name, tree.name)
             arg = self.operand(tree.arg)
-            params = {}
+            params: dict[str, object] = {}
             if tree.base is not None:
                 base = self.build(tree.base)
-                if base[0] != "const":
+                if not isinstance(base, Constant):
                     raise InputError("the base of a logarithm must be a number")
-                params["base"] = base[1][0]  # type: ignore[index]
+                params["base"] = base.value
             return self.function(name, arg, params)
         if isinstance(tree, Gate):
             args = [self.operand(a) for a in tree.args]
             if tree.name in ("sigmoid", "relu"):
                 return self.function(tree.name, args[0])
-            nodes = [a for a in args if a[0] == "node"]
-            constants = tuple(a[1][0] for a in args if a[0] == "const")  # type: ignore[index]
+            nodes: list[_Operand] = [a for a in args if isinstance(a, int)]
+            constants = tuple(a.value for a in args if isinstance(a, Constant))
             if not nodes:
-                value = (max if tree.name == "max" else min)(constants)
-                return ("const", (value, show_number(value)))
+                value = max(constants) if tree.name == "max" else min(constants)
+                return Constant(value, show_number(value))
             return self.make(tree.name, args, {"constants": constants}, tree.name, nodes)
         raise InputError("this expression cannot be drawn as a graph")
 
-    def function(self, name: str, arg: _Operand, params: dict[str, object] | None = None) -> _Operand:
-        if arg[0] == "const":
-            value = arg[1][0]  # type: ignore[index]
+    def div(self, num: _Operand, den: _Operand) -> _Operand:
+        if isinstance(num, Constant) and isinstance(den, Constant):
+            if den.value == 0:
+                raise DomainError("a division by 0")
+            return Constant(tidy(num.value / den.value), f"{num.text}/{den.text}")
+        params: dict[str, object] = {}
+        ins: list[_Operand] = []
+        for key, part in (("numerator", num), ("denominator", den)):
+            if isinstance(part, Constant):
+                params[key] = part.value
+            else:
+                ins.append(part)
+        return self.make("div", [num, den], params, "div", ins)
+
+    def power(self, base: _Operand, exponent: _Operand) -> _Operand:
+        if isinstance(base, Constant) and isinstance(exponent, Constant):
+            return Constant(power(base.value, exponent.value), f"{base.text}^{exponent.text}")
+        if isinstance(exponent, Constant):
+            return self.make("pow", [base, exponent], {"exponent": exponent.value}, "pow", [base])
+        if isinstance(base, Constant):
+            return self.make("pow", [base, exponent], {"base": base.value}, "func", [exponent])
+        return self.make("pow", [base, exponent], {}, "func")
+
+    def function(
+        self, name: str, arg: _Operand, params: dict[str, object] | None = None
+    ) -> _Operand:
+        if isinstance(arg, Constant):
             probe = Node(-1, "", name, (), params=params or {})
-            result, _, _ = _compute(probe, [value])
-            return ("const", (result, show_number(result)))
+            result, _, _ = _compute(probe, [arg.value])
+            return Constant(result, show_number(result))
         return self.make(name, [arg], params or {}, _PATTERN_OF.get(name, "func"))
 
     def add(self, tree: Add) -> _Operand:
@@ -841,33 +866,34 @@ class _Builder:
             while isinstance(term, Neg):
                 sign, term = -sign, term.operand
             part = self.operand(term)
-            if part[0] == "const":
-                value = part[1][0]  # type: ignore[index]
-                constant = tidy(constant + value if sign > 0 else constant - value)
+            if isinstance(part, Constant):
+                constant = tidy(constant + part.value if sign > 0 else constant - part.value)
             else:
                 signs.append(sign)
                 parts.append(part)
             written.append((sign, part))
         if not parts:
-            return ("const", (constant, show_number(constant)))
+            return Constant(constant, show_number(constant))
         if len(parts) == 1 and constant == 0 and signs[0] == 1:
             return parts[0]
         pattern = "add" if all(s > 0 for s in signs) else "sub"
-        return self.make(
-            "add", [p for _, p in written], {"signs": tuple(signs), "constant": constant,
-            "written": tuple(s for s, _ in written)}, pattern, parts,
-        )
+        params: dict[str, object] = {
+            "signs": tuple(signs),
+            "constant": constant,
+            "written": tuple(s for s, _ in written),
+        }
+        return self.make("add", [p for _, p in written], params, pattern, parts)
 
     def mul(self, factors: list[_Operand]) -> _Operand:
         k: Number = Fraction(1)
-        nodes = []
+        nodes: list[_Operand] = []
         for f in factors:
-            if f[0] == "const":
-                k = tidy(k * f[1][0])  # type: ignore[index]
+            if isinstance(f, Constant):
+                k = tidy(k * f.value)
             else:
                 nodes.append(f)
         if not nodes:
-            return ("const", (k, show_number(k)))
+            return Constant(k, show_number(k))
         if len(nodes) == 1 and k == 1:
             return nodes[0]
         pattern = "mul" if len(nodes) >= 2 else "scale"
@@ -880,35 +906,30 @@ class _Builder:
         params: dict[str, object],
         pattern: str,
         inputs: list[_Operand] | None = None,
-    ) -> _Operand:
+    ) -> int:
         ins = inputs if inputs is not None else operands
         index = len(self.nodes)
         node = Node(
             index,
             "",
             op,
-            tuple(i[1] for i in ins),  # type: ignore[misc]
+            tuple(i for i in ins if isinstance(i, int)),
             pattern=pattern,
             params=params,
         )
         node.params["operands"] = tuple(operands)
         self.nodes.append(node)
-        return ("node", index)
-
-
-def _literal(text: str) -> Fraction:
-    """A typed number, exactly: ``0.5`` is 1/2."""
-    return Fraction(text)
+        return index
 
 
 def _formula(graph_nodes: list[Node], node: Node) -> str:
     """What a node computes, in its inputs' names and the constants as typed."""
 
     def show(operand: _Operand, bracket: bool = False) -> str:
-        if operand[0] == "const":
-            text = str(operand[1][1]).replace("-", "−")  # type: ignore[index]
+        if isinstance(operand, Constant):
+            text = operand.text.replace("-", "−")
             return f"({text})" if bracket and text.startswith("−") else text
-        return graph_nodes[operand[1]].name  # type: ignore[index]
+        return graph_nodes[operand].name
 
     operands = node.params.get("operands", ())
     assert isinstance(operands, tuple)
@@ -931,8 +952,7 @@ def _formula(graph_nodes: list[Node], node: Node) -> str:
     if op == "div":
         return f"{show(operands[0], True)}/{show(operands[1], True)}"
     if op == "pow":
-        exponent = show(operands[1], True)
-        return f"{show(operands[0], True)}^{exponent}"
+        return f"{show(operands[0], True)}^{show(operands[1], True)}"
     if op in ("max", "min"):
         return f"{op}({', '.join(show(o) for o in operands)})"
     if op == "sigmoid":
@@ -941,8 +961,9 @@ def _formula(graph_nodes: list[Node], node: Node) -> str:
         return f"|{show(operands[0])}|"
     if op == "sqrt":
         return f"√{show(operands[0])}"
-    if op == "ln" and "base" in node.params:
-        return f"log_{show_number(node.params['base'])}({show(operands[0])})"  # type: ignore[arg-type]
+    base = node.params.get("base")
+    if op == "ln" and isinstance(base, Fraction | float):
+        return f"log_{show_number(base)}({show(operands[0])})"
     return f"{op}({show(operands[0])})"
 
 
@@ -956,7 +977,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
     missing = [n for n in circuit.inputs if n not in values]
     if missing:
         raise InputError(f"no value for {missing[0]}: add {missing[0]}=… to --at")
-    builder = _Builder(circuit, values)
+    builder = _Builder(circuit)
     used_names = {name for name, _ in circuit.where}
     for name, tree in circuit.where:
         if not _mentions(circuit.tree, name) and not any(
@@ -964,7 +985,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
         ):
             builder.matches[name] = tree
     result = builder.operand(circuit.tree)
-    if result[0] != "node" or builder.nodes[result[1]].op == "input":  # type: ignore[index]
+    if isinstance(result, Constant) or builder.nodes[result].op == "input":
         raise InputError("the expression must compute something from the variables in --at")
     for name in builder.matches:
         if name not in builder.shared:
@@ -972,8 +993,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
                 f"{name} is not used, and the expression has no part that is what it defines",
             )
     nodes = builder.nodes
-    output = result[1]
-    assert isinstance(output, int)
+    output = result
     unused = [n.name for n in nodes if n.op == "input" and not _reaches(nodes, output, n.index)]
     if unused:
         raise InputError(f"{unused[0]} is given a value in --at but is not in the expression")
@@ -992,7 +1012,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
         operands = node.params.get("operands")
         if isinstance(operands, tuple):
             node.params["operands"] = tuple(
-                ("node", renumber[o[1]]) if o[0] == "node" else o for o in operands
+                renumber[o] if isinstance(o, int) else o for o in operands
             )
         if old == output:
             node.name = circuit.output or builder.names.get(old) or out_name
@@ -1008,7 +1028,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
     return graph
 
 
-def _mentions(tree: Node, name: str) -> bool:
+def _mentions(tree: Tree, name: str) -> bool:
     from chainrule_cli.reading.syntax import children
 
     if isinstance(tree, Var):
@@ -1028,15 +1048,12 @@ def _reaches(nodes: list[Node], start: int, target: int) -> bool:
     return False
 
 
-def constant_value(tree: Node, text: str = "") -> Number:
+def constant_value(tree: Tree, text: str = "") -> Number:
     """The value of a constant tree (a point's coordinate), exact where it can be."""
-    from chainrule_cli.reading.circuits import Circuit as _C
-
-    builder = _Builder(_C(text, None, tree, (), ()), {})
-    result = builder.build(tree)
-    if result[0] != "const":
+    result = _Builder(Circuit(text, None, tree, (), ())).build(tree)
+    if not isinstance(result, Constant):
         raise InputError("a value in --at must be a number", text, 0)
-    return result[1][0]  # type: ignore[index,no-any-return]
+    return result.value
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,9 @@ def tokenize(text: str, variable: str = "x", words: tuple[str, ...] = ()) -> lis
             i = j
         elif c.isascii() and c.isalpha():
             j = i
-            while j < n and text[j].isascii() and (text[j].isalpha() or words and _digit(text[j])):
+            while (
+                j < n and text[j].isascii() and (text[j].isalpha() or (words and _digit(text[j])))
+            ):
                 j += 1
             tokens.extend(_split_name(text, i, j, variable, words))
             i = j
@@ -224,7 +226,7 @@ def _digit(c: str) -> bool:
 
 
 def _split_name(
-    text: str, start: int, end: int, variable: str, words: tuple[str, ...] = ()
+    text: str, start: int, end: int, variable: str, extra: tuple[str, ...] = ()
 ) -> list[Token]:
     """Split a run of letters into known names, longest name first.
 
@@ -235,7 +237,7 @@ def _split_name(
     variable, a lone letter after known names (``xy`` → 'y'), or the whole run.
     """
     run = text[start:end]
-    known = _known_words(variable, words)
+    known = _known_words(variable, extra)
     dead: set[int] = set()
 
     def split(pos: int) -> list[str] | None:

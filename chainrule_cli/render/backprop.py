@@ -61,7 +61,7 @@ def staged_table(graph: Graph, console: Console) -> Table:
         ("inputs", "left"),
         ("forward value", "left"),
         ("local ∂node/∂input", "left"),
-        ("gradient ∂{}/∂node".format(graph.out.name), "left"),
+        (f"gradient ∂{graph.out.name}/∂node", "left"),
     ):
         out.add_column(_u(name, unicode), justify=justify)  # type: ignore[arg-type]
     for node in graph.nodes:
@@ -87,7 +87,8 @@ def staged_table(graph: Graph, console: Console) -> Table:
             gradient = f"{num(c.upstream, unicode)} {times} {_factor(c.local, unicode)} = {num(node.grad, unicode)}"
         else:
             parts = " + ".join(
-                f"{_factor(c.upstream, unicode)}{times}{_factor(c.local, unicode)}" for c in received
+                f"{_factor(c.upstream, unicode)}{times}{_factor(c.local, unicode)}"
+                for c in received
             )
             gradient = f"{parts} = {num(node.grad, unicode)}"
         out.add_row(
@@ -137,8 +138,8 @@ def patterns(graph: Graph, console: Console) -> Text:
         lines.append(f"  {', '.join(names)}: {PATTERNS[key]}")
     forks = graph.forks()
     if forks:
-        names = ", ".join(n.name for n in forks)
-        lines.append(f"  {names}: read by more than one node, so the gradients add (+=)")
+        shared = ", ".join(n.name for n in forks)
+        lines.append(f"  {shared}: read by more than one node, so the gradients add (+=)")
     return Text(_u("Gate patterns:\n" + "\n".join(lines), unicode), style="dim")
 
 
@@ -183,7 +184,9 @@ def drawing(graph: Graph, console: Console) -> RenderableType:
             for column, width in zip(columns, widths, strict=True)
         ]
         lines.append("   ".join(cells).rstrip())
-    head = Text("The graph, inputs on the left: [node value|grad] and the nodes it feeds", style="bold")
+    head = Text(
+        "The graph, inputs on the left: [node value|grad] and the nodes it feeds", style="bold"
+    )
     return Group(head, Text("\n".join(lines)))
 
 
@@ -232,7 +235,11 @@ def paths_view(graph: Graph, console: Console, limit: int = 40) -> RenderableTyp
     times = "×" if unicode else "*"
     left = "←" if unicode else "<-"
     counts = graph.path_count()
-    lines: list[Text] = [Text("Paths from the output to each input (product of the local derivatives):", style="bold")]
+    lines: list[Text] = [
+        Text(
+            "Paths from the output to each input (product of the local derivatives):", style="bold"
+        )
+    ]
     shown = 0
     by_input: dict[str, list[str]] = {n.name: [] for n in graph.inputs}
     sums: dict[str, Number] = {}
