@@ -293,21 +293,29 @@ def _node(draw, pool):  # type: ignore[no-untyped-def]
 RESULTS: dict[str, int] = {"graphs": 0, "disagreements": 0, "skipped_kinks": 0}
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(graphs())
 def test_random_graphs_agree_with_sympy_and_differences(case) -> None:  # type: ignore[no-untyped-def]
-    """Over 2,000 random graphs with shared nodes: engine = sympy.diff = centred difference."""
+    """Over 2,000 random graphs with shared nodes: engine = sympy.diff = centred difference
+    (2,800 drawn; those at a kink of max are left out and counted in RESULTS)."""
     text, where, values, expr, symbols = case
-    at = ",".join(f"{n}={v.numerator}/{v.denominator}" for n, v in values.items())
-    try:
-        graph = solve(f"f = {text}", at, where)
-    except InputError as exc:
-        # a variable or a named node the draw left out: refused, as it should be
-        refusals = ("is not in the expression", "is not used", "only repeats")
-        assert any(r in exc.message for r in refusals), exc.message
-        return
-    except ChainruleError:
-        return  # a domain error (a value too large): nothing to compare
+    values, where = dict(values), list(where)
+    while True:  # a variable or named node the draw left unused is refused: drop it, again
+        at = ",".join(f"{n}={v.numerator}/{v.denominator}" for n, v in values.items())
+        try:
+            graph = solve(f"f = {text}", at, where)
+            break
+        except InputError as exc:
+            name = exc.message.split()[0]
+            if "is given a value in --at but is not in the expression" in exc.message:
+                del values[name]
+            elif "is not used" in exc.message:
+                where = [w for w in where if not w.startswith(f"{name} =")]
+            else:
+                assert "only repeats" in exc.message, exc.message  # q1 = 1*q0: refused
+                return
+        except ChainruleError:
+            return  # a domain error (a value too large): nothing to compare
     if any(n.kink for n in graph.nodes) or any(c.kink for c in graph.check()):
         RESULTS["skipped_kinks"] += 1
         return
