@@ -356,7 +356,7 @@ def test_solve_and_hints_assemble_the_product_alike() -> None:
     """solve's assembled product is the quiz hint's own (one implementation)."""
     from chainrule_cli.maths.explain import Combination, explain
     from chainrule_cli.maths.rules import analyse
-    from chainrule_cli.practice.session import Outline
+    from chainrule_cli.practice.outline import Outline
     from chainrule_cli.printing.mathtext import show
 
     steps = explain(analyse("x^2 sin(3x)").tree)

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from chainrule_cli.cli.prompt import LineReader, MathField
     from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.practice.deck import Deck
-    from chainrule_cli.practice.session import QuizSession, Round
+    from chainrule_cli.practice.rounds import Round
+    from chainrule_cli.practice.session import QuizSession
     from chainrule_cli.progress.store import Attempt, Store
     from chainrule_cli.render import Console
 
