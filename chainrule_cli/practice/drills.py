@@ -11,7 +11,7 @@ change the answer by a constant factor only, as dropping the 3 of sin(3x) does.
 
 ``replay(store, bank)`` is what ``quiz --missed`` asks: the problems whose
 latest attempt was missed, revealed or skipped, or right only after a wrong
-try (``store.needs_replay`` reads the tries), oldest first.
+try (``stats.needs_replay`` reads the tries), oldest first.
 """
 
 from __future__ import annotations
@@ -149,9 +149,11 @@ def replay(
     store: Store, bank: Bank, types: Sequence[str] = (), difficulty: int | None = None
 ) -> list[Problem]:
     """Problems whose latest attempt was missed, revealed, skipped or right only after a wrong try, oldest first."""
+    from chainrule_cli.progress.stats import to_replay
+
     by_id = {p.id: p for p in bank.problems}
     out = []
-    for attempt in store.to_replay():
+    for attempt in to_replay(store.attempts()):
         problem = by_id.get(attempt.problem_id) or problem_from(attempt)
         if problem is None:
             continue
