@@ -357,7 +357,8 @@ def bench_validate(repeats: int, seed: int = 16) -> dict[str, float]:
 
 
 def bench_bank() -> dict[str, float]:
-    from chainrule_cli.bank.load import load, validate
+    from chainrule_cli.bank.load import load
+    from chainrule_cli.bank.validate import validate
 
     start = time.perf_counter()
     bank = load()
@@ -378,7 +379,8 @@ def bench_load(repeats: int) -> dict[str, float]:
     from unittest import mock
 
     from chainrule_cli.bank import yamlfile as bankyaml
-    from chainrule_cli.bank.load import MAX_BANK_BYTES, parse_bank
+    from chainrule_cli.bank.load import parse_bank
+    from chainrule_cli.bank.problem import MAX_BANK_BYTES
 
     lines = ["problems:"]
     size = len(lines[0]) + 1

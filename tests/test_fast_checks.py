@@ -31,9 +31,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainrule_cli import cli
+from chainrule_cli.bank import check as checks
 from chainrule_cli.bank import load as banks
 from chainrule_cli.bank import valcache
-from chainrule_cli.bank.load import Problem, check_problem, load, shipped_bank
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Problem, load, shipped_bank
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
 from chainrule_cli.maths import rules
@@ -196,7 +198,7 @@ def test_slope_is_the_derivative_to_ten_figures(text: str, at: float) -> None:
 
 
 def settled(analysis: Any, derivative: sp.Expr) -> bool:
-    return banks._agrees_with_numbers(
+    return checks._agrees_with_numbers(
         float_function(derivative, analysis.variable),
         float_function(analysis.expr, analysis.variable),
     )
@@ -383,11 +385,11 @@ def test_no_cache_checks_every_problem_again(
 ) -> None:
     """``bank validate --no-cache`` checks what was proven before, and proven.json's problems."""
     checked: list[str] = []
-    real = banks._check_now
+    real = checks._check_now
     monkeypatch.setattr(
-        banks,
+        checks,
         "_check_now",
-        lambda p, limit=banks.CHECK_LIMIT, cut_short=False: (
+        lambda p, limit=checks.CHECK_LIMIT, cut_short=False: (
             checked.append(p.id) or real(p, limit, cut_short)
         ),
     )

@@ -145,7 +145,7 @@ APPLIED = [p for p in load().problems if p.applied]
 
 def test_applied_bank_is_valid() -> None:
     assert len(APPLIED) >= 10
-    from chainrule_cli.bank.load import check_problem
+    from chainrule_cli.bank.check import check_problem
 
     assert all(check_problem(p) == [] for p in APPLIED)
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 
-from chainrule_cli.bank.load import TYPES, Problem, check_problem
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Problem
+from chainrule_cli.kinds import TYPES
 
 PREFIX = {"quadratic-inside": "quad", "exponential": "exp"}
 #: Share of difficulty-3 problems that are nested chains of 3+ layers.
