@@ -63,6 +63,7 @@ from chainrule_cli.maths.rules import (
     unscaled,
 )
 from chainrule_cli.printing.mathtext import also_typed, show, show_product
+from chainrule_cli.printing.notes import notes as reading_notes
 from chainrule_cli.reading.parsing import parse, read, symbol
 from chainrule_cli.reading.syntax import Node, to_sympy
 from chainrule_cli.reading.units import strip_unit
@@ -422,7 +423,7 @@ class Checker:
         else:
             verdict = self._check_derivative(answer, read_as)
         verdict.answer = written
-        verdict.notes = reading.notes(self.unicode)
+        verdict.notes = reading_notes(reading, self.unicode)
         return verdict
 
     def _check_letters(self, text: str, answer: sympy.Expr, used: list[tuple[str, Any]]) -> Verdict:

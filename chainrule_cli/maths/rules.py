@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from chainrule_cli.errors import InputError, TooLarge
 from chainrule_cli.limits import attempt
 from chainrule_cli.reading import syntax
-from chainrule_cli.reading.parsing import parse, symbol
+from chainrule_cli.reading.ambiguity import Reading
+from chainrule_cli.reading.parsing import read, symbol
 from chainrule_cli.reading.roots import odd_root_bases, real_branch
 
 if TYPE_CHECKING:
@@ -635,6 +636,8 @@ class Analysis:
     text: str
     tree: Rule
     variable: Any
+    #: The text as the parser read it, with its ambiguity notes (so nothing parses it twice).
+    reading: Reading
 
     @cached_property
     def clean(self) -> sympy.Expr:
@@ -786,8 +789,8 @@ def analyse(text: str, variable: str = "x") -> Analysis:
     all ask for the same expression, and a rule tree is never changed once built.
     """
     x = symbol(variable)
-    tree = build(parse(text, variable), x)
-    return Analysis(text=text, tree=tree, variable=x)
+    reading = read(text, variable)
+    return Analysis(text=text, tree=build(reading.tree, x), variable=x, reading=reading)
 
 
 # -- values at a point ------------------------------------------------------------------
