@@ -218,7 +218,7 @@ def _point(key: str, text: str) -> tuple[Any, str]:
 def _check_applied(problem: Problem) -> list[str]:
     """An applied problem: the quantity parses in its variable, the point is in the
     domain, the rate is a number, and the answer can be worked out."""
-    from chainrule_cli.maths.checking import AppliedChecker
+    from chainrule_cli.maths.applied import AppliedChecker
 
     messages = [
         trouble

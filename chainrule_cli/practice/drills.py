@@ -1,7 +1,7 @@
 """Drills aimed at your own mistakes: which problems invite a slip, which to replay.
 
 ``invites(problem, code)`` asks the rule tree, never a hand-written table: a
-problem invites a slip when ``checking.mistakes`` builds that slip's derivative
+problem invites a slip when ``mistakes.mistakes`` builds that slip's derivative
 for it and the result is a different answer (at the checker's own sample points,
 or at the problem's point). ``forgot_inner_derivative`` therefore picks problems
 whose inner derivative is not 1, ``power_not_reduced`` only problems with a
@@ -35,7 +35,7 @@ RATIO_CODE = "constant_factor"
 
 
 def codes() -> tuple[str, ...]:
-    """Every mistake code the checker can name (``checking.MISTAKES``)."""
+    """Every mistake code the checker can name (``mistakes.MISTAKES``)."""
     from chainrule_cli.maths.checking import MISTAKES
 
     return tuple(MISTAKES)
@@ -60,7 +60,8 @@ def _slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
 
 def _find_slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.checking import Sampler, constant_ratio, mistakes, numerically_equal
+    from chainrule_cli.maths.equivalence import Sampler, constant_ratio, numerically_equal
+    from chainrule_cli.maths.mistakes import mistakes
     from chainrule_cli.maths.numeric import float_function
     from chainrule_cli.maths.rules import analyse
 

@@ -28,14 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.bank.load import Problem
 from chainrule_cli.errors import InputError
-from chainrule_cli.maths.checking import (
-    AppliedChecker,
-    Checker,
-    Verdict,
-    constant_ratio,
-    layer_reading,
-    numerically_equal,
-)
+from chainrule_cli.maths.applied import AppliedChecker, applied_feedback
+from chainrule_cli.maths.checking import Checker, layer_reading
+from chainrule_cli.maths.equivalence import Verdict, constant_ratio, numerically_equal
 from chainrule_cli.maths.explain import Combination, Layer, Step, layers
 from chainrule_cli.maths.numeric import Undefined, float_function
 from chainrule_cli.maths.rules import Scaled, analyse, clean_form, inner_sums, unscaled
@@ -1064,35 +1059,6 @@ class QuizSession:
     # -- the score ---------------------------------------------------------------------------
     def summary(self) -> Summary:
         return Summary.of(self.rounds)
-
-
-def applied_feedback(checker: AppliedChecker, verdict: Verdict, hints_used: int) -> str:
-    """The feedback on a wrong rate, revealing no rate the hints have not shown yet.
-
-    The hints show the first rate at hint 2 and the given rate at hint 3; until
-    then the feedback names the rates (dV/dr, dr/dt) but not their values.
-    """
-    y, u, t = checker.names
-    times = "×" if checker.unicode else "*"
-    outer_rate, given_rate = f"d{y}/d{u}", f"d{u}/d{t}"
-    outer_text, given_text = checker.rates_text()
-    at = f"{u} = {show(checker.at, unicode=checker.unicode)}"
-    outer = outer_text if hints_used >= 2 else f"{outer_rate} at {at}"
-    given = given_text if hints_used >= 3 else f"the given rate {given_rate}"
-    code = verdict.mistake
-    if code in ("rounding", "unconfirmed"):
-        return verdict.feedback  # a right number badly rounded: said in numbers, no method
-    if code == "forgot_inner_derivative":
-        return f"that is only the first rate, {outer_rate} at {at}; multiply it by {given}."
-    if code == "only_inner_derivative":
-        return f"that is only the given rate {given_rate}; multiply it by {outer}."
-    if code == "added_instead_of_multiplied":
-        return f"rates along a chain multiply, they do not add: d{y}/d{t} = {outer_rate} {times} {given_rate}."
-    if code == "sign_error":
-        return checker.feedback(code)
-    return (
-        f"d{y}/d{t} = {outer_rate} {times} {given_rate}: find {outer}, then multiply it by {given}."
-    )
 
 
 # -- your own function -----------------------------------------------------------------------
