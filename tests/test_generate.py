@@ -13,7 +13,7 @@ from chainrule_cli.bank.check import check_problem
 from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
-from chainrule_cli.maths.rules import analyse, real_chains
+from chainrule_cli.maths.analysis import analyse, real_chains
 from chainrule_cli.practice.generate import generate
 
 runner = CliRunner()

@@ -206,7 +206,7 @@ TOKENS = [
 @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=16).map("".join))
 def test_new_grammar_fuzz(text: str) -> None:
     """Random token soup: it parses and differentiates, or is refused in words, quickly."""
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
 
     try:
         with time_limit(3.0):

@@ -107,8 +107,9 @@ def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = F
 def _check_plain(problem: Problem) -> list[str]:
     import sympy as sp
 
+    from chainrule_cli.maths.analysis import admissible_types, analyse
     from chainrule_cli.maths.numeric import Undefined, float_function
-    from chainrule_cli.maths.rules import admissible_types, analyse, real_value
+    from chainrule_cli.maths.values import real_value
 
     shown = clip(problem.expression)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import DomainError, InputError
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.equivalence import ROUNDING, Verdict, as_float, as_typed, rounding_text
 from chainrule_cli.maths.precision import (
     MIN_FIGURES,
@@ -18,11 +19,7 @@ from chainrule_cli.maths.precision import (
     rounding,
     same_number,
 )
-from chainrule_cli.maths.rules import (
-    analyse,
-    nice_value,
-    real_value,
-)
+from chainrule_cli.maths.values import nice_value, real_value
 from chainrule_cli.printing.mathtext import show
 from chainrule_cli.reading.parsing import parse
 from chainrule_cli.reading.syntax import Node

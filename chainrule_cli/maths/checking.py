@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import DomainError, InputError, TooLarge
 from chainrule_cli.limits import attempt
+from chainrule_cli.maths.analysis import Analysis, analyse, spine, unscaled
 from chainrule_cli.maths.diagnosis import Diagnosis
 from chainrule_cli.maths.equivalence import (
     ROUNDING,
@@ -58,15 +59,8 @@ from chainrule_cli.maths.precision import (
     same_number,
     whole_rounding,
 )
-from chainrule_cli.maths.rules import (
-    Analysis,
-    Chain,
-    analyse,
-    nice_value,
-    real_value,
-    spine,
-    unscaled,
-)
+from chainrule_cli.maths.rules import Chain
+from chainrule_cli.maths.values import nice_value, real_value
 from chainrule_cli.printing.mathtext import also_typed, show, show_product
 from chainrule_cli.printing.notes import notes as reading_notes
 from chainrule_cli.reading.parsing import parse, read, symbol

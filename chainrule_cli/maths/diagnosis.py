@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.maths.analysis import Analysis
 from chainrule_cli.maths.equivalence import (
     Sampler,
     Verdict,
@@ -28,9 +29,6 @@ from chainrule_cli.maths.mistakes import (
 from chainrule_cli.maths.numeric import Undefined, float_function
 from chainrule_cli.maths.precision import (
     approximately,
-)
-from chainrule_cli.maths.rules import (
-    Analysis,
 )
 
 if TYPE_CHECKING:

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.limits import attempt
+from chainrule_cli.maths.analysis import Analysis
 from chainrule_cli.maths.numeric import Undefined, float_function, written_function
 from chainrule_cli.maths.points import sample_points
-from chainrule_cli.maths.rules import (
-    Analysis,
-)
 from chainrule_cli.reading.syntax import Node
 
 if TYPE_CHECKING:

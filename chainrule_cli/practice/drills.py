@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from chainrule_cli.bank.load import Bank, Problem
 
 if TYPE_CHECKING:
+    from chainrule_cli.maths.analysis import Analysis
     from chainrule_cli.maths.checking import Mistake
-    from chainrule_cli.maths.rules import Analysis
     from chainrule_cli.progress.store import Attempt, Store
 
 #: The most seconds spent deciding which slips one problem invites.
@@ -60,10 +60,10 @@ def _slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
 
 def _find_slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
     from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.maths.equivalence import Sampler, constant_ratio, numerically_equal
     from chainrule_cli.maths.mistakes import mistakes
     from chainrule_cli.maths.numeric import float_function
-    from chainrule_cli.maths.rules import analyse
 
     try:
         analysis = analyse(expression, variable)
@@ -95,7 +95,7 @@ def _find_slips(expression: str, variable: str, at: str | None) -> frozenset[str
 def _slips_at(analysis: Analysis, candidates: Sequence[Mistake], at: str) -> frozenset[str]:
     """For a slope at a point: slips whose value there differs from the right one."""
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.rules import real_value
+    from chainrule_cli.maths.values import real_value
     from chainrule_cli.reading.parsing import parse_number
 
     try:

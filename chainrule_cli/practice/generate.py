@@ -323,7 +323,8 @@ def _point(expression: str, rng: random.Random) -> str | None:
     if rng.random() >= 0.35:
         return None
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.rules import analyse, real_value
+    from chainrule_cli.maths.analysis import analyse
+    from chainrule_cli.maths.values import real_value
     from chainrule_cli.reading.parsing import parse_number
 
     try:

@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.bank.load import Problem
 from chainrule_cli.errors import InputError
+from chainrule_cli.maths.analysis import analyse, clean_form, inner_sums, unscaled
 from chainrule_cli.maths.applied import AppliedChecker, applied_feedback
 from chainrule_cli.maths.checking import Checker, layer_reading
 from chainrule_cli.maths.equivalence import Verdict, constant_ratio, numerically_equal
 from chainrule_cli.maths.explain import Combination, Layer, Step, layers
 from chainrule_cli.maths.numeric import Undefined, float_function
-from chainrule_cli.maths.rules import Scaled, analyse, clean_form, inner_sums, unscaled
+from chainrule_cli.maths.rules import Scaled
 from chainrule_cli.maths.solution import Solution, solve
 from chainrule_cli.printing.mathtext import keep_typed_decimals, ordered, show
 from chainrule_cli.reading.parsing import parse, parse_number, symbol
@@ -1070,7 +1071,7 @@ def own_problem(expression: str, at: str | None = None, variable: str = "x") -> 
     Raises InputError for input that does not parse, DomainError for a point
     outside the domain, and InputError too when no chain rule is needed at all.
     """
-    from chainrule_cli.maths.rules import real_chains
+    from chainrule_cli.maths.analysis import real_chains
 
     analysis = analyse(expression, variable)
     real = real_chains(analysis.tree)
@@ -1102,7 +1103,8 @@ def difficulty_of(tree: Any) -> int:
     """As the bank grades: 1 one layer around a linear inner function; 2 a
     non-linear inner function; 3 nested layers, or a chain inside a sum, product
     or constant multiple."""
-    from chainrule_cli.maths.rules import Chain, real_chains
+    from chainrule_cli.maths.analysis import real_chains
+    from chainrule_cli.maths.rules import Chain
 
     real = real_chains(tree)
     if len(real) > 1 or not isinstance(tree, Chain):
