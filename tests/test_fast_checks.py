@@ -231,7 +231,8 @@ def test_numbers_never_settle_a_scaled_or_shifted_derivative(text: str, factor: 
 def test_numbers_settle_almost_every_shipped_problem() -> None:
     """The point of the fast path: sympy.diff is rarely needed (245 of 250 when written)."""
     done = [
-        settled(a, a.derivative) for a in (analyses.analyse(p.expression, p.variable) for p in SHIPPED)
+        settled(a, a.derivative)
+        for a in (analyses.analyse(p.expression, p.variable) for p in SHIPPED)
     ]
     assert sum(done) >= 0.9 * len(done)
 
