@@ -124,7 +124,7 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
     from chainrule_cli import render
     from chainrule_cli.cli.prompt import CHECKPOINT_KEYS, MathField, key_of
     from chainrule_cli.cli.quiz import checked
-    from chainrule_cli.maths.checking import AppliedChecker
+    from chainrule_cli.maths.applied import AppliedChecker
     from chainrule_cli.practice.lessons import KEY_IDEA, CheckpointJudge
 
     judge = CheckpointJudge(checkpoint, render.supports_unicode(console))

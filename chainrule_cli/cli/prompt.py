@@ -130,12 +130,13 @@ class Reading:
 
 def _read(text: str, variable: str, unicode: bool) -> tuple[Any, tuple[str, ...]]:
     """The parser's tree for ``text`` and its notes on ambiguous input ("did you mean …?")."""
+    from chainrule_cli.printing.notes import notes
     from chainrule_cli.reading.parsing import read
 
     result = read(text, variable)
     if len(result.ambiguities) > MAX_NOTES:  # each note costs a few ms to write out
         result = replace(result, ambiguities=result.ambiguities[:MAX_NOTES])
-    return result.tree, tuple(result.notes(unicode))
+    return result.tree, tuple(notes(result, unicode))
 
 
 def _compute(text: str, field: MathField, unicode: bool) -> Reading:

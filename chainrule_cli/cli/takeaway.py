@@ -220,8 +220,8 @@ def select(
     Progress never steers an export: the same seed gives the same problems.
     """
     from chainrule_cli import render
-    from chainrule_cli.bank.load import short
     from chainrule_cli.bank.loadcache import load  # bank.load, without YAML when read before
+    from chainrule_cli.bank.problem import short
     from chainrule_cli.errors import ChainruleError
     from chainrule_cli.practice.deck import choose, trouble
     from chainrule_cli.takeaway.worked import build
@@ -263,7 +263,7 @@ EPOCH_MAX = 253_402_300_799
 
 def _timestamp(pinned: str | None, now: float) -> float:
     """SOURCE_DATE_EPOCH (reproducible builds) when it is set, else now."""
-    from chainrule_cli.bank.load import clip
+    from chainrule_cli.bank.problem import clip
 
     if pinned is None or not pinned.strip():
         return now

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.maths.checking import (
-    Checker,
-    Verdict,
-    constant_ratio,
-    layer_reading,
-    numerically_equal,
-)
+from chainrule_cli.maths.checking import Checker, layer_reading
+from chainrule_cli.maths.equivalence import Verdict, constant_ratio, numerically_equal
 from chainrule_cli.maths.explain import Combination, Layer, Step
 from chainrule_cli.maths.numeric import Undefined, float_function
 from chainrule_cli.practice.outline import Hint, PlanItem, constant, make_hint

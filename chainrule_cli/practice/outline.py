@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chainrule_cli.maths.analysis import clean_form, inner_sums, unscaled
 from chainrule_cli.maths.explain import Combination, Layer, Step, layers
-from chainrule_cli.maths.rules import Scaled, clean_form, inner_sums, unscaled
+from chainrule_cli.maths.rules import Scaled
 from chainrule_cli.printing.mathtext import ordered
 from chainrule_cli.reading.syntax import replace_unevaluated
 

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chainrule_cli.bank.load import Problem
-from chainrule_cli.maths.checking import AppliedChecker, Checker, Verdict
+from chainrule_cli.maths.applied import AppliedChecker
+from chainrule_cli.maths.checking import Checker
+from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import Solution
 from chainrule_cli.practice.outline import Outline, PlanItem
 

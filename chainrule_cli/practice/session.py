@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.bank.load import Problem
 from chainrule_cli.errors import InputError
-from chainrule_cli.maths.checking import AppliedChecker, Checker, Verdict
-from chainrule_cli.maths.rules import analyse
+from chainrule_cli.maths.analysis import analyse
+from chainrule_cli.maths.applied import AppliedChecker, applied_feedback
+from chainrule_cli.maths.checking import Checker
+from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import solve
 from chainrule_cli.practice.guided import GuidedResult, GuidedWalk
 from chainrule_cli.practice.outline import APPLIED_PLAN, Hint, Outline, hint_plan, make_hint
@@ -209,35 +211,6 @@ class QuizSession:
         return Summary.of(self.rounds)
 
 
-def applied_feedback(checker: AppliedChecker, verdict: Verdict, hints_used: int) -> str:
-    """The feedback on a wrong rate, revealing no rate the hints have not shown yet.
-
-    The hints show the first rate at hint 2 and the given rate at hint 3; until
-    then the feedback names the rates (dV/dr, dr/dt) but not their values.
-    """
-    y, u, t = checker.names
-    times = "×" if checker.unicode else "*"
-    outer_rate, given_rate = f"d{y}/d{u}", f"d{u}/d{t}"
-    outer_text, given_text = checker.rates_text()
-    at = f"{u} = {show(checker.at, unicode=checker.unicode)}"
-    outer = outer_text if hints_used >= 2 else f"{outer_rate} at {at}"
-    given = given_text if hints_used >= 3 else f"the given rate {given_rate}"
-    code = verdict.mistake
-    if code in ("rounding", "unconfirmed"):
-        return verdict.feedback  # a right number badly rounded: said in numbers, no method
-    if code == "forgot_inner_derivative":
-        return f"that is only the first rate, {outer_rate} at {at}; multiply it by {given}."
-    if code == "only_inner_derivative":
-        return f"that is only the given rate {given_rate}; multiply it by {outer}."
-    if code == "added_instead_of_multiplied":
-        return f"rates along a chain multiply, they do not add: d{y}/d{t} = {outer_rate} {times} {given_rate}."
-    if code == "sign_error":
-        return checker.feedback(code)
-    return (
-        f"d{y}/d{t} = {outer_rate} {times} {given_rate}: find {outer}, then multiply it by {given}."
-    )
-
-
 # -- your own function -----------------------------------------------------------------------
 def own_problem(expression: str, at: str | None = None, variable: str = "x") -> Problem:
     """A problem made of a function the learner brings (``chainrule practise``).
@@ -247,7 +220,7 @@ def own_problem(expression: str, at: str | None = None, variable: str = "x") -> 
     Raises InputError for input that does not parse, DomainError for a point
     outside the domain, and InputError too when no chain rule is needed at all.
     """
-    from chainrule_cli.maths.rules import real_chains
+    from chainrule_cli.maths.analysis import real_chains
 
     analysis = analyse(expression, variable)
     real = real_chains(analysis.tree)
@@ -279,7 +252,8 @@ def difficulty_of(tree: Any) -> int:
     """As the bank grades: 1 one layer around a linear inner function; 2 a
     non-linear inner function; 3 nested layers, or a chain inside a sum, product
     or constant multiple."""
-    from chainrule_cli.maths.rules import Chain, real_chains
+    from chainrule_cli.maths.analysis import real_chains
+    from chainrule_cli.maths.rules import Chain
 
     real = real_chains(tree)
     if len(real) > 1 or not isinstance(tree, Chain):
