@@ -14,6 +14,9 @@ import typer
 from chainrule_cli.cli.common import (
     BankPaths,
     DifficultyFilter,
+    Generated,
+    Missed,
+    Mistake,
     Plot,
     Seed,
     Shuffle,
@@ -44,7 +47,8 @@ def quiz(
     count: Annotated[
         int | None,
         count_option(
-            f"How many problems, 1 to {COUNT_MAX} (default 10, or the whole bank if smaller).",
+            f"How many problems, 1 to {COUNT_MAX} (default 10, or the whole bank if smaller;"
+            " endless with --generated).",
             COUNT_MAX,
         ),
     ] = None,
@@ -52,32 +56,10 @@ def quiz(
     seed: Seed = None,
     bank: BankPaths = None,
     shuffle: Shuffle = True,
-    generated: Annotated[
-        bool,
-        typer.Option(
-            "--generated",
-            help="Practise on generated problems: endless unless --count is given.",
-            show_default=False,
-        ),
-    ] = False,
+    generated: Generated = False,
     plot: Plot = False,
-    missed: Annotated[
-        bool,
-        typer.Option(
-            "--missed",
-            help="Replay what you missed, revealed, skipped or got right only after a wrong try, and have not got right at the first try since, oldest first.",
-            show_default=False,
-        ),
-    ] = False,
-    mistake: Annotated[
-        str | None,
-        typer.Option(
-            "--mistake",
-            metavar="CODE",
-            help="Drill one mistake, by the code stats and check give it: only problems where that slip is easy to make.",
-            show_default=False,
-        ),
-    ] = None,
+    missed: Missed = False,
+    mistake: Mistake = None,
 ) -> None:
     """Practise: answers checked symbolically, hints one step at a time.
 
