@@ -428,10 +428,13 @@ def test_solve_builds_only_its_own_command() -> None:
     assert "chainrule_cli.cli.solve" in loaded
     for module in (
         "cli.quiz",
+        "cli.play",
         "cli.bank",
         "cli.progress",
         "cli.takeaway",
         "render.quiz",
+        "render.hints",
+        "render.guided",
         "render.progress",
         "render.lessons",
         "render.bank",

@@ -122,11 +122,11 @@ def quiz_in_a_fresh_process(
     code = textwrap.dedent(
         f"""
         import io, json, sys
-        from chainrule_cli.cli import prompt
+        from chainrule_cli.cli import live
         from chainrule_cli.bank import valcache
         if not {shipped_proofs!r}:
             valcache.shipped_proofs = lambda: frozenset()
-        prompt.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen
+        live.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen
         seen = []
 
         class Answers(io.StringIO):

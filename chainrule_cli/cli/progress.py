@@ -220,7 +220,7 @@ def review(
     """
     from chainrule_cli import render
     from chainrule_cli.bank.load import load
-    from chainrule_cli.cli.quiz import play
+    from chainrule_cli.cli.play import play
     from chainrule_cli.practice.review import due, review_deck
     from chainrule_cli.progress.stats import flagged
 

@@ -17,6 +17,8 @@ from chainrule_cli.cli.common import (
     FORMATS,
     BankPaths,
     DifficultyFilter,
+    Generated,
+    Seed,
     Shuffle,
     TypeFilter,
     check_type,
@@ -32,22 +34,6 @@ if TYPE_CHECKING:
 #: The file extensions that choose a worksheet's format (``common.FORMATS``).
 EXTENSIONS = {".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html", ".htm": "html"}
 WORKSHEET_COUNT = 10
-
-Seed = Annotated[
-    int | None,
-    typer.Option(
-        "--seed",
-        metavar="N",
-        help="The same seed chooses the same problems in the same order.",
-        show_default=False,
-    ),
-]
-Generated = Annotated[
-    bool,
-    typer.Option(
-        "--generated", help="Use generated problems instead of the bank.", show_default=False
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """A quiz session: problem order, hints, tries, guided walks and the score.
 
-A plain class with no terminal I/O: the rich front end (``cli/quiz.py``) asks
+A plain class with no terminal I/O: the rich front end (``cli/play.py``) asks
 it what to show and tells it what the learner typed, and tests drive it
 directly. The clock is injectable so timing is testable too.
 
