@@ -253,8 +253,9 @@ class Layout:
         if isinstance(previous, n.Symbol):
             return start == "(" or (not self.linear and start in "√∛|")
         if previous == n.Constant("pi"):
-            letter = self.unicode and start.isalpha() and start != "e"
-            return letter and (self.linear or not _starts_with_function(box))
+            if self.linear:
+                return self.unicode and start.isalpha() and start != "e"
+            return start.isalpha() and box != Ident("e") and not _starts_with_function(box)
         return False
 
     # -- powers ----------------------------------------------------------------------------------
