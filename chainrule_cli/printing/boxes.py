@@ -32,7 +32,7 @@ class _Box:
 class Ident(_Box):
     """A name: a variable (italic) or a function such as sin (upright)."""
 
-    __slots__ = ("name", "function")
+    __slots__ = ("function", "name")
 
     def __init__(self, name: str, function: bool = False) -> None:
         self.name = name
@@ -84,7 +84,7 @@ class Row(_Box):
 class Frac(_Box):
     """A stacked fraction (paper only: one line writes a/b as a row)."""
 
-    __slots__ = ("num", "den")
+    __slots__ = ("den", "num")
 
     def __init__(self, num: Box, den: Box) -> None:
         self.num = num
@@ -124,9 +124,9 @@ class Sqrt(_Box):
 class Fenced(_Box):
     """Brackets around a box: (…) or |…|."""
 
-    __slots__ = ("body", "open", "close")
+    __slots__ = ("body", "close", "open")
 
-    def __init__(self, body: Box, open: str = "(", close: str = ")") -> None:  # noqa: A002
+    def __init__(self, body: Box, open: str = "(", close: str = ")") -> None:
         self.body = body
         self.open = open
         self.close = close
@@ -135,7 +135,7 @@ class Fenced(_Box):
 class Apply(_Box):
     """A function applied to its argument: sin(x), sin²(x), ln|x|."""
 
-    __slots__ = ("head", "arg")
+    __slots__ = ("arg", "head")
 
     def __init__(self, head: Box, arg: Box) -> None:
         self.head = head

@@ -98,4 +98,3 @@ def show_product(factors: list[sympy.Basic], unicode: bool = True) -> str:
             text = f"({text})"
         parts.append(text)
     return layout.times.join(parts)
-

@@ -90,7 +90,7 @@ class Constant(_Node):
 
 
 class Function(_Node):
-    __slots__ = ("name", "args")  # name: SymPy's class name (sin, log, asin, …)
+    __slots__ = ("args", "name")  # name: SymPy's class name (sin, log, asin, …)
 
     def __init__(self, name: str, args: tuple[Expr, ...]) -> None:
         self.name = name
