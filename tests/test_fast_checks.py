@@ -252,7 +252,7 @@ def test_a_wrong_rule_tree_is_still_reported_by_sympy_diff(monkeypatch: pytest.M
             },
         )()
 
-    monkeypatch.setattr(rules, "analyse", broken)
+    monkeypatch.setattr(analyses, "analyse", broken)
     messages = check_problem(Problem("a", "trig", "sin(3x)"), cached=False)
     assert any("disagrees with sympy.diff" in m for m in messages)
 
