@@ -180,7 +180,7 @@ def bench_solve(repeats: int) -> dict[str, float]:
 def answer_pairs() -> list[tuple[str, str | None, str]]:
     """(problem, at, answer): a right and a wrong answer for bank problems."""
     from chainrule_cli.bank.load import load
-    from chainrule_cli.maths.rules import analyse, real_chains
+    from chainrule_cli.maths.analysis import analyse, real_chains
 
     pairs: list[tuple[str, str | None, str]] = []
     for problem in [p for p in load().problems if not p.applied][::4]:
@@ -222,7 +222,7 @@ def bench_check() -> dict[str, float]:
 def bench_quiz(repeats: int) -> dict[str, float]:
     """A scripted 20-problem quiz against a 1-problem quiz: the difference per problem."""
     from chainrule_cli.bank.load import load
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.practice.deck import build_deck
 
     problems = list(
@@ -357,7 +357,8 @@ def bench_validate(repeats: int, seed: int = 16) -> dict[str, float]:
 
 
 def bench_bank() -> dict[str, float]:
-    from chainrule_cli.bank.load import load, validate
+    from chainrule_cli.bank.load import load
+    from chainrule_cli.bank.validate import validate
 
     start = time.perf_counter()
     bank = load()
@@ -378,7 +379,8 @@ def bench_load(repeats: int) -> dict[str, float]:
     from unittest import mock
 
     from chainrule_cli.bank import yamlfile as bankyaml
-    from chainrule_cli.bank.load import MAX_BANK_BYTES, parse_bank
+    from chainrule_cli.bank.load import parse_bank
+    from chainrule_cli.bank.problem import MAX_BANK_BYTES
 
     lines = ["problems:"]
     size = len(lines[0]) + 1
@@ -428,8 +430,8 @@ def bench_verdicts() -> dict[str, object]:
     """The differential test against SymPy (counts, not times) and the textbook corpus."""
     import yaml
 
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.maths.checking import Checker
-    from chainrule_cli.maths.rules import analyse
     from chainrule_cli.reading.parsing import parse_number
     from tests.differential import FUNCTIONS, SEED
     from tests.differential import run as differential

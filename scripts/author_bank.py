@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainrule_cli.bank.load import Problem, dump
+from chainrule_cli.bank.load import Problem
+from chainrule_cli.bank.problem import dump
 
 N = None
 # (expression, difficulty, at, note)

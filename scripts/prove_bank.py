@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chainrule_cli.bank import valcache  # noqa: E402
-from chainrule_cli.bank.load import check_problem, load, shipped_bank  # noqa: E402
+from chainrule_cli.bank.check import check_problem  # noqa: E402
+from chainrule_cli.bank.load import load, shipped_bank  # noqa: E402
 
 
 def proven_keys() -> list[str]:

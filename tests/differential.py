@@ -26,10 +26,10 @@ import sympy as sp
 
 from chainrule_cli.errors import ChainruleError
 from chainrule_cli.limits import attempt
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.checking import Checker
 from chainrule_cli.maths.mistakes import mistakes
 from chainrule_cli.maths.numeric import Undefined, float_function
-from chainrule_cli.maths.rules import analyse
 from tests.functions import functions
 
 X = sp.Symbol("x", real=True)

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.maths.checking import AppliedChecker
+from chainrule_cli.maths.applied import AppliedChecker
 from chainrule_cli.maths.explain import Layer
 from chainrule_cli.maths.solution import solve
 from chainrule_cli.reading.parsing import parse_number

@@ -11,19 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank.load import (
-    MAX_BANK_BYTES,
-    Bank,
-    Problem,
-    check_problem,
-    clip,
-    counts,
-    dump,
-    load,
-    shipped_bank,
-    validate,
-    validate_bank,
-)
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Bank, Problem, load, shipped_bank
+from chainrule_cli.bank.problem import MAX_BANK_BYTES, clip, counts, dump
+from chainrule_cli.bank.validate import validate, validate_bank
 from chainrule_cli.cli import app
 
 runner = CliRunner()

@@ -17,15 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainrule_cli.bank.load import (
-    Issue,
-    Problem,
-    Report,
-    check_before,
-    in_file_order,
-    load,
-    validate_bank,
-)
+from chainrule_cli.bank.check import check_before
+from chainrule_cli.bank.load import Issue, Problem, load
+from chainrule_cli.bank.problem import in_file_order
+from chainrule_cli.bank.validate import Report, validate_bank
 from chainrule_cli.cli import app
 from chainrule_cli.render.bank import suggested_budget, validation_summary
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.checking import Checker, check
-from chainrule_cli.maths.rules import analyse
 
 runner = CliRunner()
 

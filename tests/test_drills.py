@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.checking import mistakes
-from chainrule_cli.maths.rules import analyse
 from chainrule_cli.practice.deck import build_deck
 from chainrule_cli.practice.drills import RATIO_CODE, codes, invites, replay, slips
 from chainrule_cli.practice.review import review_deck

@@ -31,11 +31,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainrule_cli import cli
+from chainrule_cli.bank import check as checks
 from chainrule_cli.bank import load as banks
 from chainrule_cli.bank import valcache
-from chainrule_cli.bank.load import Problem, check_problem, load, shipped_bank
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Problem, load, shipped_bank
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
+from chainrule_cli.maths import analysis as analyses
 from chainrule_cli.maths import rules
 from chainrule_cli.maths.mistakes import mistakes
 from chainrule_cli.maths.numeric import Undefined, closures, float_function, slope
@@ -143,7 +146,7 @@ def test_closures_agree_with_lambdify_on_generated_derivatives(text: str, v: flo
     as cos u/cos(u − π/2), finite at u = 0; its running products can overflow.) Points
     like 10⁻²⁷³ are left out: there csc(csc x) is the sine of a number no float holds
     exactly, and neither way of computing it means anything."""
-    analysis = rules.analyse(text)
+    analysis = analyses.analyse(text)
     for expr in [analysis.expr, analysis.derivative, *(m.derivative for m in mistakes(analysis))]:
         fast = closures(expr, analysis.variable)
         assert fast is not None, expr
@@ -189,14 +192,14 @@ def test_an_unknown_node_goes_to_lambdify() -> None:
     [("(3x+1)^2", 1.0), ("sin(x^2)", 9.1), ("e^(-x^2)", -2.6), ("ln(x^2+1)", 0.05)],
 )
 def test_slope_is_the_derivative_to_ten_figures(text: str, at: float) -> None:
-    analysis = rules.analyse(text)
+    analysis = analyses.analyse(text)
     exact = float(sp.diff(analysis.expr, analysis.variable).subs(analysis.variable, at))
     estimate = slope(float_function(analysis.expr, analysis.variable), at)
     assert estimate == pytest.approx(exact, rel=1e-9, abs=1e-9)
 
 
 def settled(analysis: Any, derivative: sp.Expr) -> bool:
-    return banks._agrees_with_numbers(
+    return checks._agrees_with_numbers(
         float_function(derivative, analysis.variable),
         float_function(analysis.expr, analysis.variable),
     )
@@ -206,7 +209,7 @@ def settled(analysis: Any, derivative: sp.Expr) -> bool:
 def test_numbers_never_settle_a_wrong_derivative(problem: Problem) -> None:
     """Every mistake the tool can make up for a shipped problem (where it really differs from
     the right derivative) is left to sympy.diff; the right one is settled or left to it."""
-    analysis = rules.analyse(problem.expression, problem.variable)
+    analysis = analyses.analyse(problem.expression, problem.variable)
     oracle = sp.diff(analysis.expr, analysis.variable)
     for mistake in mistakes(analysis):
         if _differs(
@@ -218,7 +221,7 @@ def test_numbers_never_settle_a_wrong_derivative(problem: Problem) -> None:
 @settings(max_examples=80, deadline=None)
 @given(st.sampled_from(FUNCTIONS), st.sampled_from([2, -1, sp.Rational(1, 2)]))
 def test_numbers_never_settle_a_scaled_or_shifted_derivative(text: str, factor: Any) -> None:
-    analysis = rules.analyse(text)
+    analysis = analyses.analyse(text)
     right = analysis.derivative
     for wrong in (factor * right, right + factor, right + factor * analysis.variable):
         if _differs(wrong.subs(analysis.variable, X), right.subs(analysis.variable, X)):
@@ -228,14 +231,15 @@ def test_numbers_never_settle_a_scaled_or_shifted_derivative(text: str, factor: 
 def test_numbers_settle_almost_every_shipped_problem() -> None:
     """The point of the fast path: sympy.diff is rarely needed (245 of 250 when written)."""
     done = [
-        settled(a, a.derivative) for a in (rules.analyse(p.expression, p.variable) for p in SHIPPED)
+        settled(a, a.derivative)
+        for a in (analyses.analyse(p.expression, p.variable) for p in SHIPPED)
     ]
     assert sum(done) >= 0.9 * len(done)
 
 
 def test_a_wrong_rule_tree_is_still_reported_by_sympy_diff(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the rule tree: numbers do not settle it, sympy.diff names it."""
-    real = rules.analyse
+    real = analyses.analyse
 
     def broken(text: str, *args: Any, **kwargs: Any) -> Any:
         analysis = real(text, *args, **kwargs)
@@ -248,7 +252,7 @@ def test_a_wrong_rule_tree_is_still_reported_by_sympy_diff(monkeypatch: pytest.M
             },
         )()
 
-    monkeypatch.setattr(rules, "analyse", broken)
+    monkeypatch.setattr(analyses, "analyse", broken)
     messages = check_problem(Problem("a", "trig", "sin(3x)"), cached=False)
     assert any("disagrees with sympy.diff" in m for m in messages)
 
@@ -279,7 +283,7 @@ def canonical(expr: Any) -> Any:
 def test_unevaluated_substitution_is_the_old_one(text: str) -> None:
     """``replace_unevaluated`` builds what xreplace inside evaluate(False) built, a rebuilt
     sum's terms in the order they print in ((x²)² − 1, where xreplace gave −1 + (x²)²)."""
-    analysis = rules.analyse(text)
+    analysis = analyses.analyse(text)
     u = rules._u()
     for node in analysis.tree.walk():
         if getattr(node, "outer", None) is None or getattr(node, "inner", None) is None:
@@ -383,11 +387,11 @@ def test_no_cache_checks_every_problem_again(
 ) -> None:
     """``bank validate --no-cache`` checks what was proven before, and proven.json's problems."""
     checked: list[str] = []
-    real = banks._check_now
+    real = checks._check_now
     monkeypatch.setattr(
-        banks,
+        checks,
         "_check_now",
-        lambda p, limit=banks.CHECK_LIMIT, cut_short=False: (
+        lambda p, limit=checks.CHECK_LIMIT, cut_short=False: (
             checked.append(p.id) or real(p, limit, cut_short)
         ),
     )
@@ -424,10 +428,13 @@ def test_solve_builds_only_its_own_command() -> None:
     assert "chainrule_cli.cli.solve" in loaded
     for module in (
         "cli.quiz",
+        "cli.play",
         "cli.bank",
         "cli.progress",
         "cli.takeaway",
         "render.quiz",
+        "render.hints",
+        "render.guided",
         "render.progress",
         "render.lessons",
         "render.bank",
@@ -468,4 +475,4 @@ def test_problem_errors_still_raise() -> None:
     messages = check_problem(Problem("a", "trig", "sin(3x"), cached=False)
     assert messages and "cannot read" in messages[0]
     with pytest.raises(ChainruleError):
-        rules.analyse("sin(")
+        analyses.analyse("sin(")

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load as banks
+from chainrule_cli.bank import check as checks
 from chainrule_cli.bank import parallel, valcache
-from chainrule_cli.bank.load import Problem, check_problem, load
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
-from chainrule_cli.maths.rules import analyse, real_chains
+from chainrule_cli.maths.analysis import analyse, real_chains
 from chainrule_cli.practice.generate import generate
 
 runner = CliRunner()
@@ -143,13 +144,13 @@ def test_a_generated_file_is_already_proven(
         encoding="utf-8",
     )
     checked: list[Problem] = []
-    real = banks._check_now
+    real = checks._check_now
 
-    def check_now(problem: Problem, limit: float = banks.CHECK_LIMIT) -> list[str]:
+    def check_now(problem: Problem, limit: float = checks.CHECK_LIMIT) -> list[str]:
         checked.append(problem)
         return real(problem, limit)
 
-    monkeypatch.setattr(banks, "_check_now", check_now)
+    monkeypatch.setattr(checks, "_check_now", check_now)
     valcache._shared = None  # as in a new process: only the file in CHAINRULE_HOME remembers
     result = runner.invoke(app, ["bank", "validate", str(path)])
     assert result.exit_code == 0

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from chainrule_cli import render
 from chainrule_cli.bank.load import Problem
 from chainrule_cli.cli import app
-from chainrule_cli.maths.rules import analyse
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.practice.session import QuizSession
 from chainrule_cli.render.mathfmt import math_for
 

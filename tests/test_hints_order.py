@@ -10,9 +10,10 @@ import pytest
 
 from chainrule_cli import render
 from chainrule_cli.bank.load import Problem, load
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.explain import Layer, explain
-from chainrule_cli.maths.rules import analyse
-from chainrule_cli.practice.session import Hint, QuizSession, hint_plan
+from chainrule_cli.practice.outline import Hint, hint_plan
+from chainrule_cli.practice.session import QuizSession
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

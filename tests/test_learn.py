@@ -13,7 +13,7 @@ from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
 from chainrule_cli.graph.deepchain import ACTIVATIONS, backprop, finite_difference, make_network
-from chainrule_cli.maths.checking import AppliedChecker
+from chainrule_cli.maths.applied import AppliedChecker
 from chainrule_cli.practice.lessons import SECTIONS, CheckpointJudge
 from chainrule_cli.progress.store import Store
 from chainrule_cli.render import lesson_screen
@@ -145,7 +145,7 @@ APPLIED = [p for p in load().problems if p.applied]
 
 def test_applied_bank_is_valid() -> None:
     assert len(APPLIED) >= 10
-    from chainrule_cli.bank.load import check_problem
+    from chainrule_cli.bank.check import check_problem
 
     assert all(check_problem(p) == [] for p in APPLIED)
 

@@ -243,8 +243,8 @@ def test_plot_caps_a_huge_width() -> None:
 
     from rich.console import Console
 
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.maths.picture import panels
-    from chainrule_cli.maths.rules import analyse
     from chainrule_cli.render.plots import MAX_WIDTH, picture
 
     console = Console(width=100_000, file=io.StringIO(), color_system=None)

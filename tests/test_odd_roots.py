@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.checking import Checker, check
 from chainrule_cli.maths.explain import explain
 from chainrule_cli.maths.numeric import Undefined, float_function
 from chainrule_cli.maths.picture import panels
 from chainrule_cli.maths.points import values_at
-from chainrule_cli.maths.rules import analyse, real_value
 from chainrule_cli.maths.solution import solve
+from chainrule_cli.maths.values import real_value
 from chainrule_cli.reading.parsing import parse, symbol
 from chainrule_cli.reading.roots import real_branch
 from chainrule_cli.reading.syntax import to_sympy

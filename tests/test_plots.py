@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import DomainError
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.picture import panels
-from chainrule_cli.maths.rules import analyse
 from chainrule_cli.maths.solution import solve
 from chainrule_cli.reading.parsing import parse_number
 from chainrule_cli.render import Math, rates_diagram
@@ -64,7 +64,7 @@ def test_tangent_slopes_multiply(text: str, at: float) -> None:
 
 
 def _innermost_inner(analysis):  # type: ignore[no-untyped-def]
-    from chainrule_cli.maths.rules import spine
+    from chainrule_cli.maths.analysis import spine
 
     layers = [layer for layer in spine(analysis.tree) if not layer.trivial]
     return layers[-1].g.expr

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
 from chainrule_cli.errors import DomainError, InputError
-from chainrule_cli.maths.rules import analyse
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.practice.session import difficulty_of, own_problem
 from chainrule_cli.progress.store import Store
 

@@ -10,16 +10,15 @@ import pytest
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from chainrule_cli.cli import live
 from chainrule_cli.cli import prompt as P
+from chainrule_cli.cli.live import MathField, reading, reading_line
 from chainrule_cli.cli.prompt import (
     CHECKPOINT_KEYS,
     MAX_ANSWER,
     QUIZ_KEYS,
     LineReader,
-    MathField,
     key_of,
-    reading,
-    reading_line,
     toolbar,
 )
 
@@ -118,7 +117,7 @@ def test_reading_tries_each_variable() -> None:
 
 def test_reading_is_cached() -> None:
     """The same text at the same prompt is read once."""
-    P._cache.clear()
+    live._cache.clear()
     first = reading("sin(x^2)", MathField())
     assert reading("sin(x^2)", MathField()) is first
 
@@ -297,13 +296,13 @@ def test_sympy_loads_in_the_background() -> None:
 
     code = (
         "import sys, threading\n"
-        "from chainrule_cli.cli import prompt as P\n"
+        "from chainrule_cli.cli import live as L\n"
         "assert 'sympy' not in sys.modules\n"
         "ready = threading.Event()\n"
-        "P.warm_up(ready.set)\n"
-        "print(P.reading('2x', P.MathField()).line())\n"
+        "L.warm_up(ready.set)\n"
+        "print(L.reading('2x', L.MathField()).line())\n"
         "assert ready.wait(30)\n"
-        "print(P.reading('2x', P.MathField()).line())\n"
+        "print(L.reading('2x', L.MathField()).line())\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -7,14 +7,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chainrule_cli.maths.analysis import admissible_types, analyse, classify, real_chains
 from chainrule_cli.maths.explain import Layer, chain_letters, explain
 from chainrule_cli.maths.points import number_check, values_at
-from chainrule_cli.maths.rules import (
-    admissible_types,
-    analyse,
-    classify,
-    real_chains,
-)
 from chainrule_cli.printing.mathtext import show, show_product
 from tests.conftest import numerically_equal
 

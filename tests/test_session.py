@@ -8,16 +8,10 @@ import pytest
 
 from chainrule_cli.bank.load import Bank, Problem, load
 from chainrule_cli.errors import InputError
-from chainrule_cli.maths.rules import analyse
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.practice.deck import build_deck
-from chainrule_cli.practice.session import (
-    COST,
-    GUIDED_CREDIT,
-    MIN_CREDIT,
-    QuizSession,
-    Round,
-    Summary,
-)
+from chainrule_cli.practice.rounds import COST, GUIDED_CREDIT, MIN_CREDIT, Round
+from chainrule_cli.practice.session import QuizSession, Summary
 from chainrule_cli.printing.mathtext import show
 
 

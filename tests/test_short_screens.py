@@ -21,8 +21,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.points import number_check
-from chainrule_cli.maths.rules import analyse
 from chainrule_cli.render.mathfmt import Math
 from chainrule_cli.render.solution import number_check_line, number_check_text
 from tests.screens import GOLDEN as SCREENS_GOLDEN

@@ -20,15 +20,11 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from chainrule_cli.bank import load as banks
+from chainrule_cli.bank import check as checks
 from chainrule_cli.bank import loadcache, parallel, valcache
-from chainrule_cli.bank.load import (
-    Bank,
-    Problem,
-    check_problem,
-    load,
-    validate,
-)
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Bank, Problem, load
+from chainrule_cli.bank.validate import validate
 from chainrule_cli.cli import app
 from chainrule_cli.cli.coercion import plain_value
 from chainrule_cli.cli.quickstart import Primed, peek
@@ -126,11 +122,11 @@ def quiz_in_a_fresh_process(
     code = textwrap.dedent(
         f"""
         import io, json, sys
-        from chainrule_cli.cli import prompt
+        from chainrule_cli.cli import live
         from chainrule_cli.bank import valcache
         if not {shipped_proofs!r}:
             valcache.shipped_proofs = lambda: frozenset()
-        prompt.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen
+        live.warm_up = lambda on_ready=None: None  # SymPy stays out, to look at the first screen
         seen = []
 
         class Answers(io.StringIO):
@@ -271,15 +267,15 @@ def test_peek_keeps_every_item() -> None:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The problems really checked (not answered from the cache), by expression."""
     checked: list[str] = []
-    real = banks._check_now
+    real = checks._check_now
 
     def check_now(
-        problem: Problem, limit: float = banks.CHECK_LIMIT, cut_short: bool = False
+        problem: Problem, limit: float = checks.CHECK_LIMIT, cut_short: bool = False
     ) -> list[str]:
         checked.append(problem.expression)
         return real(problem, limit, cut_short)
 
-    monkeypatch.setattr(banks, "_check_now", check_now)
+    monkeypatch.setattr(checks, "_check_now", check_now)
     return checked
 
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from chainrule_cli.bank.load import load
 from chainrule_cli.cli import app
 from chainrule_cli.practice.review import review_deck
-from chainrule_cli.progress.stats import mastery, streak, summary
+from chainrule_cli.progress.stats import flagged, mastery, streak, summary
 from chainrule_cli.progress.store import DB_NAME, Attempt, Store, data_dir, rating_for
 
 runner = CliRunner()
@@ -193,9 +193,9 @@ def test_flagged_after_many_misses(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         for _ in range(3):
             store.record(attempt(False, pid="trig-009"))
-        assert [f[0] for f in store.flagged()] == ["trig-009"]
+        assert [f[0] for f in flagged(store.attempts())] == ["trig-009"]
         store.record(attempt(True, pid="trig-009"))
-        assert store.flagged() == []
+        assert flagged(store.attempts()) == []
 
 
 def test_quiz_records_each_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

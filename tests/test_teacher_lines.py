@@ -153,8 +153,8 @@ CHECKS = [
 
 
 def _check_line(text: str, at: float, unicode: bool = True) -> tuple[str, float]:
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.maths.points import number_check
-    from chainrule_cli.maths.rules import analyse
     from chainrule_cli.render.mathfmt import Math
     from chainrule_cli.render.solution import number_check_text
 
@@ -354,9 +354,9 @@ def test_solve_shows_the_product_and_quotient_rules_assembled(
 
 def test_solve_and_hints_assemble_the_product_alike() -> None:
     """solve's assembled product is the quiz hint's own (one implementation)."""
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.maths.explain import Combination, explain
-    from chainrule_cli.maths.rules import analyse
-    from chainrule_cli.practice.session import Outline
+    from chainrule_cli.practice.outline import Outline
     from chainrule_cli.printing.mathtext import show
 
     steps = explain(analyse("x^2 sin(3x)").tree)
@@ -374,7 +374,7 @@ def test_final_forms_print_as_the_books_print_them() -> None:
 
     import yaml
 
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.printing.mathtext import show
     from chainrule_cli.reading.parsing import parse, symbol
     from chainrule_cli.reading.syntax import to_sympy
@@ -414,7 +414,7 @@ def test_final_form_examples(function: str, printed: str) -> None:
     """The clean derivative is the answer key's form, and equal to sympy.diff."""
     import sympy as sp
 
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
     from chainrule_cli.printing.mathtext import show
 
     analysis = analyse(function)
@@ -435,7 +435,7 @@ def test_final_form_equals_sympy_diff(outer: str, inner: str, combine: str) -> N
     """Whatever its shape, the printed final form is the derivative (sympy.diff is the oracle)."""
     import sympy as sp
 
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
 
     analysis = analyse(combine.format(outer.format(inner)))
     difference = analysis.clean - sp.diff(analysis.expr, analysis.variable)

@@ -14,8 +14,8 @@ import pytest
 import sympy as sp
 import yaml
 
+from chainrule_cli.maths.analysis import analyse
 from chainrule_cli.maths.checking import Checker
-from chainrule_cli.maths.rules import analyse
 from chainrule_cli.reading.parsing import parse_number
 
 CORPUS = Path(__file__).parent / "corpus" / "textbook.yaml"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
-from chainrule_cli.cli.quiz import to_attempt
+from chainrule_cli.cli.play import to_attempt
 from chainrule_cli.errors import StoreError
 from chainrule_cli.practice.drills import replay
 from chainrule_cli.practice.session import QuizSession

@@ -19,9 +19,10 @@ from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.errors import ChainruleError
 from chainrule_cli.maths import checking
-from chainrule_cli.maths.checking import AppliedChecker, Checker, check
+from chainrule_cli.maths.analysis import analyse
+from chainrule_cli.maths.applied import AppliedChecker
+from chainrule_cli.maths.checking import Checker, check
 from chainrule_cli.maths.precision import approximately, judge, rounding, same_number
-from chainrule_cli.maths.rules import analyse
 from chainrule_cli.practice.session import QuizSession
 from chainrule_cli.reading.parsing import parse_number
 from chainrule_cli.reading.syntax import Num

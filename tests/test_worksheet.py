@@ -223,7 +223,7 @@ def test_cli_import_stays_light() -> None:
 
 # -- the notation ---------------------------------------------------------------------------------------
 def written(text: str) -> sp.Expr:
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
 
     return analyse(text).tree.written
 

@@ -18,7 +18,9 @@ from typer.testing import CliRunner
 from chainrule_cli.cli import app
 from chainrule_cli.errors import InputError
 from chainrule_cli.exitcodes import ExitCode
-from chainrule_cli.reading.parsing import AMBIGUITIES, left_side, parse_sympy, read, symbol
+from chainrule_cli.printing.notes import notes as reading_notes
+from chainrule_cli.reading.ambiguity import AMBIGUITIES
+from chainrule_cli.reading.parsing import left_side, parse_sympy, read, symbol
 
 runner = CliRunner()
 x = symbol("x")
@@ -127,7 +129,7 @@ def test_a_bare_argument_ends_before_a_root(text: str, expected: sp.Expr) -> Non
 
 def test_the_root_rule_has_a_note() -> None:
     """cos x √(x+4) notes its reading and the other one."""
-    notes = read("cos x √(x+4)").notes()
+    notes = reading_notes(read("cos x √(x+4)"))
     assert notes == ["read as cos(x)·√(x + 4); did you mean cos(x·√(x + 4))?"]
     assert "bare_argument_root" in AMBIGUITIES
 
@@ -148,7 +150,7 @@ def test_a_bare_exponent_then_a_fraction_gets_a_note(text: str, value: sp.Expr, 
     """x^1/2 is read as (x¹)/2, with a note asking about x^(1/2)."""
     reading = read(text)
     assert parse_sympy(text) == value
-    assert reading.notes() == [note]
+    assert reading_notes(reading) == [note]
 
 
 @pytest.mark.parametrize("text", ["x^(1/2)", "x^1 / 2", "(x^3)/2", "x^(3)/2 + 1"])
@@ -175,7 +177,7 @@ def test_powers_one_and_zero_are_read_with_a_note(text: str, value: sp.Expr, not
     """The powers 1 and 0 read as what they are, and say so."""
     reading = read(text)
     assert parse_sympy(text) == value
-    assert note in reading.notes()
+    assert note in reading_notes(reading)
 
 
 @pytest.mark.parametrize("command", [["solve"], ["practise"], ["check"]])

@@ -1,4 +1,6 @@
-"""Problem banks: YAML read safely, each problem validated, proofs and reads cached.
+"""Problem banks: ``problem`` (the data), ``load`` (YAML read safely, the schema),
+``check`` (one problem worked out), ``validate`` (a whole bank, over all cores with
+``parallel``), and the caches of proofs and reads.
 
 May import ``progress`` (for the data folder), ``maths`` and everything below.
 """

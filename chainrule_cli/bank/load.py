@@ -1,4 +1,4 @@
-"""Problem banks: YAML files of problems, loaded safely and validated thoroughly.
+"""Problem banks: YAML files of problems, located, read safely and checked against the schema.
 
 The schema (documented in the README) is small on purpose, so learners and
 teachers can write their own banks::
@@ -12,203 +12,48 @@ teachers can write their own banks::
         note: "Keep the inner function as it is."   # optional
 
 Loading (``load``) checks the schema: it is fast, so the quiz can start at
-once. Validation (``validate``) also parses every expression, builds its rule
-tree, checks it against ``sympy.diff``, checks the type and the point: that is
-what ``chainrule bank validate`` runs. Every problem found is reported with its
-file, line and id, in words a person understands.
+once. Validation (``bank.validate``) also works every problem out
+(``bank.check``): that is what ``chainrule bank validate`` runs. Every problem
+found is reported with its file, line and id, in words a person understands.
 
 A bank may come from anyone, so loading is bounded: only regular files are
 read (never a FIFO or a device), at most ``MAX_BANK_BYTES`` in all; YAML
 anchors and aliases are refused (an alias "bomb" cannot expand); nesting is
 limited; duplicate keys are an error; every value quoted in a message is cut
-to a short prefix (``clip``). Validation has a time limit per problem and a
-budget for the whole bank.
+to a short prefix (``clip``).
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import importlib.resources
 import math
 import os
 import re
 import stat
-import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from chainrule_cli.errors import BankError, ChainruleError, InputError
-from chainrule_cli.kinds import TYPES
-
-KEYS = (
-    "id",
-    "type",
-    "expression",
-    "difficulty",
-    "at",
-    "note",
-    "question",
-    "variable",
-    "rate",
-    "unit",
-    "chain",
+from chainrule_cli.bank.problem import (
+    APPLIED_KEYS,
+    KEY_SET,
+    KEYS,
+    MAX_BANK_BYTES,
+    MAX_ID,
+    MAX_NUMBER_TEXT,
+    OUT_OF_RANGE,
+    POINT_LIMIT,
+    REQUIRED,
+    Bank,
+    Issue,
+    Problem,
+    clip,
+    short,
 )
-_KEY_SET = frozenset(KEYS)
-APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
-REQUIRED = ("id", "type", "expression")
-
-#: All the bank files of one load together: a bigger bank is refused with a message.
-MAX_BANK_BYTES = 5 * 1024 * 1024
-#: The largest |at| or |rate|: beyond it, exact evaluation at the point is not worth trusting.
-POINT_LIMIT = 10**6
-#: The longest id, and the longest text for a point or a rate.
-MAX_ID = 100
-MAX_NUMBER_TEXT = 100
-#: Seconds for checking one problem, and for validating a whole bank.
-CHECK_LIMIT = 5.0
-VALIDATE_BUDGET = 30.0
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem: find the derivative of ``expression`` (or its value at ``at``)."""
-
-    id: str
-    type: str
-    expression: str
-    difficulty: int = 1
-    at: str | None = None
-    note: str | None = None
-    # Applied problems only: y = expression in ``variable``, whose own rate is ``rate``.
-    question: str | None = None
-    variable: str = "x"
-    rate: str | None = None
-    unit: str | None = None
-    chain: tuple[str, ...] | None = None
-    source: str = field(default="", compare=False)  # "file:line", for messages
-    generated: bool = field(default=False, compare=False)
-
-    @property
-    def applied(self) -> bool:
-        return self.type == "applied"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The problem in the bank schema (``at`` omitted when absent)."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "type": self.type,
-            "expression": self.expression,
-            "difficulty": self.difficulty,
-        }
-        if self.at is not None:
-            data["at"] = _yaml_number(self.at)
-        if self.applied:
-            data["question"] = self.question
-            data["variable"] = self.variable
-            data["rate"] = _yaml_number(self.rate or "")
-            if self.unit:
-                data["unit"] = self.unit
-            if self.chain:
-                data["chain"] = list(self.chain)
-        if self.note:
-            data["note"] = self.note
-        return data
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One thing wrong with a bank, located."""
-
-    path: str
-    line: int | None
-    problem_id: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        who = f" {short(self.problem_id)}:" if self.problem_id else ""
-        return f"{where}:{who} {self.message}"
-
-
-@dataclass
-class Bank:
-    """Problems loaded from one or more files, and what was wrong with them."""
-
-    problems: list[Problem] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    #: Problems written in the files that could not be loaded: a schema error, an id used before.
-    rejected: int = 0
-
-    def select(
-        self,
-        types: Sequence[str] = (),
-        difficulty: int | None = None,
-    ) -> list[Problem]:
-        return [
-            p
-            for p in self.problems
-            if (not types or p.type in types) and (difficulty is None or p.difficulty == difficulty)
-        ]
-
-
-# -- quoting values in messages ---------------------------------------------------------------
-def short(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters, with "…" when something was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def clip(value: object, limit: int = 40) -> str:
-    """A value quoted for a message, never longer than about ``limit`` characters.
-
-    Like ``repr`` (strings in quotes, control characters escaped), but bounded
-    however big the value: long text is cut, huge numbers are described by
-    their size, and lists and mappings show their first items only.
-    """
-    return short(_bounded_repr(value, limit + 1, 3), limit)
-
-
-def _bounded_repr(value: object, room: int, depth: int) -> str:
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, int):
-        if value.bit_length() > 200:
-            return f"<a number of about {int(value.bit_length() * 0.30103)} digits>"
-        return repr(value)
-    if isinstance(value, str | bytes):
-        return repr(value[:room])
-    if isinstance(value, float | datetime.date):
-        return repr(value)
-    if isinstance(value, dict | list | tuple | set | frozenset):
-        if depth <= 0:
-            return "{…}" if isinstance(value, dict) else "[…]"
-        if isinstance(value, dict):
-            items: Iterable[Any] = value.items()
-            opening, closing = "{", "}"
-        else:
-            items = value
-            opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
-        parts: list[str] = []
-        used = 0
-        for item in items:
-            if used > room:
-                parts.append("…")
-                break
-            if isinstance(value, dict):
-                key, val = item
-                part = (
-                    f"{_bounded_repr(key, room, depth - 1)}: {_bounded_repr(val, room, depth - 1)}"
-                )
-            else:
-                part = _bounded_repr(item, room, depth - 1)
-            parts.append(part)
-            used += len(part) + 2
-        return opening + ", ".join(parts) + closing
-    return f"<{type(value).__name__}>"
+from chainrule_cli.errors import BankError
+from chainrule_cli.kinds import TYPES
 
 
 # -- locating banks -------------------------------------------------------------------------
@@ -452,7 +297,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
 
     for at_line, message in _duplicates(entry):
         issues.append(Issue(path, at_line, label, message))
-    for key in () if _KEY_SET.issuperset(entry) else entry:
+    for key in () if KEY_SET.issuperset(entry) else entry:
         if key in KEYS:
             continue
         guess = difflib.get_close_matches(short(str(key), 40), KEYS, n=1)
@@ -573,12 +418,9 @@ def _number_field(key: str, value: Any, issue: Callable[[str], None]) -> str | N
         issue(f"{key!r} must be a finite number, not {clip(value)}")
         return None
     if abs(value) > POINT_LIMIT:
-        issue(f"{key!r} is too large: {clip(value)} {_OUT_OF_RANGE}")
+        issue(f"{key!r} is too large: {clip(value)} {OUT_OF_RANGE}")
         return None
     return _number_text(value)
-
-
-_OUT_OF_RANGE = f"lies outside -{POINT_LIMIT:,} to {POINT_LIMIT:,}, the range a bank may use"
 
 
 def _number_text(value: int | float) -> str:
@@ -598,387 +440,3 @@ def _duplicates(mapping: Any) -> list[tuple[int, str]]:
         (line, f"duplicate key {clip(key)}: each key may appear once")
         for line, key in getattr(mapping, "duplicates", ())
     ]
-
-
-# -- validation -----------------------------------------------------------------------------
-def check_problem(
-    problem: Problem, limit: float = CHECK_LIMIT, cached: bool = True, cut_short: bool = False
-) -> list[str]:
-    """Everything that makes a loaded problem unusable, in words (empty when fine).
-
-    The expression parses; its rule-tree derivative agrees with ``sympy.diff``;
-    the chain rule is needed; the type fits the structure; the point lies in the
-    domain of the function and its derivative, within ±POINT_LIMIT. All of it
-    within ``limit`` seconds: a problem that takes longer is reported as such
-    (with ``cut_short``, where the limit is what is left of a bank's budget,
-    it is not: ``check_before`` counts the problem as not checked).
-
-    A problem proven valid before is not checked again (``valcache``; pass
-    ``cached=False`` to check it all the same); a failure is never remembered.
-    """
-    from chainrule_cli.bank import valcache
-
-    if not cached:
-        return _check_now(problem, limit, cut_short)
-    cache = valcache.shared()
-    if cache.proven(problem):
-        return []
-    messages = _check_now(problem, limit, cut_short)
-    if not messages:
-        cache.add(problem)
-    return messages
-
-
-def check_before(
-    problem: Problem,
-    deadline: float,
-    limit: float = CHECK_LIMIT,
-    cached: bool = True,
-    clock: Callable[[], float] = time.monotonic,
-) -> list[str] | None:
-    """``check_problem`` within its own ``limit`` and before ``deadline`` (on ``clock``).
-
-    None when the deadline comes first: the problem is not checked, which is
-    not the same as too slow. Only a problem that runs out of its own limit is
-    reported as taking too long.
-    """
-    left = deadline - clock()
-    if left <= 0:
-        return None
-    if left >= limit:
-        return check_problem(problem, limit, cached)
-    try:
-        return check_problem(problem, left, cached, cut_short=True)
-    except _CutShort:
-        return None
-
-
-class _CutShort(Exception):
-    """The whole bank's budget, not the problem's own limit, ended its check."""
-
-
-#: How the time limit of one problem's check names it ("Checking this problem took too long").
-_CHECKING = "Checking this problem"
-
-
-def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = False) -> list[str]:
-    """``check_problem`` itself, always worked out; with ``cut_short``, running out of
-    ``limit`` raises ``_CutShort`` instead of being reported."""
-    from chainrule_cli.errors import TooComplex
-    from chainrule_cli.limits import time_limit
-
-    try:
-        with time_limit(limit, _CHECKING):
-            if problem.applied:
-                return _check_applied(problem)
-            return _check_plain(problem)
-    except TooComplex as exc:
-        if cut_short and str(exc).startswith(_CHECKING):
-            raise _CutShort from None
-        return [str(exc)]
-    except InputError as exc:
-        return [f"cannot read the problem: {exc.message}"]
-    except ChainruleError as exc:
-        return [str(exc)]
-    except RecursionError:
-        return ["the expression is nested too deeply to work with"]
-    except Exception as exc:  # hostile input must be reported, never end the command
-        return [
-            f"could not be checked ({type(exc).__name__}: {short(str(exc), 80)}): please report it"
-        ]
-
-
-def _check_plain(problem: Problem) -> list[str]:
-    import sympy as sp
-
-    from chainrule_cli.maths.numeric import Undefined, float_function
-    from chainrule_cli.maths.rules import admissible_types, analyse, real_value
-
-    shown = clip(problem.expression)
-    try:
-        analysis = analyse(problem.expression)
-    except InputError as exc:
-        where = f" (at column {exc.position + 1})" if exc.position is not None else ""
-        return [f"cannot read the expression {shown}: {exc.message}{where}"]
-    messages = []
-    f = float_function(analysis.derivative, analysis.variable)
-    if not _agrees_with_numbers(f, float_function(analysis.expr, analysis.variable)):
-        oracle = sp.diff(analysis.expr, analysis.variable)
-        g = float_function(oracle, analysis.variable)
-        agreed = 0
-        for v in TEST_POINTS:
-            try:
-                a, b = f(v), g(v)
-            except Undefined:
-                continue
-            agreed += 1
-            if abs(a - b) > 1e-7 * max(1.0, abs(b)):
-                messages.append(
-                    "the rule tree's derivative disagrees with sympy.diff (a bug: please report it)"
-                )
-                break
-        if agreed == 0:
-            messages.append(
-                "the derivative has no real value at any test point: check the expression"
-            )
-    kinds = admissible_types(analysis.tree)
-    if not kinds:
-        messages.append(
-            f"{shown} needs no chain rule (its inner function is just x): "
-            "it does not belong in a chain-rule bank"
-        )
-    elif problem.type not in kinds:
-        messages.append(
-            f"type {clip(problem.type)} does not match {shown}, which is "
-            f"{' or '.join(sorted(kinds))}"
-        )
-    if problem.at is not None:
-        point, trouble = _point("at", problem.at)
-        if trouble:
-            messages.append(trouble)
-        elif real_value(analysis.expr, analysis.variable, point) is None:
-            messages.append(f"'at: {short(problem.at, 40)}' is outside the domain of the function")
-        elif real_value(analysis.derivative, analysis.variable, point) is None:
-            messages.append(f"'at: {short(problem.at, 40)}': the derivative is undefined there")
-    return messages
-
-
-#: Where a problem's derivative is compared with the truth.
-TEST_POINTS = (0.37, 0.81, 1.3, 2.2, -0.6, -1.7, 0.05, -2.6, 3.4, -4.2, 5.5, -7.5, 9.1)
-
-
-def _agrees_with_numbers(
-    derivative: Callable[[float], float], function: Callable[[float], float]
-) -> bool:
-    """Whether the rule tree's derivative is plainly right, from numbers alone.
-
-    True only when, at every test point where the function and its derivative
-    have values, the function's numerical slope (``numeric.slope``, with a
-    finer step if need be) is defined too and agrees to six figures, at three
-    points at least. That settles almost every problem in well under a
-    millisecond; anything less (a wildly steep function, a point at the edge of
-    the domain, a real disagreement) goes to the exact oracle, ``sympy.diff``,
-    which alone may call a derivative wrong: the verdicts are the oracle's.
-    """
-    from chainrule_cli.maths.numeric import Undefined, slope
-
-    compared = 0
-    for v in TEST_POINTS:
-        try:
-            a = derivative(v)
-            function(v)
-        except Undefined:
-            continue
-        for step in (1e-4, 1e-6):
-            try:
-                b = slope(function, v, step)
-            except Undefined:
-                return False
-            if abs(a - b) <= 1e-6 * max(1.0, abs(a)):
-                break
-        else:
-            return False
-        compared += 1
-    return compared >= 3
-
-
-def _point(key: str, text: str) -> tuple[Any, str]:
-    """Read a point or rate; the value, or a message saying why it cannot be used."""
-    from chainrule_cli.reading.parsing import parse_number
-
-    try:
-        value = parse_number(text)
-    except InputError as exc:
-        return None, f"cannot read '{key}: {short(text, 40)}': {exc.message}"
-    try:
-        magnitude = abs(float(value))
-    except (TypeError, ValueError, OverflowError):
-        magnitude = math.inf
-    if not magnitude <= POINT_LIMIT:
-        return None, f"'{key}: {short(text, 40)}' is too large: it {_OUT_OF_RANGE}"
-    return value, ""
-
-
-def _check_applied(problem: Problem) -> list[str]:
-    """An applied problem: the quantity parses in its variable, the point is in the
-    domain, the rate is a number, and the answer can be worked out."""
-    from chainrule_cli.maths.checking import AppliedChecker
-
-    messages = [
-        trouble
-        for key, text in (("at", problem.at), ("rate", problem.rate))
-        if text is not None
-        for _, trouble in [_point(key, text)]
-        if trouble
-    ]
-    if messages:
-        return messages
-    AppliedChecker(problem)
-    return []
-
-
-@dataclass
-class Report:
-    """What validating a bank found: its issues, and how many problems are valid, have
-    issues, or were not reached before the budget ran out (never counted as valid)."""
-
-    #: Every issue, in file and line order (problems not reached are counted, not listed).
-    issues: list[Issue] = field(default_factory=list)
-    #: Problems written in the files: loaded, and those that could not be (``Bank.rejected``).
-    problems: int = 0
-    #: The problems checked and found fine, in bank order.
-    valid: list[Problem] = field(default_factory=list)
-    #: Problems not checked: the budget ran out first.
-    unchecked: int = 0
-    budget: float = VALIDATE_BUDGET
-    #: Where the first problem not checked is ("file:line").
-    first_unchecked: str = ""
-
-    @property
-    def checked(self) -> int:
-        return self.problems - self.unchecked
-
-    @property
-    def with_issues(self) -> int:
-        """Problems that cannot be used: a schema error, a repeated id, a failed check."""
-        return self.checked - len(self.valid)
-
-    @property
-    def file_issues(self) -> int:
-        """Issues with a file itself (unreadable, not YAML, no 'problems:' list), not a problem."""
-        return sum(1 for issue in self.issues if issue.problem_id is None)
-
-    @property
-    def complete(self) -> bool:
-        """Every problem checked and valid, and nothing wrong with the files."""
-        return not self.issues and not self.unchecked
-
-    def unchecked_issue(self) -> Issue | None:
-        """The problems not reached, said as one issue at the first of them (None if none)."""
-        if not self.unchecked:
-            return None
-        path, _, line = self.first_unchecked.rpartition(":")
-        return Issue(
-            path,
-            int(line) if line.isdigit() else None,
-            None,
-            f"not checked: validation stopped after its {self.budget:g} s budget, with "
-            f"{self.unchecked} problem{'s' if self.unchecked != 1 else ''} (this one and "
-            "others) not reached",
-        )
-
-
-def validate_bank(
-    bank: Bank,
-    budget: float = VALIDATE_BUDGET,
-    limit: float = CHECK_LIMIT,
-    clock: Callable[[], float] = time.monotonic,
-    progress: Callable[[int], None] | None = None,
-    cached: bool = True,
-) -> Report:
-    """Schema issues plus every problem's own check, counted.
-
-    Each problem gets at most ``limit`` seconds and the whole bank ``budget``;
-    a problem not reached when the budget runs out is counted as unchecked,
-    never as valid. Problems proven valid before are not checked again
-    (``valcache``) unless ``cached`` is False; a large bank is checked over all
-    cores (``parallel``). ``progress(n)`` is told as each ``n`` more are done.
-    """
-    from chainrule_cli.bank import parallel, valcache
-
-    deadline = clock() + budget
-    cache = valcache.shared()
-    answered: dict[int, list[str]] = {}
-    if clock is time.monotonic:
-        fresh = [i for i, p in enumerate(bank.problems) if not (cached and cache.proven(p))]
-        if parallel.worth_it(len(fresh)):
-            if progress is not None and len(fresh) < len(bank.problems):
-                progress(len(bank.problems) - len(fresh))
-            found = parallel.check_all([bank.problems[i] for i in fresh], deadline, limit, progress)
-            for index, messages in zip(fresh, found, strict=True):
-                if messages is not None:
-                    answered[index] = messages
-                    if not messages:
-                        cache.add(bank.problems[index])
-            unchecked = set(fresh)
-            answered.update((i, []) for i in range(len(bank.problems)) if i not in unchecked)
-    report = Report(
-        issues=list(bank.issues), problems=len(bank.problems) + bank.rejected, budget=budget
-    )
-    for index, problem in enumerate(bank.problems):
-        messages = answered.get(index)
-        if messages is None:  # not checked yet: here, if there is time left
-            messages = check_before(problem, deadline, limit, cached, clock)
-            if messages is None:
-                report.unchecked += 1
-                report.first_unchecked = report.first_unchecked or problem.source
-                continue
-            if not cached and not messages:
-                cache.add(problem)  # proven afresh: remembered all the same
-            if progress is not None:
-                progress(1)
-        if not messages:
-            report.valid.append(problem)
-        path, _, line = problem.source.rpartition(":")
-        where = int(line) if line.isdigit() else None
-        report.issues.extend(Issue(path, where, problem.id, message) for message in messages)
-    cache.save()
-    report.issues = in_file_order(report.issues, bank.files)
-    return report
-
-
-def validate(
-    bank: Bank,
-    budget: float = VALIDATE_BUDGET,
-    limit: float = CHECK_LIMIT,
-    clock: Callable[[], float] = time.monotonic,
-    progress: Callable[[int], None] | None = None,
-    cached: bool = True,
-) -> list[Issue]:
-    """``validate_bank``'s issues, with the problems not reached (if any) as one more issue
-    at the end: an empty list means every problem was checked and is valid."""
-    report = validate_bank(bank, budget, limit, clock, progress, cached)
-    missed = report.unchecked_issue()
-    return report.issues if missed is None else [*report.issues, missed]
-
-
-def in_file_order(issues: Iterable[Issue], files: Sequence[Path]) -> list[Issue]:
-    """Issues by file (in the order the bank's files were read) and line; issues about a
-    folder or a skipped file first, and issues on one line in the order they were found."""
-    order = {str(path): index for index, path in enumerate(files)}
-    return sorted(issues, key=lambda i: (order.get(i.path, -1), i.line or 0))
-
-
-def counts(problems: Sequence[Problem]) -> dict[str, dict[int, int]]:
-    """Problems per type and difficulty, for the summary table."""
-    table: dict[str, dict[int, int]] = {}
-    for p in problems:
-        table.setdefault(p.type, {1: 0, 2: 0, 3: 0})[p.difficulty] += 1
-    return table
-
-
-def dump(problems: Sequence[Problem], unicode: bool = True) -> str:
-    """Problems as a bank file (stable, so the same problems give the same bytes).
-
-    Without ``unicode``, characters beyond ASCII are written as YAML escapes
-    (``"\\u03C0"``), which read back the same: for an output that cannot carry them.
-    """
-    import yaml
-
-    return yaml.safe_dump(
-        {"problems": [p.to_dict() for p in problems]},
-        sort_keys=False,
-        allow_unicode=unicode,
-        width=100,
-    )
-
-
-def _yaml_number(text: str) -> int | float | str:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text

@@ -137,7 +137,7 @@ def _worker_start(parent: int) -> None:
 
 def _check_batch(problems: Sequence[Any], deadline: float, limit: float) -> list[list[str] | None]:
     """Messages for the problems of a batch checked before ``deadline`` (None: not reached)."""
-    from chainrule_cli.bank.load import check_before
+    from chainrule_cli.bank.check import check_before
 
     return [check_before(problem, deadline, limit, cached=False) for problem in problems]
 

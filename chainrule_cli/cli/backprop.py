@@ -191,8 +191,9 @@ def _practise(graph: Graph, console: Console) -> None:
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
-    from chainrule_cli.cli.quiz import checked, read_line
+    from chainrule_cli.cli.live import MathField
+    from chainrule_cli.cli.play import checked, read_line
+    from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
     from chainrule_cli.graph import byhand
     from chainrule_cli.render.backprop import practice_intro, practice_result
 

@@ -92,7 +92,9 @@ def validate(
     Example: chainrule bank validate problems/ --budget 120
     """
     from chainrule_cli import render
-    from chainrule_cli.bank.load import VALIDATE_BUDGET, counts, load, validate_bank
+    from chainrule_cli.bank.load import load
+    from chainrule_cli.bank.problem import VALIDATE_BUDGET, counts
+    from chainrule_cli.bank.validate import validate_bank
     from chainrule_cli.cli.stopping import stopping
     from chainrule_cli.render.bank import validation_summary
     from chainrule_cli.render.progress_bar import ProgressBar

@@ -112,6 +112,8 @@ def at_least(low: int) -> Callable[[Any, Any, Any], Any]:
 
 
 # -- options several commands share ---------------------------------------------------------
+# Choosing problems (quiz, review, anki, worksheet): the same words everywhere. How many
+# (``count_option``) is declared by each command, as each has its own default.
 TypeFilter = Annotated[
     list[str] | None,
     typer.Option(
@@ -146,7 +148,7 @@ Seed = Annotated[
     typer.Option(
         "--seed",
         metavar="N",
-        help="The same seed gives the same problems in the same order.",
+        help="The same seed chooses the same problems in the same order.",
         show_default=False,
     ),
 ]
@@ -155,6 +157,29 @@ Shuffle = Annotated[
     typer.Option(
         "--shuffle/--no-shuffle",
         help="Shuffle the problems (the default), or keep bank order.",
+        show_default=False,
+    ),
+]
+Generated = Annotated[
+    bool,
+    typer.Option(
+        "--generated", help="Use generated problems instead of the bank.", show_default=False
+    ),
+]
+Missed = Annotated[
+    bool,
+    typer.Option(
+        "--missed",
+        help="Replay what you missed, revealed, skipped or got right only after a wrong try, and have not got right at the first try since, oldest first.",
+        show_default=False,
+    ),
+]
+Mistake = Annotated[
+    str | None,
+    typer.Option(
+        "--mistake",
+        metavar="CODE",
+        help="Drill one mistake, by the code stats and check give it: only problems where that slip is easy to make.",
         show_default=False,
     ),
 ]

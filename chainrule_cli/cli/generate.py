@@ -64,7 +64,7 @@ def generate(
     Example: chainrule generate --type trig --count 50 --difficulty 3 --seed 7 > more-trig.yaml
     """
     from chainrule_cli.bank import parallel, valcache
-    from chainrule_cli.bank.load import dump
+    from chainrule_cli.bank.problem import dump
     from chainrule_cli.cli.stopping import stopping
     from chainrule_cli.practice.generate import generate as make
     from chainrule_cli.render.progress_bar import ProgressBar

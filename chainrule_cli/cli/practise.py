@@ -1,6 +1,6 @@
 """``chainrule practise``: the quiz loop on a function the learner brings.
 
-The same loop as ``quiz`` (``cli.quiz.play``): the prompt, hints in teaching
+The same loop as ``quiz`` (``cli.play.play``): the prompt, hints in teaching
 order, the guided walk and the verdict with its mistake. The problem is made
 by ``session.own_problem``, which also refuses a function that needs no chain
 rule; it is recorded in the progress under a stable id made from the
@@ -57,7 +57,7 @@ def practise(
 
     refuse_derivative_side(expression, var)
     from chainrule_cli import render
-    from chainrule_cli.cli.quiz import play
+    from chainrule_cli.cli.play import play
     from chainrule_cli.cli.stores import close_store, try_open_store
     from chainrule_cli.limits import time_limit
     from chainrule_cli.practice.session import own_problem

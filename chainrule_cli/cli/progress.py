@@ -168,7 +168,7 @@ def export(
 
     Example: chainrule export progress.csv
     """
-    from chainrule_cli.progress.store import EXPORT_SUFFIXES
+    from chainrule_cli.progress.export import EXPORT_SUFFIXES, export
     from chainrule_cli.safefile import check_target
 
     if not file.name:
@@ -178,7 +178,7 @@ def export(
     check_target(file)
     with open_store() as store:
         try:
-            done = store.export(file)
+            done = export(store, file)
         except OSError as exc:
             raise fail(f"cannot write {file}: {exc.strerror or exc}") from None
         _skipped(store.unreadable)
@@ -220,8 +220,9 @@ def review(
     """
     from chainrule_cli import render
     from chainrule_cli.bank.load import load
-    from chainrule_cli.cli.quiz import play
+    from chainrule_cli.cli.play import play
     from chainrule_cli.practice.review import due, review_deck
+    from chainrule_cli.progress.stats import flagged
 
     store = open_store(writing=True)
     console = render.make_console()
@@ -237,8 +238,8 @@ def review(
             return
         console.print(render.due_line(schedule.now, schedule.next))
         play(deck, len(deck), console, store, mode="review")
-        flagged = store.flagged()
+        missed_often = flagged(store.attempts())
     finally:
         close_store(store)
-    if flagged:
-        console.print(render.flagged_view(flagged, console))
+    if missed_often:
+        console.print(render.flagged_view(missed_often, console))

@@ -7,7 +7,7 @@ Then the quiz shows it at once, starts loading SymPy on a background thread
 and reads the first answer while it loads: the answer is checked when both
 are there. The screen is the same as when everything is loaded first.
 
-``cli/quiz.py`` uses these pieces in ``play``.
+``cli/play.py`` uses these pieces in ``play``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from chainrule_cli.bank.load import Problem
-    from chainrule_cli.cli.prompt import Key, LineReader, MathField
+    from chainrule_cli.cli.live import MathField
+    from chainrule_cli.cli.prompt import Key, LineReader
 
 T = TypeVar("T")
 

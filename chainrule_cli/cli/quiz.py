@@ -1,25 +1,22 @@
 """``chainrule quiz``: practice with answers checked symbolically and hints one step at a time.
 
-The session logic lives in ``session.QuizSession``; this module only reads
-lines, shows renderables and records rounds. Lines come from ``prompt.LineReader``:
-at a terminal a prompt with line editing, history and a live reading of the
-answer; piped, plain lines, so scripts work as before. The keys (h, g, a, s, q,
-?) are the same at every prompt. Nothing typed ends the quiz by mistake: a line
-that cannot be read, or takes too long to check, is an error message and the
-same prompt again, and costs no try. Ctrl-C and end of input end the quiz with
-the summary and exit 0.
+This module chooses the problems (the bank, generated ones, ``--missed``,
+``--mistake``); the loop that asks them is ``play`` (shared with review and practise).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chainrule_cli.cli.common import (
     BankPaths,
     DifficultyFilter,
+    Generated,
+    Missed,
+    Mistake,
     Plot,
     Seed,
     Shuffle,
@@ -32,20 +29,12 @@ from chainrule_cli.cli.common import (
 
 if TYPE_CHECKING:
     from chainrule_cli.bank.load import Bank, Issue, Problem
-    from chainrule_cli.cli.prompt import LineReader, MathField
-    from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.practice.deck import Deck
-    from chainrule_cli.practice.session import QuizSession, Round
-    from chainrule_cli.progress.store import Attempt, Store
+    from chainrule_cli.progress.store import Store
     from chainrule_cli.render import Console
-
-T = TypeVar("T")
 
 #: The most problems one quiz asks.
 COUNT_MAX = 1000
-
-#: The time allowed to check one answer (or one guided step) before it is refused.
-CHECK_SECONDS = 2.5
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +47,8 @@ def quiz(
     count: Annotated[
         int | None,
         count_option(
-            f"How many problems, 1 to {COUNT_MAX} (default 10, or the whole bank if smaller).",
+            f"How many problems, 1 to {COUNT_MAX} (default 10, or the whole bank if smaller;"
+            " endless with --generated).",
             COUNT_MAX,
         ),
     ] = None,
@@ -66,32 +56,10 @@ def quiz(
     seed: Seed = None,
     bank: BankPaths = None,
     shuffle: Shuffle = True,
-    generated: Annotated[
-        bool,
-        typer.Option(
-            "--generated",
-            help="Practise on generated problems: endless unless --count is given.",
-            show_default=False,
-        ),
-    ] = False,
+    generated: Generated = False,
     plot: Plot = False,
-    missed: Annotated[
-        bool,
-        typer.Option(
-            "--missed",
-            help="Replay what you missed, revealed, skipped or got right only after a wrong try, and have not got right at the first try since, oldest first.",
-            show_default=False,
-        ),
-    ] = False,
-    mistake: Annotated[
-        str | None,
-        typer.Option(
-            "--mistake",
-            metavar="CODE",
-            help="Drill one mistake, by the code stats and check give it: only problems where that slip is easy to make.",
-            show_default=False,
-        ),
-    ] = None,
+    missed: Missed = False,
+    mistake: Mistake = None,
 ) -> None:
     """Practise: answers checked symbolically, hints one step at a time.
 
@@ -104,6 +72,7 @@ def quiz(
     Example: chainrule quiz --type trig --count 5
     """
     from chainrule_cli import render
+    from chainrule_cli.cli.play import play
     from chainrule_cli.cli.stores import close_store, try_open_store
     from chainrule_cli.practice.deck import choose
 
@@ -194,82 +163,6 @@ def _missed_deck(
     return Deck(iter(chosen), len(chosen), len(chosen), 0)
 
 
-def play(
-    problems: Iterable[Problem],
-    total: int | None,
-    console: Console,
-    store: Store | None,
-    mode: str = "quiz",
-    note: str = "",
-    plot: bool = False,
-) -> QuizSession:
-    """Run a quiz over ``problems``, recording each round as it ends, then show the summary."""
-    from chainrule_cli import render
-    from chainrule_cli.errors import StoreError
-
-    shown, ask, problems = _show_first(problems, total, console)
-    from chainrule_cli.practice.session import QuizSession
-
-    def record(round_: Round) -> None:
-        if store is None:
-            return
-        try:
-            store.record(to_attempt(round_, mode))
-        except StoreError as exc:
-            render.warn(str(exc))
-
-    session = QuizSession(problems, total, render.supports_unicode(console), on_finish=record)
-    run(session, console, ask, plot, shown)
-    title = "Your review" if mode == "review" else "Your quiz"
-    alone = session.total == 1  # practise, or a quiz or review of one problem: one line
-    console.print(render.quiz_summary(session.summary(), console, note, title, alone))
-    if session.skipped_broken:
-        render.warn(render.skipped_note([problem.id for problem, _ in session.skipped_broken]))
-    return session
-
-
-def _show_first(
-    problems: Iterable[Problem], total: int | None, console: Console
-) -> tuple[Problem | None, LineReader | Primed, Iterable[Problem]]:
-    """Show the first problem and read its first answer before SymPy is loaded, when it
-    can be (``quickstart``): the problem shown (or None), the reader, and the problems."""
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import QUIZ_KEYS, warm_up
-    from chainrule_cli.cli.quickstart import Primed, early_text, interrupted, peek
-    from chainrule_cli.reading.syntax import variable_name
-
-    try:
-        first, problems = peek(problems)
-    except KeyboardInterrupt:
-        return None, read_line(console), interrupted()
-    text = early_text(first, render.supports_unicode(console)) if first is not None else None
-    if first is None or text is None:
-        return None, read_line(console), problems
-    var = variable_name(first.variable)
-    console.print(render.problem_header(first, 1, total, text, var, console))
-    console.print(render.quiz_help(console))
-    reader = read_line(console)
-    warm_up()  # SymPy loads while the learner reads (the prompt may have started it already)
-    prompt, field = question(first, var, render.supports_unicode(console))
-    try:
-        return first, Primed(reader, reader(prompt, field, QUIZ_KEYS)), problems
-    except KeyboardInterrupt:
-        return first, Primed(reader, None, interrupt=True), problems
-
-
-def question(problem: Problem, var: str, unicode: bool = True) -> tuple[str, MathField]:
-    """The prompt for a problem's answer (its point as read: x = π), and what kind
-    of answer it reads."""
-    from chainrule_cli.cli.prompt import MathField
-    from chainrule_cli.printing.written import point_text
-
-    if problem.applied:
-        return "answer: ", MathField(("x",), unit=problem.unit)
-    if problem.at is not None:
-        return f"slope at {var} = {point_text(problem.at, var, unicode)}: ", MathField((var,))
-    return f"dy/d{var} = ", MathField((var,))
-
-
 def _note_skipped(issues: list[Issue]) -> None:
     """What a quiz cannot use from its bank: a file that cannot be read is named with
     its reason; the problems that fail are named together, in one line."""
@@ -281,285 +174,3 @@ def _note_skipped(issues: list[Issue]) -> None:
     ids = list(dict.fromkeys(i.problem_id for i in issues if i.problem_id is not None))
     if ids:
         render.warn(render.skipped_note(ids))
-
-
-def to_attempt(round_: Round, mode: str) -> Attempt:
-    """A finished round as the progress store keeps it, with every try."""
-    from datetime import UTC, datetime, timedelta
-
-    from chainrule_cli.progress.records import Try
-    from chainrule_cli.progress.store import Attempt
-
-    problem = round_.problem
-    now = datetime.now(UTC)
-    end = round_.finished if round_.finished is not None else round_.clock()
-    tries = [
-        Try(
-            n,
-            c.answer,
-            c.correct,
-            c.mistake,
-            (now - timedelta(seconds=max(0.0, end - c.at))).isoformat(),
-        )
-        for n, c in enumerate(round_.checked, start=1)
-    ]
-    return Attempt(
-        answered_at=now.isoformat(),
-        problem_id=problem.id,
-        expression=problem.expression,
-        type=problem.type,
-        difficulty=problem.difficulty,
-        answer=round_.answer_text,
-        correct=round_.outcome == "correct",
-        outcome=round_.outcome or "missed",
-        mistake=round_.mistake,
-        hints=round_.hints,
-        tries=round_.tries,
-        seconds=round(round_.seconds, 2),
-        at_point=problem.at,
-        mode="guided" if round_.guided else mode,
-        try_log=tries,
-    )
-
-
-def read_line(console: Console) -> LineReader:
-    """The reader for one session's prompts; it returns None at end of input.
-
-    At a terminal: line editing, Up/Down through this session's answers and a
-    live reading of the answer. Piped: plain lines, echoed after the prompt so
-    the transcript reads as a conversation.
-    """
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import LineReader
-
-    return LineReader(render.supports_unicode(console))
-
-
-def checked(work: Callable[[], T]) -> T | None:
-    """``work()`` under the time limit for checking an answer; None after an error.
-
-    Every error is one message on stderr, never the end of the loop: the caller
-    asks again, with the text still there to fix, and no try is used up.
-    """
-    from chainrule_cli import render
-    from chainrule_cli.errors import ChainruleError, InputError, TooComplex
-    from chainrule_cli.limits import time_limit
-
-    try:
-        with time_limit(CHECK_SECONDS, "Checking this answer"):
-            return work()
-    except InputError as exc:
-        render.error(exc.message, exc.caret_lines())
-    except TooComplex as exc:
-        render.error(f"{exc}: try a simpler form of the answer")
-    except ChainruleError as exc:
-        render.error(str(exc))
-    except RecursionError:
-        render.error("that answer is nested too deeply to check")
-    except Exception as exc:  # a bug met by one answer must not end the quiz
-        render.error(f"this answer could not be checked ({type(exc).__name__}): try another form")
-    return None
-
-
-def run(
-    session: QuizSession,
-    console: Console,
-    ask: LineReader | Primed,
-    plot: bool = False,
-    shown: Problem | None = None,
-) -> None:
-    """The quiz loop. Returns when the problems run out, on q, end of input or Ctrl-C.
-
-    ``shown`` is the first problem when ``play`` has shown it already (with the keys).
-    """
-    from chainrule_cli import render
-    from chainrule_cli.cli.quickstart import Primed
-
-    first = True
-    try:
-        while (round_ := session.next_problem()) is not None:
-            if first and shown is not None:
-                if round_.problem is shown:
-                    first = False
-                    if not _play(session, round_, console, ask, plot):
-                        session.quit()
-                        return
-                    continue
-                if isinstance(ask, Primed):
-                    ask.forget()  # the one shown could not be asked: that answer is not this one's
-            console.print(
-                render.problem_header(
-                    round_.problem,
-                    session.number,
-                    session.total,
-                    round_.solution.analysis.tree.written,
-                    round_.solution.analysis.variable.name,
-                    console,
-                )
-            )
-            if first:
-                console.print(render.quiz_help(console))
-                first = False
-            if not _play(session, round_, console, ask, plot):
-                session.quit()
-                return
-    except KeyboardInterrupt:
-        console.print()
-        session.quit()
-
-
-def _show_solution(round_: Round, console: Console, plot: bool) -> None:
-    from chainrule_cli import render
-
-    if round_.problem.applied:
-        body = render.applied_solution(round_.checker, round_.solution, console)
-    else:
-        body = render.solution_view(round_.solution, console)
-    console.print(render.panel("The solution", body, style="green"))
-    if plot:
-        _draw(round_, console)
-
-
-def _draw(round_: Round, console: Console) -> None:
-    """The graphs for this problem (``--plot``); a problem that cannot be drawn just says so."""
-    from chainrule_cli import render
-    from chainrule_cli.cli.plot import draw_solution
-    from chainrule_cli.errors import ChainruleError
-
-    try:
-        draw_solution(round_.solution, None, console)
-    except ChainruleError as exc:
-        render.warn(f"no picture for this one: {exc}")
-
-
-def _play(
-    session: QuizSession,
-    round_: Round,
-    console: Console,
-    ask: LineReader | Primed,
-    plot: bool = False,
-) -> bool:
-    """Work one problem; False when the learner wants to stop."""
-    from functools import partial
-
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import QUIZ_KEYS, key_of
-
-    var = round_.solution.analysis.variable.name
-    prompt, field = question(round_.problem, var, render.supports_unicode(console))
-    keep = ""  # after an error, the line comes back to be fixed
-    while round_.outcome is None:
-        line = ask(prompt, field, QUIZ_KEYS, keep)
-        keep = ""
-        if line is None:
-            return False
-        text = line.strip()
-        if not text:
-            continue
-        key = key_of(text)
-        if key == "quit":
-            return False
-        if key == "keys":
-            console.print(render.key_list(QUIZ_KEYS, console, ask.interactive))
-        elif key == "hint":
-            _show_hint(session, round_, console, plot)
-        elif key == "answer":
-            session.reveal()
-            _show_solution(round_, console, plot)
-        elif key == "skip":
-            session.skip()
-            _show_solution(round_, console, plot)
-        elif key == "guide":
-            if not _guide(session, console, ask, plot):
-                return False
-        elif (result := checked(partial(session.answer, text))) is None:
-            keep = line
-        elif result.verdict.correct:
-            console.print(render.correct_text(round_, console))
-        else:
-            verdict = result.verdict
-            console.print(
-                render.verdict(False, verdict.feedback, verdict.read_as, console, verdict.notes)
-            )
-            if result.finished:
-                _show_solution(round_, console, plot)
-            else:
-                console.print(render.tries_text(result.tries_left))
-    return True
-
-
-def _show_hint(session: QuizSession, round_: Round, console: Console, plot: bool) -> None:
-    """The next hint; the last one is the full solution (with the graphs under --plot)."""
-    from chainrule_cli import render
-
-    hint = session.hint()
-    if hint is not None:
-        applied = round_.checker if round_.problem.applied else None
-        console.print(render.hint_panel(hint, round_.solution, console, applied))
-        if hint.kind == "solution" and plot:
-            _draw(round_, console)
-
-
-def _guide(
-    session: QuizSession, console: Console, ask: LineReader | Primed, plot: bool = False
-) -> bool:
-    """Walk every layer of the chain step by step, two tries a step; False when the
-    learner wants to stop."""
-    from functools import partial
-
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
-
-    round_ = session.current
-    try:
-        walk = session.guided()
-    except ValueError:
-        console.print(render.dim("There is no chain to walk through here: use h for a hint."))
-        return True
-    console.print(render.dim("Guided mode: one step at a time."))
-    x = walk.x.name
-    keep = ""
-    noted = -1
-    while not walk.done and round_ is not None and round_.outcome is None:
-        step = walk.step
-        question = walk.question
-        if noted != walk.index:
-            noted = walk.index
-            note = render.guided_note(question, walk, console)
-            if note is not None:
-                console.print(note)
-        # f′ may be written in the layer's letter (2u) or with the inner function put in.
-        field = MathField((walk.layer.letter, x)) if step == "outer" else MathField((x,))
-        lead, prompt = render.guided_question(question, walk, console)
-        if lead is not None:  # a long question: its first part on a line of its own
-            console.print(lead)
-        line = ask(prompt, field, GUIDED_KEYS, keep)
-        keep = ""
-        if line is None:
-            return False
-        text = line.strip()
-        if not text:
-            continue
-        key = key_of(text)
-        if key == "quit":
-            return False
-        if key == "keys":
-            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-        elif key == "hint":  # a hint for this step, never the next one of the hint list
-            console.print(render.guided_hint(walk.hint(), walk, console))
-        elif key in ("answer", "skip"):
-            session.reveal() if key == "answer" else session.skip()
-            _show_solution(round_, console, plot)
-        elif key == "guide":
-            console.print(render.dim("  Guided mode is on: answer this step, or ? for the keys."))
-        elif (result := checked(partial(walk.submit, text))) is None:
-            keep = line
-        else:
-            console.print(render.guided_result(result, question, console))
-            if result.done:
-                session.finish_guided(result)
-                if result.verdict is not None and result.verdict.correct:
-                    console.print(render.correct_text(session.rounds[-1], console))
-                else:
-                    _show_solution(session.rounds[-1], console, plot)
-    return True

@@ -17,6 +17,8 @@ from chainrule_cli.cli.common import (
     FORMATS,
     BankPaths,
     DifficultyFilter,
+    Generated,
+    Seed,
     Shuffle,
     TypeFilter,
     check_type,
@@ -32,22 +34,6 @@ if TYPE_CHECKING:
 #: The file extensions that choose a worksheet's format (``common.FORMATS``).
 EXTENSIONS = {".md": "md", ".markdown": "md", ".tex": "tex", ".html": "html", ".htm": "html"}
 WORKSHEET_COUNT = 10
-
-Seed = Annotated[
-    int | None,
-    typer.Option(
-        "--seed",
-        metavar="N",
-        help="The same seed chooses the same problems in the same order.",
-        show_default=False,
-    ),
-]
-Generated = Annotated[
-    bool,
-    typer.Option(
-        "--generated", help="Use generated problems instead of the bank.", show_default=False
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -220,8 +206,8 @@ def select(
     Progress never steers an export: the same seed gives the same problems.
     """
     from chainrule_cli import render
-    from chainrule_cli.bank.load import short
     from chainrule_cli.bank.loadcache import load  # bank.load, without YAML when read before
+    from chainrule_cli.bank.problem import short
     from chainrule_cli.errors import ChainruleError
     from chainrule_cli.practice.deck import choose, trouble
     from chainrule_cli.takeaway.worked import build
@@ -263,7 +249,7 @@ EPOCH_MAX = 253_402_300_799
 
 def _timestamp(pinned: str | None, now: float) -> float:
     """SOURCE_DATE_EPOCH (reproducible builds) when it is set, else now."""
-    from chainrule_cli.bank.load import clip
+    from chainrule_cli.bank.problem import clip
 
     if pinned is None or not pinned.strip():
         return now

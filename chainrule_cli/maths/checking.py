@@ -1,49 +1,55 @@
 """Is this answer the derivative? And if not, which chain-rule mistake is it?
 
-Equivalence is never judged by form, and numbers may only reject: only exact
-algebra may accept. The answer and the expected derivative are compared in
-floats at random real points inside the function's domain first (fast, and it
-rejects almost every wrong answer at once). An answer that agrees there is
-accepted only when SymPy shows a − b = 0 (``expand``, then ``cancel``, under a
-time limit), or, where that algebra cannot decide, when the two agree at the
-same points taken as exact rationals and evaluated to 60 significant figures,
-to 1 part in 10⁴⁵ of the size of their terms: no number a person types hides
-in that (``3.0000001`` for 3, ``+ 10^-9``, a factor 10⁻¹²). When neither can
-decide in time, the answer is not marked right: the verdict is ``unconfirmed``
+``Checker`` checks answers to one problem. Equivalence is never judged by form,
+and numbers may only reject: only exact algebra may accept
+(``equivalence.py``: floats at random real points of the domain first, then
+``expand``/``cancel`` under a time limit, then 60 significant figures at exact
+points, to 1 part in 10⁴⁵ of the size of the terms). When neither can decide
+in time, the answer is not marked right: the verdict is ``unconfirmed``
 ("could not confirm this form; try writing it another way").
 
-A wrong answer is compared, with the same comparator, against derivatives
-built from the rule tree with one typical mistake each (``mistakes.py``): the
-first that matches names the mistake, with a sentence about this problem's
-own functions.
+A wrong answer is diagnosed (``diagnosis.py``) against derivatives built from
+the rule tree with one typical mistake each (``mistakes.py``): the first that
+matches names the mistake, with a sentence about this problem's own functions.
+An answer with a layer's letter left in (u, v) is read with the inner function
+put in (``layer_reading``).
 
 With a point, a number answer is judged by the documented rule in
 ``precision.py`` (exact forms exactly, decimals to the figures typed), and an
 answer that still contains the variable is judged as a derivative: an
 expression that only happens to take the right value at the point is wrong.
+Rates problems have their own checker (``applied.py``).
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import DomainError, InputError, TooLarge
 from chainrule_cli.limits import attempt
+from chainrule_cli.maths.analysis import Analysis, analyse, spine, unscaled
+from chainrule_cli.maths.diagnosis import Diagnosis
+from chainrule_cli.maths.equivalence import (
+    ROUNDING,
+    UNCONFIRMED,
+    UNCONFIRMED_TEXT,
+    Sampler,
+    Verdict,
+    numerically_equal,
+    precisely_equal,
+    rounding_text,
+    symbolically_equal,
+)
 from chainrule_cli.maths.explain import Step, explain, layers
 from chainrule_cli.maths.mistakes import (
     MISTAKES,
     Mistake,
-    coefficient,
-    constant_inner_derivatives,
     feedback_for,
     mistakes,
 )
-from chainrule_cli.maths.numeric import Undefined, float_function, written_function
-from chainrule_cli.maths.points import require_real, sample_points
+from chainrule_cli.maths.numeric import Undefined, float_function
+from chainrule_cli.maths.points import require_real
 from chainrule_cli.maths.precision import (
     MIN_FIGURES,
     approximately,
@@ -53,263 +59,19 @@ from chainrule_cli.maths.precision import (
     same_number,
     whole_rounding,
 )
-from chainrule_cli.maths.rules import (
-    Analysis,
-    Chain,
-    analyse,
-    nice_value,
-    real_value,
-    spine,
-    unscaled,
-)
+from chainrule_cli.maths.rules import Chain
+from chainrule_cli.maths.values import nice_value, real_value
 from chainrule_cli.printing.mathtext import also_typed, show, show_product
+from chainrule_cli.printing.notes import notes as reading_notes
 from chainrule_cli.reading.parsing import parse, read, symbol
 from chainrule_cli.reading.syntax import Node, to_sympy
-from chainrule_cli.reading.units import strip_unit
 
 if TYPE_CHECKING:
     import sympy
 
-POINTS = 6
-#: Floats agree to this relative tolerance (no absolute one: 10⁻¹²·cos x is not 0).
-#: Floats only reject quickly and name mistakes; they never accept.
-REL_TOL = 1e-9
-#: Significant figures of the exact-rational evaluation that stands in for algebra.
-PRECISE_DIGITS = 60
-#: Two values agree when they differ by less than this part of the size of their terms.
-PRECISE_TOL = 1e-45
-#: Seconds for the algebra (a − b = 0), then for the 60-digit evaluation.
-ALGEBRA_SECONDS = 0.3
-PRECISE_SECONDS = 2.0
-#: The mistake code and method of an answer neither algebra nor 60 digits could decide.
-UNCONFIRMED = "unconfirmed"
-UNCONFIRMED_TEXT = "could not confirm this form; try writing it another way"
-#: The mistake code of a number that is right but for its rounding.
-ROUNDING = "rounding"
-
-
-def rounding_text(finer: str, right: str, typed: str, unicode: bool = True, unit: str = "") -> str:
-    """ "close: 125.7 rounds to 126, not 125" (a right number badly rounded)."""
-    minus = "−" if unicode else "-"
-    finer, right = finer.replace("-", minus), right.replace("-", minus)
-    unit = f" {unit}" if unit else ""
-    return f"close: {finer} rounds to {right}{unit}, not {typed}."
-
-
-@dataclass
-class Verdict:
-    """The outcome of checking one answer."""
-
-    correct: bool
-    expected: Any  # the derivative (or its value at the point), evaluated
-    answer: Any  # how the answer was read, evaluated
-    read_as: str  # the answer as read, in the display notation
-    mistake: str | None = None
-    feedback: str = ""
-    #: How it was decided. Right: symbolic (algebra), precise (60 digits at exact
-    #: rational points), exact or figures (a number); not right: numeric (floats
-    #: differ), precise, unconfirmed, exact or figures. "numeric" never accepts.
-    method: str = "numeric"
-    #: Ambiguity notes on how the answer was read ("read as e²·x; did you mean e^(2x)?").
-    notes: list[str] = field(default_factory=list)
-    #: Other mistakes that give the same wrong number at the point (slope answers only).
-    also: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "correct": self.correct,
-            "expected": str(self.expected),
-            "answer": str(self.answer),
-            "mistake": self.mistake,
-            "feedback": self.feedback,
-            "read_as": self.read_as,
-            "notes": self.notes,
-            "method": self.method,
-        }
-
-
-# -- sampling ------------------------------------------------------------------------------
-@dataclass
-class Sampler:
-    """Random points where the function and its derivative are real and finite.
-
-    Seeded per problem, so the same question is always probed at the same points.
-    """
-
-    analysis: Analysis
-    points: list[float] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        x = self.analysis.variable
-        functions = [
-            float_function(self.analysis.expr, x),
-            float_function(self.analysis.derivative, x),
-        ]
-        # The function as typed sets the domain: sin(arcsin x) is x only for |x| ≤ 1.
-        written = written_function(self.analysis.tree.written, x)
-        if written is not None:
-            functions.insert(0, written)
-        self.points = sample_points(functions, str(self.analysis.expr), POINTS)
-
-    @property
-    def usable(self) -> bool:
-        return len(self.points) >= 2
-
-
-def _agree(a: float, b: float, rel: float = REL_TOL) -> bool:
-    """Equal in floats to ``rel`` of their size; there is no absolute tolerance."""
-    return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
-
-
-def numerically_equal(
-    expected: Callable[[float], float], answer: Callable[[float], float], points: list[float]
-) -> bool:
-    """Equal in floats at every sample point; an answer undefined where the derivative is
-    defined is not. Used to reject quickly and to name mistakes, never to accept."""
-    for v in points:
-        try:
-            if not _agree(expected(v), answer(v)):
-                return False
-        except Undefined:
-            return False
-    return True
-
-
-def _mp(value: sympy.Expr) -> Any | None:
-    """A SymPy number as an mpmath complex (no exponent limit), or None when not finite."""
-    import mpmath
-    import sympy as sp
-
-    re, im = value.as_real_imag()
-    if not (re.is_Number and im.is_Number) or not (re.is_finite and im.is_finite):
-        return None
-    return mpmath.mpc(sp.Float(re, PRECISE_DIGITS)._mpf_, sp.Float(im, PRECISE_DIGITS)._mpf_)
-
-
-def _size_of_terms(expr: sympy.Expr, x: sympy.Symbol, at: sympy.Expr) -> Any:
-    """The largest |term| of ``expr`` at ``at`` (the scale a cancellation starts from)."""
-    import mpmath
-
-    terms = expr.args if expr.is_Add else (expr,)
-    size = mpmath.mpf(0)
-    for term in terms:
-        value = _mp(term.xreplace({x: at}).evalf(15, maxn=600))
-        if value is not None:
-            size = max(size, abs(value))
-    return size
-
-
-def precisely_equal(
-    expected: sympy.Expr, answer: sympy.Expr, x: sympy.Symbol, points: list[float]
-) -> bool | None:
-    """Equal at every point taken as an exact rational, evaluated to 60 significant
-    figures (SymPy raises its working precision as needed, so sinh y + cosh y at
-    y = −100 and sec(2⁸¹) come out right), to 1 part in 10⁴⁵ of the size of the terms.
-
-    True: equal (as good as exact: no typed number hides in 10⁻⁴⁵); False: they
-    differ at a point, or one is not a finite number there; None: not decided
-    within the time limit.
-    """
-    import mpmath
-    import sympy as sp
-
-    from chainrule_cli.reading.roots import real_branch
-
-    expected, answer = real_branch(expected), real_branch(answer)  # ∛ of a negative is real
-
-    def same_at(a_expr: sympy.Expr, b_expr: sympy.Expr, at: sympy.Expr) -> bool:
-        a = _mp(a_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
-        b = _mp(b_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
-        if a is None or b is None:
-            return False
-        gap = abs(a - b)
-        if gap <= PRECISE_TOL * max(abs(a), abs(b)):
-            return True
-        scale = max(_size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
-        return bool(scale != 0 and gap <= PRECISE_TOL * scale)
-
-    def decide() -> bool:
-        for v in points:
-            at = sp.Rational(v)  # the sample point exactly, so no digits are lost on the way in
-            if same_at(expected, answer, at):
-                continue
-            # SymPy's tan(2¹¹⁸) is wrong from the 24th digit; its sin and cos are not.
-            slow = _sines_and_cosines(expected), _sines_and_cosines(answer)
-            if slow == (expected, answer) or not same_at(*slow, at):
-                return False
-        return True
-
-    with mpmath.workdps(PRECISE_DIGITS + 10):
-        return attempt(PRECISE_SECONDS, decide, None)
-
-
-def _sines_and_cosines(expr: sympy.Expr) -> sympy.Expr:
-    """tan, sec, csc and cot written with sin and cos, which SymPy evaluates with the
-    extra digits a large argument needs (its tan(2¹¹⁸) is wrong from the 24th digit)."""
-    import sympy as sp
-
-    if not expr.has(sp.tan, sp.sec, sp.csc, sp.cot):
-        return expr
-    return (
-        expr.replace(sp.tan, lambda u: sp.sin(u) / sp.cos(u))
-        .replace(sp.sec, lambda u: 1 / sp.cos(u))
-        .replace(sp.csc, lambda u: 1 / sp.sin(u))
-        .replace(sp.cot, lambda u: sp.cos(u) / sp.sin(u))
-    )
-
-
-def constant_ratio(
-    expected: Callable[[float], float], answer: Callable[[float], float], points: list[float]
-) -> float | None:
-    """The constant c with answer = c·expected at every point, if there is one.
-
-    A point where the derivative is 0 (to 10⁻¹² of its size elsewhere) says
-    nothing about c; the answer must be 0 there too.
-    """
-    pairs: list[tuple[float, float]] = []
-    for v in points:
-        try:
-            pairs.append((expected(v), answer(v)))
-        except Undefined:
-            return None
-    scale = max((abs(e) for e, _ in pairs), default=0.0)
-    answers = max((abs(a) for _, a in pairs), default=0.0)
-    ratio: float | None = None
-    for e, a in pairs:
-        if abs(e) <= 1e-12 * scale:
-            if abs(a) > 1e-12 * answers:
-                return None
-            continue
-        r = a / e
-        if ratio is None:
-            ratio = r
-        elif not _agree(r, ratio):
-            return None
-    return ratio
-
-
-def symbolically_equal(a: sympy.Expr, b: sympy.Expr) -> bool | None:
-    """True when SymPy shows a − b = 0 (by expanding, then by putting it over one
-    denominator and cancelling; within 0.3 s), None when it cannot.
-
-    ``simplify`` and ``equals`` are not used here: they can take seconds on a
-    long answer.
-    """
-    import sympy as sp
-
-    def decide() -> bool | None:
-        difference = a - b
-        if difference == 0 or sp.expand(difference) == 0:
-            return True
-        if sp.cancel(sp.together(difference)) == 0:
-            return True
-        return None
-
-    return attempt(ALGEBRA_SECONDS, decide, None)
-
 
 # -- the checker --------------------------------------------------------------------------
-class Checker:
+class Checker(Diagnosis):
     """Checks answers to one problem: the derivative, or its value at ``at``.
 
     Built once per problem (the quiz keeps it across tries): the sample points,
@@ -422,7 +184,7 @@ class Checker:
         else:
             verdict = self._check_derivative(answer, read_as)
         verdict.answer = written
-        verdict.notes = reading.notes(self.unicode)
+        verdict.notes = reading_notes(reading, self.unicode)
         return verdict
 
     def _check_letters(self, text: str, answer: sympy.Expr, used: list[tuple[str, Any]]) -> Verdict:
@@ -485,31 +247,6 @@ class Checker:
             verdict.feedback = near
         return verdict
 
-    def _near_miss(self, answer_fn: Callable[[float], float]) -> str | None:
-        """A wrong answer within a millionth of the derivative everywhere: say it is
-        close but not exact, and by how much (a rounded constant, a stray 10⁻⁹)."""
-        assert self._expected_fn is not None
-        worst: tuple[float, float] | None = None
-        for v in self.sampler.points:
-            try:
-                e, a = self._expected_fn(v), answer_fn(v)
-            except Undefined:
-                return None
-            if abs(a - e) > 1e-6 * max(abs(e), abs(a)) or (e == 0 and a != 0):
-                return None
-            if worst is None or abs(a - e) > worst[1]:
-                worst = (v, abs(a - e))
-        if worst is None or worst[1] == 0:
-            return None
-        import sympy as sp
-
-        gap = approximately(sp.Float(worst[1]), 2, self.unicode)
-        point = f"{worst[0]:.3g}".replace("-", "−" if self.unicode else "-")
-        return (
-            f"close, but not exact: your answer differs from the derivative by about {gap} "
-            f"(at {self.x} = {point}). Keep every number exact."
-        )
-
     def _unconfirmed(self, answer: sympy.Expr, read_as: str) -> Verdict:
         """Neither algebra nor 60 digits decided in time: not marked right, and said so."""
         return Verdict(
@@ -539,89 +276,6 @@ class Checker:
         if top is not None and show_product(top.factors, self.unicode) != why:
             why = f"{why} = {show_product(top.factors, self.unicode)}"
         return Verdict(True, self.analysis.clean, answer, read_as, None, why, method)
-
-    def _diagnose(
-        self, answer: sympy.Expr, answer_fn: Callable[[float], float], read_as: str
-    ) -> Verdict:
-        points = self.sampler.points
-        matched: list[Mistake] = []
-        for mistake, fn in self._candidates():
-            new = all(m.code != mistake.code for m in matched)
-            if new and points and numerically_equal(fn, answer_fn, points):
-                matched.append(mistake)
-        if matched:
-            first = matched[0]
-            feedback = feedback_for(first.code, first, self.analysis, self.unicode, self.steps)
-            also = [m.code for m in matched[1:]]
-            return Verdict(
-                False, self.analysis.clean, answer, read_as, first.code, feedback, also=also
-            )
-        expected_fn = self._expected_fn or float_function(self.analysis.derivative, self.x)
-        ratio = constant_ratio(expected_fn, answer_fn, points) if points else None
-        if ratio is not None and ratio != 0 and not _agree(ratio, 1.0) and not _agree(ratio, -1.0):
-            forgot = self._forgot_constant(ratio)
-            if forgot is not None:
-                feedback = feedback_for(
-                    "forgot_inner_derivative", forgot, self.analysis, self.unicode, self.steps
-                )
-                return Verdict(
-                    False,
-                    self.analysis.clean,
-                    answer,
-                    read_as,
-                    "forgot_inner_derivative",
-                    feedback,
-                )
-            coefficients = self._coefficients(answer)
-            feedback = feedback_for(
-                "constant_factor",
-                None,
-                self.analysis,
-                self.unicode,
-                self.steps,
-                ratio,
-                coefficients,
-            )
-            return Verdict(False, self.analysis.clean, answer, read_as, "constant_factor", feedback)
-        feedback = feedback_for(None, None, self.analysis, self.unicode, self.steps)
-        return Verdict(False, self.analysis.clean, answer, read_as, None, feedback)
-
-    def _forgot_constant(self, ratio: float) -> Mistake | None:
-        """The answer is the derivative divided by constant inner derivatives: forgot g′.
-
-        sin(3x) + cos(3x) answered cos(3x) − sin(3x) is short by the factor 3 of
-        every term; (2x + 1)³·… short by 2. Any subset of the constant inner
-        derivatives (along one chain they multiply) is tried.
-        """
-        constants = constant_inner_derivatives(self.analysis)
-        for size in range(1, len(constants) + 1):
-            for subset in itertools.combinations(constants, size):
-                product = 1.0
-                for _, d in subset:
-                    product *= float(d)
-                if _agree(ratio * product, 1.0, 1e-9):
-                    layer = subset[0][0]
-                    return Mistake("forgot_inner_derivative", None, layer)
-        return None
-
-    def _coefficients(self, answer: sympy.Expr) -> tuple[Any, Any] | None:
-        """(the answer's constant, the derivative's constant) when both are plain numbers."""
-        yours = coefficient(answer, self.x)
-        exact = coefficient(self.analysis.clean, self.x)
-        if yours.is_number and exact.is_number and yours != 1 and exact != 1:
-            return yours, exact
-        return None
-
-    def _candidates(self) -> list[tuple[Mistake, Callable[[float], float]]]:
-        if self._mistakes is None:
-            built = []
-            for mistake in mistakes(self.analysis):
-                try:
-                    built.append((mistake, float_function(mistake.derivative, self.x)))
-                except (TypeError, ValueError, SyntaxError):
-                    continue
-            self._mistakes = built
-        return self._mistakes
 
     # -- value answers ------------------------------------------------------------------
     def slope_text(self) -> str:
@@ -746,26 +400,6 @@ def _simple_ratio(answer: sympy.Expr, expected: sympy.Expr) -> sympy.Expr | None
     return ratio
 
 
-def _float(value: sympy.Expr | None) -> float | None:
-    if value is None:
-        return None
-    result = attempt(1.0, lambda: complex(value.evalf(30)), None)
-    if result is None or abs(result.imag) > 1e-12 or not math.isfinite(result.real):
-        return None
-    return result.real
-
-
-def _as_typed(tree: Node, unicode: bool = True) -> str | None:
-    """A single number as it was typed (628.4, −22), or None for an expression."""
-    from chainrule_cli.reading.syntax import Neg, Num
-
-    if isinstance(tree, Num):
-        return tree.text
-    if isinstance(tree, Neg) and isinstance(tree.operand, Num):
-        return ("−" if unicode else "-") + tree.operand.text
-    return None
-
-
 def _top_chain(analysis: Analysis) -> Chain | None:
     main = spine(analysis.tree)
     if not main or main[0].trivial:
@@ -782,7 +416,6 @@ def check(
 
 __all__ = [
     "MISTAKES",
-    "AppliedChecker",
     "Checker",
     "Mistake",
     "Verdict",
@@ -792,120 +425,3 @@ __all__ = [
     "numerically_equal",
     "symbol",
 ]
-
-
-# -- applied problems ------------------------------------------------------------------------
-class AppliedChecker:
-    """Checks a rates problem: the answer is (outer rate at the point) × (given rate).
-
-    The quantity y = f(u) (say V = (4/3)πr³) is differentiated by the same rule
-    tree; the given rate du/dt is data. The answer is a number with an optional
-    unit; a wrong number is compared with the typical slips (only one of the two
-    rates, or their sum) and the feedback names both rates.
-    """
-
-    def __init__(self, problem: Any, unicode: bool = True) -> None:
-        from chainrule_cli.maths.rules import nice_value
-        from chainrule_cli.reading.parsing import parse_number
-
-        self.problem = problem
-        self.unicode = unicode
-        self.analysis = analyse(problem.expression, problem.variable)
-        self.x = self.analysis.variable
-        if problem.at is None or problem.rate is None:
-            raise DomainError("an applied problem needs 'at' and 'rate'")
-        self.at = parse_number(problem.at)
-        self.rate = parse_number(problem.rate)
-        outer = real_value(self.analysis.derivative, self.x, self.at)
-        if real_value(self.analysis.expr, self.x, self.at) is None or outer is None:
-            raise DomainError(
-                f"{self.x} = {problem.at} is outside the domain of {problem.expression}"
-            )
-        self.outer_rate = nice_value(outer)
-        self.expected = nice_value(self.outer_rate * self.rate)
-        names = list(problem.chain or ("y", self.x.name, "t"))
-        self.names = [*names, "y", self.x.name, "t"][:3]
-
-    def read(self, text: str) -> tuple[sympy.Expr, Node]:
-        """The number in an answer (and its tree), with the problem's unit taken off the end."""
-        from chainrule_cli.reading.parsing import parse_number
-
-        try:
-            return parse_number(text), parse(text)
-        except InputError as first:
-            unit = self.problem.unit
-            stripped = strip_unit(text, unit) if unit else None
-            if stripped is None:
-                if unit and any(c.isalpha() for c in text):
-                    raise InputError(
-                        f"give a number, optionally followed by the unit {unit}",
-                        text,
-                        first.position,
-                    ) from None
-                raise
-            return parse_number(stripped), parse(stripped)
-
-    def check(self, text: str) -> Verdict:
-        value, tree = self.read(text)
-        shown = _as_typed(tree) or show(value, unicode=self.unicode)
-        if _float(value) is None or _float(self.expected) is None:
-            raise InputError("the answer is not a real number", text, 0)
-        figures = decimal_figures(tree)
-        if figures is not None and figures < MIN_FIGURES and not same_number(value, self.expected):
-            raise InputError(
-                f"give the answer to at least {MIN_FIGURES} significant figures",
-                text,
-                0,
-            )
-        if judge(value, tree, self.expected):
-            return Verdict(True, self.expected, value, shown, None, self.answer_text(), "exact")
-        close = rounding(value, tree, self.expected)
-        if close is not None:
-            unit = self.problem.unit or ""
-            feedback = rounding_text(*close, shown, self.unicode, unit)
-            return Verdict(False, self.expected, value, shown, ROUNDING, feedback, "figures")
-        slips = [
-            ("forgot_inner_derivative", self.outer_rate),
-            ("only_inner_derivative", self.rate),
-            ("added_instead_of_multiplied", self.outer_rate + self.rate),
-            ("sign_error", -self.expected),
-        ]
-        for code, wrong in slips:
-            if judge(value, tree, wrong):
-                return Verdict(False, self.expected, value, shown, code, self.feedback(code))
-        return Verdict(False, self.expected, value, shown, None, self.feedback(None))
-
-    def rates_text(self) -> tuple[str, str]:
-        """("dV/dr = 4πr² = 100π at r = 5", "dr/dt = 2")"""
-        m = lambda e: show(e, unicode=self.unicode)  # noqa: E731
-        y, u, t = self.names
-        formula = m(self.analysis.clean)
-        outer = f"d{y}/d{u} = {formula} = {m(self.outer_rate)} at {self.x.name} = {m(self.at)}"
-        if formula == m(self.outer_rate):
-            outer = f"d{y}/d{u} = {formula}"
-        return outer, f"d{u}/d{t} = {m(self.rate)}"
-
-    def answer_text(self) -> str:
-        m = lambda e: show(e, unicode=self.unicode)  # noqa: E731
-        approx = "≈" if self.unicode else "~"
-        times = "×" if self.unicode else "*"
-        unit = f" {self.problem.unit}" if self.problem.unit else ""
-        numeric = _float(self.expected)
-        tail = (
-            f" {approx} {numeric:.6g}"
-            if numeric is not None and m(self.expected) != f"{numeric:.6g}"
-            else ""
-        )
-        return f"{m(self.outer_rate)} {times} {m(self.rate)} = {m(self.expected)}{tail}{unit}"
-
-    def feedback(self, code: str | None) -> str:
-        outer, inner = self.rates_text()
-        if code == "forgot_inner_derivative":
-            return f"that is only {outer}; multiply it by the given rate {inner}."
-        if code == "only_inner_derivative":
-            return f"that is only the given rate {inner}; multiply it by {outer}."
-        if code == "added_instead_of_multiplied":
-            return f"rates along a chain multiply, they do not add: ({outer}) times ({inner})."
-        if code == "sign_error":
-            return "right size, wrong sign: check whether each quantity grows or shrinks."
-        return f"multiply the two rates: {outer}, and {inner}."

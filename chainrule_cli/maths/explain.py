@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.maths.analysis import final_form, layer_constants, letters, spine, unscaled
 from chainrule_cli.maths.rules import (
     PART_NAMES,
     Chain,
@@ -30,12 +31,7 @@ from chainrule_cli.maths.rules import (
     Rule,
     Scaled,
     Sum,
-    final_form,
     function_name,
-    layer_constants,
-    letters,
-    spine,
-    unscaled,
 )
 from chainrule_cli.printing.mathtext import ordered
 

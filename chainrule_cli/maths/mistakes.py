@@ -14,17 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.maths.analysis import Analysis, real_chains, unscaled
 from chainrule_cli.maths.explain import Combination, Layer, Step, layers
-from chainrule_cli.maths.rules import (
-    Analysis,
-    Chain,
-    GeneralPower,
-    Product,
-    Rule,
-    Sum,
-    real_chains,
-    unscaled,
-)
+from chainrule_cli.maths.rules import Chain, GeneralPower, Product, Rule, Sum
 from chainrule_cli.printing.mathtext import show
 
 if TYPE_CHECKING:

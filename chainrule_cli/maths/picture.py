@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule_cli.errors import DomainError
+from chainrule_cli.maths.analysis import Analysis, spine
 from chainrule_cli.maths.explain import chain_letters
 from chainrule_cli.maths.numeric import Undefined, float_function
-from chainrule_cli.maths.rules import Analysis, Scaled, real_value, spine
+from chainrule_cli.maths.rules import Scaled
+from chainrule_cli.maths.values import real_value
 from chainrule_cli.printing.mathtext import show
 
 SAMPLES = 161

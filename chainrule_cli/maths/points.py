@@ -1,7 +1,7 @@
 """Numbers at points: the slope and each layer's values at x = a, where a function
 is real at all, and the chapter's "check with numbers".
 
-Exact values come from ``rules.real_value`` (bounded in size and time); floats
+Exact values come from ``values.real_value`` (bounded in size and time); floats
 come from ``numeric.float_function``. The check with numbers is honest: it is a
 central difference with a step scaled to the point, it says which step it
 used, and it shows ✓ only when the numbers it prints agree.
@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import DomainError
 from chainrule_cli.limits import attempt
+from chainrule_cli.maths.analysis import Analysis
 from chainrule_cli.maths.numeric import Undefined, float_function
-from chainrule_cli.maths.rules import Analysis, nice_value, real_value
+from chainrule_cli.maths.values import nice_value, real_value
 
 if TYPE_CHECKING:
     import sympy

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chainrule_cli.maths.analysis import Analysis, analyse
 from chainrule_cli.maths.explain import Layer, Step, chain_letters, explain, to_json
 from chainrule_cli.maths.points import (
     LayerValues,
@@ -17,8 +18,9 @@ from chainrule_cli.maths.points import (
     require_real,
     values_at,
 )
-from chainrule_cli.maths.rules import Analysis, analyse, function_name
-from chainrule_cli.reading.parsing import parse_number, read
+from chainrule_cli.maths.rules import function_name
+from chainrule_cli.printing.notes import notes as reading_notes
+from chainrule_cli.reading.parsing import parse_number
 
 if TYPE_CHECKING:
     import sympy
@@ -96,7 +98,7 @@ def solve(
     """
     analysis = analysis or analyse(expression, variable)
     require_real(analysis)
-    notes = read(expression, analysis.variable.name).notes(unicode)
+    notes = reading_notes(analysis.reading, unicode)
     point = parse_number(at) if isinstance(at, str) else at
     steps = explain(analysis.tree)
     slope, values = values_at(analysis, point, steps) if point is not None else (None, [])

@@ -74,7 +74,7 @@ def trouble(problem: Problem) -> str | None:
     """
     if problem.generated:
         return None
-    from chainrule_cli.bank.load import check_problem
+    from chainrule_cli.bank.check import check_problem
 
     found = check_problem(problem)
     return found[0] if found else None

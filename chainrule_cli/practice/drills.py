@@ -1,7 +1,7 @@
 """Drills aimed at your own mistakes: which problems invite a slip, which to replay.
 
 ``invites(problem, code)`` asks the rule tree, never a hand-written table: a
-problem invites a slip when ``checking.mistakes`` builds that slip's derivative
+problem invites a slip when ``mistakes.mistakes`` builds that slip's derivative
 for it and the result is a different answer (at the checker's own sample points,
 or at the problem's point). ``forgot_inner_derivative`` therefore picks problems
 whose inner derivative is not 1, ``power_not_reduced`` only problems with a
@@ -11,7 +11,7 @@ change the answer by a constant factor only, as dropping the 3 of sin(3x) does.
 
 ``replay(store, bank)`` is what ``quiz --missed`` asks: the problems whose
 latest attempt was missed, revealed or skipped, or right only after a wrong
-try (``store.needs_replay`` reads the tries), oldest first.
+try (``stats.needs_replay`` reads the tries), oldest first.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from chainrule_cli.bank.load import Bank, Problem
 
 if TYPE_CHECKING:
+    from chainrule_cli.maths.analysis import Analysis
     from chainrule_cli.maths.checking import Mistake
-    from chainrule_cli.maths.rules import Analysis
     from chainrule_cli.progress.store import Attempt, Store
 
 #: The most seconds spent deciding which slips one problem invites.
@@ -35,7 +35,7 @@ RATIO_CODE = "constant_factor"
 
 
 def codes() -> tuple[str, ...]:
-    """Every mistake code the checker can name (``checking.MISTAKES``)."""
+    """Every mistake code the checker can name (``mistakes.MISTAKES``)."""
     from chainrule_cli.maths.checking import MISTAKES
 
     return tuple(MISTAKES)
@@ -60,9 +60,10 @@ def _slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
 
 def _find_slips(expression: str, variable: str, at: str | None) -> frozenset[str]:
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.checking import Sampler, constant_ratio, mistakes, numerically_equal
+    from chainrule_cli.maths.analysis import analyse
+    from chainrule_cli.maths.equivalence import Sampler, constant_ratio, numerically_equal
+    from chainrule_cli.maths.mistakes import mistakes
     from chainrule_cli.maths.numeric import float_function
-    from chainrule_cli.maths.rules import analyse
 
     try:
         analysis = analyse(expression, variable)
@@ -94,7 +95,7 @@ def _find_slips(expression: str, variable: str, at: str | None) -> frozenset[str
 def _slips_at(analysis: Analysis, candidates: Sequence[Mistake], at: str) -> frozenset[str]:
     """For a slope at a point: slips whose value there differs from the right one."""
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.rules import real_value
+    from chainrule_cli.maths.values import real_value
     from chainrule_cli.reading.parsing import parse_number
 
     try:
@@ -149,9 +150,11 @@ def replay(
     store: Store, bank: Bank, types: Sequence[str] = (), difficulty: int | None = None
 ) -> list[Problem]:
     """Problems whose latest attempt was missed, revealed, skipped or right only after a wrong try, oldest first."""
+    from chainrule_cli.progress.stats import to_replay
+
     by_id = {p.id: p for p in bank.problems}
     out = []
-    for attempt in store.to_replay():
+    for attempt in to_replay(store.attempts()):
         problem = by_id.get(attempt.problem_id) or problem_from(attempt)
         if problem is None:
             continue

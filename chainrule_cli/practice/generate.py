@@ -18,7 +18,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 
-from chainrule_cli.bank.load import TYPES, Problem, check_problem
+from chainrule_cli.bank.check import check_problem
+from chainrule_cli.bank.load import Problem
+from chainrule_cli.kinds import TYPES
 
 PREFIX = {"quadratic-inside": "quad", "exponential": "exp"}
 #: Share of difficulty-3 problems that are nested chains of 3+ layers.
@@ -321,7 +323,8 @@ def _point(expression: str, rng: random.Random) -> str | None:
     if rng.random() >= 0.35:
         return None
     from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.maths.rules import analyse, real_value
+    from chainrule_cli.maths.analysis import analyse
+    from chainrule_cli.maths.values import real_value
     from chainrule_cli.reading.parsing import parse_number
 
     try:

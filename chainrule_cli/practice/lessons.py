@@ -260,7 +260,8 @@ class CheckpointJudge:
     """Checks a checkpoint's answers with the same checkers as the quiz."""
 
     def __init__(self, checkpoint: Checkpoint, unicode: bool = True) -> None:
-        from chainrule_cli.maths.checking import AppliedChecker, Checker
+        from chainrule_cli.maths.applied import AppliedChecker
+        from chainrule_cli.maths.checking import Checker
 
         self.checkpoint = checkpoint
         self.unicode = unicode
@@ -289,7 +290,7 @@ class CheckpointJudge:
         return right, "" if right else "not that number: multiply the rates along the chain."
 
     def answer_text(self) -> str:
-        from chainrule_cli.maths.checking import AppliedChecker
+        from chainrule_cli.maths.applied import AppliedChecker
         from chainrule_cli.printing.mathtext import show
 
         if isinstance(self.checker, AppliedChecker):

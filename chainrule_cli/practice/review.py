@@ -27,6 +27,7 @@ from chainrule_cli.bank.load import Bank, Problem
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
 from chainrule_cli.practice.drills import problem_from
 from chainrule_cli.progress.records import parse_time
+from chainrule_cli.progress.stats import recently_missed
 from chainrule_cli.progress.store import Store, skill_of
 
 #: Generated problems tried per skill before giving up on filling it.
@@ -115,7 +116,7 @@ def _missed_by_skill(store: Store, bank: Bank, due: set[str]) -> dict[str, list[
     by_id = {p.id: p for p in bank.problems}
     latest = {a.problem_id: a for a in reversed(store.attempts(limit=2000))}
     out: dict[str, list[Problem]] = {}
-    for pid in store.recently_missed():
+    for pid in recently_missed(store.attempts()):
         attempt = latest.get(pid)
         problem = by_id.get(pid) or (problem_from(attempt) if attempt is not None else None)
         if problem is None:

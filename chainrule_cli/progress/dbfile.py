@@ -343,3 +343,42 @@ def inode_of(path: Path) -> int | None:
         return os.stat(path).st_ino
     except OSError:
         return None
+
+
+def start_over(db: sqlite3.Connection, path: Path) -> Path:
+    """Empty every table of the database at ``path``, keeping a copy of it first as a
+    backup file beside it (returned).
+
+    Other programs' writes are held off (``BEGIN IMMEDIATE``) while the copy is
+    taken and the tables emptied, so nothing written meanwhile is lost from the
+    backup. A lock or an error changes nothing.
+    """
+    base = f"{path.name}.reset-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+    backup = path.with_name(base)
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{base}-{n}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        if classify(exc) == "locked":
+            raise StoreBusy(
+                "the progress database is in use by another program; nothing was reset"
+            ) from None
+        raise StoreError(f"cannot reset: {exc}") from None
+    try:
+        reader = sqlite3.connect(path)
+        target = sqlite3.connect(backup)
+        try:
+            reader.backup(target)
+        finally:
+            target.close()
+            reader.close()
+        for table in ("attempts", "tries", "cards", "lessons"):
+            db.execute(f"DELETE FROM {table}")
+        db.commit()
+    except (sqlite3.Error, OSError) as exc:
+        db.rollback()
+        raise StoreError(f"cannot reset: {exc}; nothing was reset") from None
+    return backup

@@ -104,6 +104,19 @@ def write(folder: Path, items: list[Item]) -> Path:
     return target
 
 
+def keep_aside(folder: Path, items: list[Item]) -> str:
+    """Write ``items`` to a pending file in ``folder``; returns the line that says so."""
+    try:
+        target = write(folder, items)
+    except (OSError, ChainruleError) as exc:
+        return f"{describe(items)} could not be saved: {exc}"
+    return (
+        f"the progress database stayed locked: {describe(items)} "
+        f"{'is' if len(items) == 1 else 'are'} kept in {target.name} and will be added "
+        "the next time chainrule opens it"
+    )
+
+
 # -- reading one file ---------------------------------------------------------------------------
 class _Huge:
     """What a JSON integer too long to be a number becomes: no field accepts it."""

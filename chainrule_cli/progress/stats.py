@@ -1,7 +1,9 @@
 """What the stored attempts say: mastery per type, streaks, weeks, your mistakes.
 
 Plain functions over ``Attempt`` lists (newest first, as ``Store.attempts``
-returns them); ``summary`` is everything ``chainrule stats`` shows. Accuracy
+returns them); ``summary`` is everything ``chainrule stats`` shows, and
+``to_replay``, ``recently_missed`` and ``flagged`` say which problems to ask
+again. Accuracy
 and mastery go by problem (its outcome); mistakes go by try: every wrong try
 is a mistake made, even one corrected at the next try.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chainrule_cli.kinds import CHAIN_TYPES, TYPES
@@ -23,6 +25,10 @@ MASTERY_LEVELS = ("not started", "attempted", "familiar", "proficient", "mastere
 WINDOW = 10
 #: "Your mistakes" counts the mistakes named in this many latest answers (tries).
 MISTAKE_WINDOW = 50
+#: Missed this many times (and not answered right since): flagged for `solve`.
+FLAG_MISSES = 3
+#: Outcomes after which a problem is worth replaying (``quiz --missed``).
+NOT_RIGHT = ("missed", "revealed", "skipped")
 
 
 @dataclass
@@ -146,12 +152,65 @@ def _day(stamp: str) -> date:
     return when.astimezone().date()
 
 
+# -- what to ask again ---------------------------------------------------------------------------
+def needs_replay(attempt: Attempt) -> bool:
+    """Missed, revealed or skipped, or right only after a wrong try."""
+    if not attempt.correct:
+        return attempt.outcome in NOT_RIGHT
+    return any(not t.correct for t in attempt.all_tries())
+
+
+def _latest_per_problem(newest_first: Sequence[Attempt]) -> list[Attempt]:
+    """The latest attempt of each problem, newest first."""
+    seen: set[str] = set()
+    out = []
+    for a in newest_first:
+        if a.problem_id not in seen:
+            seen.add(a.problem_id)
+            out.append(a)
+    return out
+
+
+def recently_missed(attempts: Sequence[Attempt], days: int = 14) -> list[str]:
+    """Problem ids whose latest attempt in the last ``days`` was not right, most recent first."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    latest = _latest_per_problem(attempts)
+    recent = [a for a in latest if (parse_time(a.answered_at) or since) > since]
+    return [a.problem_id for a in recent if not a.correct]
+
+
+def to_replay(attempts: Sequence[Attempt]) -> list[Attempt]:
+    """The latest attempt of each problem not answered right at the first try since, oldest first.
+
+    Missed, revealed and skipped problems, and problems got right only after a
+    wrong try (a slip corrected is still a slip): what ``quiz --missed`` asks again.
+    """
+    latest = _latest_per_problem(attempts)
+    return [a for a in reversed(latest) if needs_replay(a)]
+
+
+def flagged(attempts: Sequence[Attempt]) -> list[tuple[str, str, int]]:
+    """(problem id, expression, misses) for problems missed many times and not right since."""
+    misses: dict[str, int] = {}
+    for a in attempts:
+        if not a.correct:
+            misses[a.problem_id] = misses.get(a.problem_id, 0) + 1
+    out = [
+        (a.problem_id, a.expression, misses[a.problem_id])
+        for a in _latest_per_problem(attempts)
+        if not a.correct and misses.get(a.problem_id, 0) >= FLAG_MISSES
+    ]
+    out.sort(key=lambda item: -item[2])
+    return out
+
+
+# -- everything `stats` shows --------------------------------------------------------------------
 def summary(store: Store, today: date | None = None) -> dict[str, Any]:
     """Everything ``stats`` shows, as plain data (``stats --json`` prints it)."""
     day = today or datetime.now().astimezone().date()
     everything = store.attempts()
     by_type = type_stats(everything)
-    flagged = store.flagged()
+    missed_often = flagged(everything)
     unreadable = store.check_all()
     tries = len(tries_newest_first(everything))
     return {
@@ -176,7 +235,7 @@ def summary(store: Store, today: date | None = None) -> dict[str, Any]:
         ],
         "by_mistake": by_mistake(everything),
         "mistake_window": min(MISTAKE_WINDOW, tries),
-        "flagged": [{"id": pid, "expression": expr, "misses": n} for pid, expr, n in flagged],
+        "flagged": [{"id": pid, "expression": expr, "misses": n} for pid, expr, n in missed_often],
         "unreadable": unreadable,
     }
 

@@ -20,9 +20,11 @@ Nothing is lost, and nothing healthy is mistaken for damage:
   counted (``unreadable``), and a bad review card never stops an answer from
   being saved.
 
-The file-level work (opening, classifying errors, schema and repairs) is in
-``dbfile``, the records and their validation in ``records``, and the statistics
-built from them in ``stats``.
+The file-level work (opening, classifying errors, schema, repairs and the
+backup of a reset) is in ``dbfile``, the records and their validation in
+``records``, answers kept aside in ``pending``, the statistics built from the
+records (and which problems to ask again) in ``stats``, and writing them out in
+``export``.
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from chainrule_cli.errors import ChainruleError, StoreError
+from chainrule_cli.errors import StoreError
 from chainrule_cli.kinds import TYPES
 from chainrule_cli.progress import dbfile, pending
-from chainrule_cli.progress.dbfile import SCHEMA_VERSION, StoreBusy, classify
+from chainrule_cli.progress.dbfile import StoreBusy, classify
 from chainrule_cli.progress.pending import Item, describe
 from chainrule_cli.progress.records import (
     FIELDS,
@@ -49,7 +51,6 @@ from chainrule_cli.progress.records import (
     Card,
     Try,
     attempt_from,
-    csv_text,
     lesson_from,
     parse_time,
     rating_for,
@@ -58,12 +59,6 @@ from chainrule_cli.progress.records import (
 )
 
 DB_NAME = "progress.db"
-#: Missed this many times (and not answered right since): flagged for `solve`.
-FLAG_MISSES = 3
-#: Outcomes after which a problem is worth replaying (``quiz --missed``).
-NOT_RIGHT = ("missed", "revealed", "skipped")
-#: The formats ``export`` writes, by file extension.
-EXPORT_SUFFIXES = (".json", ".csv")
 
 
 def data_dir() -> Path:
@@ -74,17 +69,6 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("chainrule", appauthor=False))
-
-
-@dataclass
-class Exported:
-    """What ``export`` wrote."""
-
-    attempts: int
-    cards: int
-    lessons: int
-    format: str
-    tries: int = 0
 
 
 @dataclass(eq=False)
@@ -214,7 +198,7 @@ class Store:
         if left and self.read_only:
             note = f"{describe(left)} not saved: {self.path.parent} is read-only"
         elif left:
-            note = self._keep_aside(left)
+            note = pending.keep_aside(self.path.parent, left)
         self.db.close()
         return note
 
@@ -333,49 +317,11 @@ class Store:
         """
         if self.read_only or self.detached:
             raise StoreError(f"cannot reset: the progress database {self.path} cannot be written")
-        base = f"{self.path.name}.reset-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
-        backup = self.path.with_name(base)
-        n = 1
-        while backup.exists():
-            n += 1
-            backup = self.path.with_name(f"{base}-{n}")
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            if classify(exc) == "locked":
-                raise StoreBusy(
-                    "the progress database is in use by another program; nothing was reset"
-                ) from None
-            raise StoreError(f"cannot reset: {exc}") from None
-        try:
-            reader = sqlite3.connect(self.path)
-            target = sqlite3.connect(backup)
-            try:
-                reader.backup(target)
-            finally:
-                target.close()
-                reader.close()
-            for table in ("attempts", "tries", "cards", "lessons"):
-                self.db.execute(f"DELETE FROM {table}")
-            self.db.commit()
-        except (sqlite3.Error, OSError) as exc:
-            self.db.rollback()
-            raise StoreError(f"cannot reset: {exc}; nothing was reset") from None
+        backup = dbfile.start_over(self.db, self.path)
         self._bad.clear()
         return backup
 
-    # -- keeping answers aside -----------------------------------------------------------
-    def _keep_aside(self, items: list[Item]) -> str:
-        try:
-            target = pending.write(self.path.parent, items)
-        except (OSError, ChainruleError) as exc:
-            return f"{describe(items)} could not be saved: {exc}"
-        return (
-            f"the progress database stayed locked: {describe(items)} "
-            f"{'is' if len(items) == 1 else 'are'} kept in {target.name} and will be added "
-            "the next time chainrule opens it"
-        )
-
+    # -- adding answers kept aside -------------------------------------------------------
     def _import_pending(self) -> str:
         """Add answers kept aside earlier (``pending.add_all``); returns a line saying what happened.
 
@@ -538,89 +484,9 @@ class Store:
         self.lessons()
         return self.unreadable
 
-    def recently_missed(self, days: int = 14) -> list[str]:
-        """Problem ids whose latest attempt in the last ``days`` was not right, most recent first."""
-        since = datetime.now(UTC) - timedelta(days=days)
-        latest = _latest_per_problem(self.attempts())
-        recent = [a for a in latest if (parse_time(a.answered_at) or since) > since]
-        return [a.problem_id for a in recent if not a.correct]
-
-    def to_replay(self) -> list[Attempt]:
-        """The latest attempt of each problem not answered right at the first try since, oldest first.
-
-        Missed, revealed and skipped problems, and problems got right only after a
-        wrong try (a slip corrected is still a slip): what ``quiz --missed`` asks again.
-        """
-        latest = _latest_per_problem(self.attempts())
-        return [a for a in reversed(latest) if needs_replay(a)]
-
-    def flagged(self) -> list[tuple[str, str, int]]:
-        """(problem id, expression, misses) for problems missed many times and not right since."""
-        history = self.attempts()
-        misses: dict[str, int] = {}
-        for a in history:
-            if not a.correct:
-                misses[a.problem_id] = misses.get(a.problem_id, 0) + 1
-        out = [
-            (a.problem_id, a.expression, misses[a.problem_id])
-            for a in _latest_per_problem(history)
-            if not a.correct and misses.get(a.problem_id, 0) >= FLAG_MISSES
-        ]
-        out.sort(key=lambda item: -item[2])
-        return out
-
-    # -- export ---------------------------------------------------------------------------
-    def export(self, path: Path) -> Exported:
-        """Write the progress to ``path``: JSON (attempts with every try, cards, lessons)
-        or CSV (attempts, one row each with its number of tries).
-
-        The file is written whole or not at all, never through a symlink and never
-        over anything but a regular file (``safefile``). CSV cells that a
-        spreadsheet would run as a formula start with an apostrophe.
-        """
-        from chainrule_cli.safefile import write_atomic
-
-        suffix = path.suffix.lower()
-        if suffix not in EXPORT_SUFFIXES:
-            raise ChainruleError(f"{path}: export writes .json or .csv files")
-        rows = [a.to_dict() for a in reversed(self.attempts())]
-        tries = sum(len(row["try_log"]) for row in rows)
-        if suffix == ".csv":
-            write_atomic(path, csv_text(rows))
-            return Exported(len(rows), 0, 0, "csv", tries)
-        cards = self.cards()
-        lessons = self.lessons()
-        data = {
-            "schema_version": SCHEMA_VERSION,
-            "exported_at": datetime.now(UTC).isoformat(),
-            "attempts": rows,
-            "cards": [{"skill": c.skill, "due": c.due.isoformat(), "card": c.state} for c in cards],
-            "lessons": [{"section": s, "completed_at": w} for s, w in sorted(lessons.items())],
-        }
-        write_atomic(path, json.dumps(data, indent=2) + "\n")
-        return Exported(len(rows), len(cards), len(lessons), "json", tries)
-
 
 def _busy(path: Path) -> StoreBusy:
     return StoreBusy(
         f"the progress database {path} is locked by another program; "
         "nothing was changed, try again when it is free"
     )
-
-
-def needs_replay(attempt: Attempt) -> bool:
-    """Missed, revealed or skipped, or right only after a wrong try."""
-    if not attempt.correct:
-        return attempt.outcome in NOT_RIGHT
-    return any(not t.correct for t in attempt.all_tries())
-
-
-def _latest_per_problem(newest_first: list[Attempt]) -> list[Attempt]:
-    """The latest attempt of each problem, newest first."""
-    seen: set[str] = set()
-    out = []
-    for a in newest_first:
-        if a.problem_id not in seen:
-            seen.add(a.problem_id)
-            out.append(a)
-    return out

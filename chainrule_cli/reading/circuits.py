@@ -1,6 +1,6 @@
 """Reading a computation graph as typed: ``f = sigmoid(w0*x0 + w1*x1 + w2)``.
 
-The same safe parser as every other input (``parsing._Parser``, the same
+The same safe parser as every other input (``grammar.Parser``, the same
 tokens and size limits), with three things more:
 
 * several variables, named by the caller (the names given values with
@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.reading.parsing import MAX_LENGTH, _Parser
+from chainrule_cli.reading.grammar import Parser
+from chainrule_cli.reading.parsing import MAX_LENGTH
 from chainrule_cli.reading.sizes import MAX_DEPTH, check_limits
 from chainrule_cli.reading.syntax import (
     CONSTANTS,
@@ -66,7 +67,7 @@ class Circuit:
     inputs: tuple[str, ...]
 
 
-class _CircuitParser(_Parser):
+class _CircuitParser(Parser):
     """The parser, knowing several variables and the gates."""
 
     def __init__(self, text: str, tokens: list[Token], names: Sequence[str]) -> None:

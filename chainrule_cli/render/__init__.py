@@ -4,7 +4,8 @@ else imports rich (ruff's banned-api rule enforces it).
 * ``console``: consoles, errors and notes, JSON, generic panels and tables;
 * ``mathfmt``: math for one console, unicode or ASCII;
 * ``solution``: the worked solution and the verdict line;
-* ``quiz``: problem headers, hints, guided prompts, the summary;
+* ``quiz``: problem headers, keys, tries, verdicts, the summary;
+* ``hints``: the hint panels; ``guided``: the guided walk's prompts and results;
 * ``progress``: stats, history, review;
 * ``lessons``: learn and backprop;
 * ``bank``: bank validate and bank list.
@@ -42,6 +43,14 @@ if TYPE_CHECKING:
         table,
         warn,
     )
+    from chainrule_cli.render.guided import (
+        guided_hint,
+        guided_note,
+        guided_prompt,
+        guided_question,
+        guided_result,
+    )
+    from chainrule_cli.render.hints import applied_hint, applied_solution, hint_panel
     from chainrule_cli.render.lessons import (
         backprop_view,
         checkpoint_answer,
@@ -60,16 +69,8 @@ if TYPE_CHECKING:
         stats_view,
     )
     from chainrule_cli.render.quiz import (
-        applied_hint,
-        applied_solution,
         correct_text,
         due_line,
-        guided_hint,
-        guided_note,
-        guided_prompt,
-        guided_question,
-        guided_result,
-        hint_panel,
         key_list,
         note_panel,
         problem_header,
@@ -95,8 +96,8 @@ _WHERE: dict[str, str] = {
     "MASTERY_STYLE": "progress",
     "MISTAKE_LABELS": "progress",
     "Math": "mathfmt",
-    "applied_hint": "quiz",
-    "applied_solution": "quiz",
+    "applied_hint": "hints",
+    "applied_solution": "hints",
     "backprop_view": "lessons",
     "bank_summary": "bank",
     "box_for": "console",
@@ -111,12 +112,12 @@ _WHERE: dict[str, str] = {
     "dim": "console",
     "error": "console",
     "flagged_view": "progress",
-    "guided_hint": "quiz",
-    "guided_note": "quiz",
-    "guided_prompt": "quiz",
-    "guided_question": "quiz",
-    "guided_result": "quiz",
-    "hint_panel": "quiz",
+    "guided_hint": "guided",
+    "guided_note": "guided",
+    "guided_prompt": "guided",
+    "guided_question": "guided",
+    "guided_result": "guided",
+    "hint_panel": "hints",
     "history_view": "progress",
     "issue_lines": "bank",
     "key_list": "quiz",

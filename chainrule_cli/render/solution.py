@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from chainrule_cli.maths.explain import Combination, Layer, Step
     from chainrule_cli.maths.points import NumberCheck
     from chainrule_cli.maths.solution import Solution
-    from chainrule_cli.practice.session import Outline
+    from chainrule_cli.practice.outline import Outline
 
 
 # -- solve -------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def steps_table(steps: Sequence[Step], m: Math, variable: str) -> WorkTable:
     """The steps as a table (#, Step, Work), or one block per step when a formula
     would not fit the Work column (``render.fit.WorkTable``)."""
     from chainrule_cli.maths.explain import Layer
-    from chainrule_cli.practice.session import Outline
+    from chainrule_cli.practice.outline import Outline
 
     outline = Outline(list(steps))
 

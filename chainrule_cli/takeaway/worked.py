@@ -1,7 +1,7 @@
 """A problem and its worked solution as lines of words and math, for paper and for Anki.
 
 Everything comes from the ``Solution`` that ``solve`` prints (``solution.solve``)
-and, for a rates problem, from ``AppliedChecker``: the chain, each layer's four
+and, for a rates problem, from ``applied.AppliedChecker``: the chain, each layer's four
 steps (identify, outer derivative with the inner kept, inner derivative,
 multiply), the rules for sums, products and quotients, the derivative and the
 slope. Nothing is differentiated here; this module only arranges what the
@@ -213,7 +213,7 @@ def combination_line(step: Combination) -> Line:
 
 
 def _applied(problem: Problem) -> Item:
-    from chainrule_cli.maths.checking import AppliedChecker
+    from chainrule_cli.maths.applied import AppliedChecker
     from chainrule_cli.maths.solution import solve
 
     checker = AppliedChecker(problem)
