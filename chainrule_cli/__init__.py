@@ -7,7 +7,7 @@ renderable and ``cli`` is a thin typer layer over both.
 
 import time
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: When the command started (the package is the first thing its entry point
 #: imports): the 3-second budget of a command counts from here, start-up included.

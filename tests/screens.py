@@ -4,6 +4,13 @@ One environment for every screen test: a fixed width, UTC, UTF-8, and either
 NO_COLOR or colour forced on a 256-colour terminal, whatever the caller's own
 terminal is (so a transcript made in one shell matches in CI). Set
 CHAINRULE_UPDATE_GOLDEN=1 to rewrite the transcripts after a deliberate change.
+
+The command runs under ``LAUNCH``, which keeps its time limits in step with the
+CPU it is given: on a machine busy with other tests (``pytest -n auto``) a limit
+of t seconds becomes t × (wall time ÷ CPU time the process has had so far), so a
+starved process is not cut short where a quiet one would finish. What the
+transcripts check (the bytes on screen) is unchanged, and so is every limit on a
+quiet machine; the time promises themselves are checked by the hostile-input tests.
 """
 
 from __future__ import annotations
@@ -20,6 +27,33 @@ GOLDEN = Path(__file__).parent / "golden"
 
 _NOT_PASSED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "TERM", "CHAINRULE_ASCII")
 
+#: Scales every time limit of the process it starts by how much of the wall time the process
+#: has had the CPU for (at least 1×, at most 8×). Importing ``chainrule_cli`` first sets
+#: ``STARTED`` as ``-m`` does. Put it before the code of a ``python -c`` run.
+IN_STEP = """
+import time
+wall, cpu = time.monotonic(), time.process_time()
+from chainrule_cli import limits
+real = limits.time_limit
+
+def starved():
+    used = time.process_time() - cpu
+    return min(8.0, max(1.0, (time.monotonic() - wall) / used)) if used > 0.05 else 1.0
+
+def time_limit(seconds, what="This computation"):
+    return real(seconds * starved(), what)
+
+limits.time_limit = time_limit
+"""
+#: ``python -c LAUNCH ARGS`` is ``python -m chainrule_cli ARGS`` with its limits kept in step.
+LAUNCH = (
+    IN_STEP
+    + """
+import runpy
+runpy.run_module("chainrule_cli", run_name="__main__", alter_sys=True)
+"""
+)
+
 
 def run_piped(
     args: list[str], width: int, colour: bool = False, typed: str = ""
@@ -29,7 +63,7 @@ def run_piped(
     env |= {"COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
     env |= {"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
+        [sys.executable, "-c", LAUNCH, *args],
         input=typed,
         capture_output=True,
         text=True,

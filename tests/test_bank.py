@@ -204,7 +204,8 @@ def test_missing_bank_path_is_an_error() -> None:
 
 @pytest.mark.slow
 def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
-    """A plain (non-editable) install carries problems/ inside the package."""
+    """A plain (non-editable) install carries problems/ inside the package, with its proofs
+    (proven.json), and honours them: the installed code is the code that made them."""
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -221,7 +222,13 @@ def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    code = "from chainrule_cli.bank.load import shipped_bank, load; print(shipped_bank()); print(len(load().problems))"
+    code = (
+        "from chainrule_cli.bank.load import shipped_bank, load\n"
+        "from chainrule_cli.bank.valcache import key, shipped_proofs\n"
+        "problems = load().problems\n"
+        "print(shipped_bank(), len(problems))\n"
+        "print(len(shipped_proofs()), len({key(p) for p in problems}))\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -231,9 +238,11 @@ def test_non_editable_install_finds_the_bank(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    where, count = proc.stdout.split()
+    where, count, proofs, keys = proc.stdout.split()
     assert Path(where).is_relative_to(target)
     assert int(count) == len(SHIPPED.problems)
+    assert (Path(where) / "proven.json").is_file()
+    assert int(proofs) == int(keys) > 0
 
 
 def test_shipped_bank_is_found_from_the_checkout() -> None:

@@ -1,7 +1,10 @@
-"""The tool documents itself: help with examples, a fresh README reference, a fast --help."""
+"""The tool documents itself: help with examples, a fresh command reference and performance
+page in docs/, a short README that links them, a fast --help."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +22,19 @@ from chainrule_cli.practice.lessons import NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
 runner = CliRunner()
+
+
+def _script(name: str):  # type: ignore[no-untyped-def]
+    """A module from scripts/, imported by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _commands() -> list[tuple[str, ...]]:
@@ -33,27 +48,64 @@ def _commands() -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("path", _commands(), ids=" ".join)
-def test_every_command_has_help_with_an_example_and_is_in_the_readme(path: tuple[str, ...]) -> None:
+def test_every_command_has_help_with_an_example_and_is_in_the_reference(
+    path: tuple[str, ...],
+) -> None:
+    """Every command's --help ends with an example, and docs/reference.md has a section on it."""
     result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Example: chainrule " + " ".join(path) in result.stdout
-    assert f"`chainrule {' '.join(path)}`" in README
+    assert f"### `chainrule {' '.join(path)}`" in REFERENCE
 
 
-def test_readme_reference_is_fresh() -> None:
-    """The reference shows each command's --help as printed; run python scripts/gen_reference.py
-    when this fails."""
+def test_reference_is_fresh() -> None:
+    """docs/reference.md shows each command's --help as printed; run python
+    scripts/gen_reference.py when this fails."""
     text = reference()
-    assert text in README
+    assert text in REFERENCE
+    assert _script("gen_reference").updated(REFERENCE) == REFERENCE
     assert runner.invoke(app, ["quiz", "--help"]).stdout.rstrip() in text
+
+
+def test_performance_figures_are_fresh() -> None:
+    """docs/performance.md quotes bench/results.json as it is; run python
+    scripts/gen_performance.py when this fails."""
+    gen = _script("gen_performance")
+    page = gen.DOC.read_text(encoding="utf-8")
+    results = json.loads(gen.RESULTS.read_text(encoding="utf-8"))
+    assert gen.START in page and gen.END in page
+    assert gen.updated(page, results) == page
+    assert f"{results['validate_cold_per_s']:,.0f} problems/s" in page
+
+
+def test_readme_is_short_and_links_the_docs() -> None:
+    """The README stays a five-minute read; every docs/ page it links exists, and the
+    reference and performance pages are linked."""
+    assert README.count("\n") <= 370
+    linked = set(re.findall(r"\]\((docs/[^)#]+)", README))
+    assert {"docs/reference.md", "docs/performance.md", "docs/dependencies.md"} <= linked
+    for page in linked:
+        assert (ROOT / page).is_file(), page
+    for page in (ROOT / "docs").glob("*.md"):
+        for target in re.findall(r"\]\(\.\./([^)#]+)", page.read_text(encoding="utf-8")):
+            assert (ROOT / target).is_file(), (page.name, target)
+
+
+def test_the_bank_page_quotes_the_loading_figures() -> None:
+    """docs/banks.md's bank-loading figures are those of bench/results.json."""
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    text = " ".join((ROOT / "docs" / "banks.md").read_text(encoding="utf-8").split())
+    assert f"{results['load_speedup']:.1f}× faster" in text
+    assert f"read in about {results['load_s']:.0f} s" in text
 
 
 def test_readme_commands_match_ci() -> None:
     """The README's install and test lines work where pip refuses the system Python."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     venv = "python3 -m venv .venv && . .venv/bin/activate && "
-    assert venv + "pip install -e '.[test]' && pytest" in README
-    assert "pip install -e '.[test]' && pytest" in ci
+    assert venv + "pip install -e '.[test]' && pytest -n auto" in README
+    assert "pip install -e '.[test]' && pytest --version" in ci
+    assert "\npytest -n auto " in ci
     assert venv + 'pip install . && chainrule solve "(3x+1)^2" --at 1' in README
     assert "`pipx install .`" in README
 

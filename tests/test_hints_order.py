@@ -15,7 +15,10 @@ from chainrule_cli.maths.explain import Layer, explain
 from chainrule_cli.practice.outline import Hint, hint_plan
 from chainrule_cli.practice.session import QuizSession
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+#: Where the hints are described (moved from the README with #25).
+README = (Path(__file__).resolve().parent.parent / "docs" / "practice.md").read_text(
+    encoding="utf-8"
+)
 
 
 def hints(expression: str, unicode: bool = True) -> tuple[QuizSession, list[Hint]]:
@@ -133,10 +136,10 @@ def test_each_inner_derivative_is_worked_out_before_it_is_used(expression: str) 
 
 
 def test_readme_hint_counts_match_the_quiz() -> None:
-    """Every count in the README's "So `…` takes N hints" sentence is what the quiz does."""
+    """Every count in docs/practice.md's "So `…` takes N hints" sentence is what the quiz does."""
     text = " ".join(README.split())
     sentence = re.search(r"So (`[^.]*) hints?, (`.*?)\. In a hint", text)
-    assert sentence is not None, "the README's hint counts are missing"
+    assert sentence is not None, "docs/practice.md's hint counts are missing"
     pairs = re.findall(r"`([^`]+)` (?:takes )?(\d+)", sentence.group(0))
     assert len(pairs) >= 4
     for expression, count in pairs:
@@ -145,7 +148,7 @@ def test_readme_hint_counts_match_the_quiz() -> None:
 
 
 def test_readme_rule_for_nested_layers() -> None:
-    """2n + 3 hints for n nested layers, as the README says."""
+    """2n + 3 hints for n nested layers, as docs/practice.md says."""
     assert "2n + 3 hints for n nested layers" in " ".join(README.split())
     for depth, expression in enumerate(("sin(x^2)", "sin(e^(x^2))", "e^(sin(3x+1)^2)"), start=1):
         assert len(hints(expression)[1]) == 2 * depth + 3

@@ -33,6 +33,7 @@ from chainrule_cli.printing.mathtext import show
 from chainrule_cli.reading.parsing import parse, symbol
 from chainrule_cli.reading.syntax import to_sympy
 from chainrule_cli.render.progress_bar import ProgressBar
+from tests.screens import IN_STEP
 
 runner = CliRunner()
 SHIPPED = load().problems
@@ -592,8 +593,11 @@ def test_anything_unusual_goes_to_typer(annotation: Any, value: Any, info: Any) 
 
 
 def test_solve_runs_without_pydantic() -> None:
-    """A command with plain options never imports pydantic (0.1 s of start-up)."""
-    code = (
+    """A command with plain options never imports pydantic (0.1 s of start-up).
+
+    Its time limit is kept in step with the CPU the process gets (tests/screens.py), so a
+    machine busy with other tests does not cut the solve short."""
+    code = IN_STEP + (
         "import sys\n"
         "from chainrule_cli.cli import app\n"
         "try:\n"
