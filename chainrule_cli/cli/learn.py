@@ -1,4 +1,4 @@
-"""``chainrule learn`` and ``chainrule backprop``: the chapter in the terminal."""
+"""``chainrule learn``: the chapter in the terminal (``backprop`` is in ``backprop.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import ACTIVATIONS, SECTIONS, between, choice, fail, guard, listed
+from chainrule_cli.cli.common import SECTIONS, choice, fail, guard, listed
 
 if TYPE_CHECKING:
     from chainrule_cli.cli.prompt import LineReader
@@ -21,7 +21,6 @@ CHECKPOINT_TRIES = 3
 
 def register(app: typer.Typer) -> None:
     app.command()(learn)
-    app.command()(backprop)
 
 
 @guard
@@ -169,62 +168,3 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
                 console.print(render.dim(f"  {left} {plural} left: answer again, or h for a hint."))
     console.print(render.checkpoint_answer(judge.answer_text(), console))
     return False
-
-
-@guard
-def backprop(
-    layers: Annotated[
-        int,
-        typer.Option(
-            "--layers",
-            metavar="N",
-            callback=between(1, 60),
-            help="How many one-neuron layers, 1 to 60 (default 10).",
-            show_default=False,
-        ),
-    ] = 10,
-    activation: Annotated[
-        str,
-        typer.Option(
-            "--activation",
-            metavar="NAME",
-            callback=choice("activation", ACTIVATIONS),
-            help=f"The activation function: {listed(ACTIVATIONS)} (default sigmoid).",
-            show_default=False,
-        ),
-    ] = "sigmoid",
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed",
-            metavar="N",
-            help="Seed for the weights and biases (default 0).",
-            show_default=False,
-        ),
-    ] = 0,
-    skip: Annotated[
-        bool,
-        typer.Option(
-            "--skip",
-            help="Add skip (residual) connections: h = x + act(w·x + b).",
-            show_default=False,
-        ),
-    ] = False,
-) -> None:
-    """Backpropagation as the chain rule: watch gradients vanish.
-
-    Follow the gradient of a chain of one-neuron layers back to the first
-    weight, layer by layer: sigmoid's product vanishes, ReLU's and skip
-    connections' do not.
-
-    Example: chainrule backprop --layers 10 --activation sigmoid
-    """
-    from chainrule_cli import render
-    from chainrule_cli.graph.deepchain import ACTIVATIONS, make_network
-    from chainrule_cli.graph.deepchain import backprop as run
-
-    if activation not in ACTIVATIONS:
-        raise fail(f"unknown activation {activation!r}: choose from {', '.join(ACTIVATIONS)}")
-    report = run(make_network(layers, activation, seed, skip))
-    console = render.make_console()
-    console.print(render.backprop_view(report, console))

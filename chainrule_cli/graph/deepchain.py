@@ -148,3 +148,34 @@ def finite_difference(network: Network, eps: float = 1e-3) -> float:
     up[0] += eps
     down[0] -= eps
     return (network.output(up) - network.output(down)) / (2 * eps)
+
+
+@dataclass
+class Comparison:
+    """|∂y/∂(layer k's input)| per layer for each setting, from the same weights."""
+
+    layers: int
+    series: dict[str, list[float]]
+
+    def ratio(self, name: str) -> float:
+        """The gradient at the first layer as a fraction of the last layer's."""
+        values = self.series[name]
+        return values[0] / values[-1] if values[-1] else 0.0
+
+
+#: The settings ``compare`` puts side by side: (label, activation, skip).
+SETTINGS = (
+    ("sigmoid", "sigmoid", False),
+    ("tanh", "tanh", False),
+    ("relu", "relu", False),
+    ("sigmoid + skip", "sigmoid", True),
+)
+
+
+def compare(layers: int, seed: int | None = 0) -> Comparison:
+    """The lab for sigmoid, tanh, relu and sigmoid with skip connections, same weights."""
+    series = {}
+    for label, activation, skip in SETTINGS:
+        report = backprop(make_network(layers, activation, seed, skip))
+        series[label] = [abs(layer.running) for layer in report.layers]
+    return Comparison(layers, series)

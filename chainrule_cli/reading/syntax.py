@@ -203,7 +203,18 @@ class Neg:
     span: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
-Node = Num | Var | Const | Call | Pow | Mul | Div | Add | Neg
+@dataclass(frozen=True)
+class Gate:
+    """A gate of a computation graph that SymPy has no function for, by the
+    circuit reader only (``reading/circuits.py``): ``sigmoid`` (σ) and ``relu``
+    of one argument, ``max`` and ``min`` of two or more."""
+
+    name: str
+    args: tuple[Node, ...]
+    span: tuple[int, int] = field(default=(0, 0), compare=False)
+
+
+Node = Num | Var | Const | Call | Pow | Mul | Div | Add | Neg | Gate
 
 
 def children(node: Node) -> tuple[Node, ...]:
@@ -220,6 +231,8 @@ def children(node: Node) -> tuple[Node, ...]:
         return node.terms
     if isinstance(node, Neg):
         return (node.operand,)
+    if isinstance(node, Gate):
+        return node.args
     return ()
 
 
@@ -283,6 +296,8 @@ def to_sympy(
             return sp.Add(*(build(t) for t in n.terms), evaluate=evaluate)
         if isinstance(n, Neg):
             return sp.Mul(sp.Integer(-1), build(n.operand), evaluate=evaluate)
+        if isinstance(n, Gate):
+            return _gate(n.name, [build(a) for a in n.args], evaluate)
         raise TypeError(f"not a syntax node: {n!r}")
 
     # Every constructor is told ``evaluate`` itself: no ``sympy.evaluate(False)``
@@ -321,6 +336,17 @@ def _call(name: str, arg: sympy.Expr, evaluate: bool) -> sympy.Expr:
         return sp.Abs(arg, evaluate=evaluate)
     function = getattr(sp, name)
     return function(arg, evaluate=evaluate)
+
+
+def _gate(name: str, args: list[sympy.Expr], evaluate: bool) -> sympy.Expr:
+    """σ(u) = 1/(1 + e^(−u)), relu(u) = max(0, u), max and min, as SymPy writes them."""
+    import sympy as sp
+
+    if name == "sigmoid":
+        return sp.Pow(1 + sp.exp(-args[0], evaluate=evaluate), -1, evaluate=evaluate)
+    if name == "relu":
+        return sp.Max(sp.Integer(0), args[0], evaluate=evaluate)
+    return (sp.Max if name == "max" else sp.Min)(*args, evaluate=evaluate)
 
 
 def _real_number(power: sympy.Expr) -> sympy.Expr:

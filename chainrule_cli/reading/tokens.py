@@ -78,8 +78,13 @@ class Token:
 
 
 # -- tokens ------------------------------------------------------------------------
-def tokenize(text: str, variable: str = "x") -> list[Token]:
-    """Split ``text`` into tokens, refusing anything outside the whitelist."""
+def tokenize(text: str, variable: str = "x", words: tuple[str, ...] = ()) -> list[Token]:
+    """Split ``text`` into tokens, refusing anything outside the whitelist.
+
+    ``words`` are more names to read (a circuit's variables and gates, as
+    ``circuits.py`` reads them): with them, digits after letters belong to the
+    name (``w0``, ``x1``) and ``,`` separates a gate's arguments.
+    """
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -105,9 +110,11 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
             i = j
         elif c.isascii() and c.isalpha():
             j = i
-            while j < n and text[j].isascii() and text[j].isalpha():
+            while (
+                j < n and text[j].isascii() and (text[j].isalpha() or (words and _digit(text[j])))
+            ):
                 j += 1
-            tokens.extend(_split_name(text, i, j, variable))
+            tokens.extend(_split_name(text, i, j, variable, words))
             i = j
         elif c == "\\":
             i = _latex(text, i, tokens)
@@ -153,6 +160,9 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
             i += 1
         elif c == "=":
             raise InputError("type an expression, not an equation (no '=')", text, i)
+        elif c == "," and words:
+            tokens.append(Token("op", ",", i, i + 1))
+            i += 1
         elif c == ",":
             raise InputError("unexpected ','", text, i)
         else:
@@ -215,7 +225,9 @@ def _digit(c: str) -> bool:
     return "0" <= c <= "9"
 
 
-def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
+def _split_name(
+    text: str, start: int, end: int, variable: str, extra: tuple[str, ...] = ()
+) -> list[Token]:
     """Split a run of letters into known names, longest name first.
 
     ``xsin`` is x·sin and ``exp`` is exp (not e·x·p). The search remembers
@@ -225,7 +237,7 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
     variable, a lone letter after known names (``xy`` → 'y'), or the whole run.
     """
     run = text[start:end]
-    known = _known_words(variable)
+    known = _known_words(variable, extra)
     dead: set[int] = set()
 
     def split(pos: int) -> list[str] | None:
@@ -274,5 +286,5 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
 
 
 @functools.cache
-def _known_words(variable: str) -> tuple[str, ...]:
-    return tuple(sorted({*FUNCTION_ALIASES, *CONSTANTS, variable}, key=len, reverse=True))
+def _known_words(variable: str, words: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(sorted({*FUNCTION_ALIASES, *CONSTANTS, variable, *words}, key=len, reverse=True))

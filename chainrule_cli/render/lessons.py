@@ -196,3 +196,35 @@ def _scientific(value: float, m: Any, digits: int = 3) -> str:
 
 
 _SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def compare_view(comparison: Any, console: Console) -> RenderableType:
+    """|gradient| per layer on a log scale for sigmoid, tanh, relu and a skip connection,
+    and a sentence reading it off."""
+    from chainrule_cli.render.plots import log_series
+
+    m = math_for(console)
+    picture = log_series(
+        comparison.series,
+        min(console.width, 100),
+        m.unicode,
+        f"|gradient| at each layer's input, {comparison.layers} layers (log scale)",
+    )
+    lines = [picture]
+    for label in comparison.series:
+        ratio = comparison.ratio(label)
+        lines.append(
+            Text(
+                f"After {comparison.layers} {label} layers the gradient is "
+                f"{_scientific(ratio, m, 0 if ratio < 0.1 else 2)} of what it was.",
+                style="bold red" if ratio < 1e-3 else "bold green",
+            )
+        )
+    lines.append(
+        Text(
+            "Read from the last layer back to the first: each layer multiplies the gradient by "
+            "act′(z)·w (plus 1 with a skip connection).",
+            style="dim",
+        )
+    )
+    return Group(*lines)

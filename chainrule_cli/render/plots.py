@@ -200,3 +200,29 @@ def picture(panels: Sequence[Panel], console: Console) -> RenderableType:
             f"The slope at the point is {number(panels[-1].slope, unicode)}.", style="bold"
         )
     return Group(*rows, caption)
+
+
+def log_series(series: dict[str, list[float]], width: int, unicode: bool, title: str = "") -> Text:
+    """Several series against the layer number on a log scale (log₁₀ on the y axis),
+    one colour each, for the deep-chain lab's ``--compare``."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(width, PANEL_HEIGHT + 4)
+    plt.theme("clear")
+    marker = "braille" if unicode else "."
+    colours = ("red", "blue", "green", "magenta", "cyan")
+    low, high = 0.0, 0.0
+    for (label, values), colour in zip(series.items(), colours, strict=False):
+        logs = [math.log10(v) if v > 0 else -300.0 for v in values]
+        low, high = min(low, *logs), max(high, *logs)
+        plt.plot(list(range(1, len(values) + 1)), logs, marker=marker, color=colour, label=label)
+    ticks, _step = nice_ticks(low, high if high > low else low + 1, TICKS)
+    plt.yticks(ticks, [f"1e{int(t)}" if float(t).is_integer() else f"1e{t:g}" for t in ticks])
+    count = max(len(v) for v in series.values())
+    xs, _ = nice_ticks(1, max(2, count), _x_ticks(width))
+    whole = [t for t in xs if float(t).is_integer()] or [1]
+    plt.xticks(whole, [str(int(t)) for t in whole])
+    plt.xlabel("layer")
+    plt.title(_ascii(title, unicode))
+    return Text.from_ansi(plt.build())
