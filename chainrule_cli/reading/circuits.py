@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.reading.parsing import MAX_LENGTH, _Parser
+from chainrule_cli.reading.grammar import Parser as _Parser
+from chainrule_cli.reading.parsing import MAX_LENGTH
 from chainrule_cli.reading.sizes import MAX_DEPTH, check_limits
 from chainrule_cli.reading.syntax import (
     CONSTANTS,
