@@ -464,6 +464,59 @@ def bench_verdicts() -> dict[str, object]:
     }
 
 
+#: A 12-node graph for the backprop bench: 5 inputs, 7 gates, with a fan-out.
+BACKPROP_GRAPH = (
+    "f = sigmoid(w0*x0 + w1*x1 + w2)*max(x0, x1) + w0",
+    "w0=2,x0=-1,w1=-3,x1=-2,w2=-3",
+)
+
+
+def bench_backprop(repeats: int) -> dict[str, object]:
+    """``backprop EXPR``: no SymPy imported, its time beside ``chainrule --help``, the
+    in-process practice verdict, and the random-graph test against SymPy (counts)."""
+    from chainrule_cli.graph import byhand
+    from chainrule_cli.graph.engine import solve
+    from tests import test_backprop_engine as engine_tests
+
+    expr, at = BACKPROP_GRAPH
+    command = [sys.executable, "-m", "chainrule_cli", "backprop", expr, "--at", at]
+    traced = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "chainrule_cli", "backprop", expr, "--at", at],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+    )
+    sympy_imported = any(
+        line.rsplit("|", 1)[-1].strip().startswith("sympy") for line in traced.stderr.splitlines()
+    )
+    helps = [sys.executable, "-m", "chainrule_cli", "--help"]
+    ours, theirs = side_by_side(lambda: run(command), lambda: run(helps), repeats)
+    graph = solve(expr, at)
+    steps = byhand.steps(graph)
+    byhand.check(graph, steps[-1], "0.39")  # SymPy's first import, for the number rule
+    times = []
+    for k in range(200):
+        step = steps[k % len(steps)]
+        start = time.perf_counter()
+        byhand.check(graph, step, "0.5" if k % 2 else "-3")
+        times.append(time.perf_counter() - start)
+    engine_tests.RESULTS.update(graphs=0, disagreements=0, skipped_kinks=0)
+    engine_tests.test_random_graphs_agree_with_sympy_and_differences()
+    return {
+        "backprop": {
+            "nodes": len(graph.nodes),
+            "sympy_imported": sympy_imported,
+            "backprop_s": ours,
+            "help_s": theirs,
+            "ratio": ours / theirs,
+            "verdict_median_ms": statistics.median(times) * 1000,
+            "verdict_p95_ms": percentile(times, 0.95) * 1000,
+            "random_graphs": dict(engine_tests.RESULTS),
+        }
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -478,7 +531,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         help="run one step (startup, solve, first, check, quiz, bank, validate, load, hostile, "
-        "verdicts) and merge its figures into the existing results file",
+        "verdicts, backprop) and merge its figures into the existing results file",
     )
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
@@ -503,6 +556,7 @@ def main() -> None:
         ("load", lambda: bench_load(repeats)),
         ("hostile", bench_hostile),
         ("verdicts", bench_verdicts),
+        ("backprop", lambda: bench_backprop(repeats)),
     ):
         if args.only and name != args.only:
             continue
@@ -582,6 +636,12 @@ def main() -> None:
             "slowest hostile input (solve, whole process)",
             f"{results['hostile_worst_s']:.2f} s",
             str(results["hostile_worst_input"]),
+        ),
+        (
+            f"backprop EXPR ({results['backprop']['nodes']} nodes) / chainrule --help",
+            f"{results['backprop']['ratio']:.2f}×",
+            f"practice verdict {results['backprop']['verdict_median_ms']:.1f} ms (median); "
+            f"SymPy imported: {results['backprop']['sympy_imported']}",
         ),
     ]
     width = max(len(r[0]) for r in rows)

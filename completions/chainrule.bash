@@ -21,6 +21,7 @@ _chainrule() {
         --count) COMPREPLY=(); return ;;
         --deck) COMPREPLY=(); return ;;
         --difficulty) COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
+        --dot) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "md tex html" -- "$cur")); return ;;
         --layers) COMPREPLY=(); return ;;
         --limit) COMPREPLY=(); return ;;
@@ -32,12 +33,13 @@ _chainrule() {
         --title) COMPREPLY=(); return ;;
         --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied" -- "$cur")); return ;;
         --var) COMPREPLY=(); return ;;
+        --where) COMPREPLY=(); return ;;
         -o) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case "$path" in
         "") COMPREPLY=($(compgen -W "anki backprop bank check export generate history learn plot practise quiz review solve stats worksheet --version --help" -- "$cur")) ;;
         "anki") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--type --difficulty --count --seed --bank --shuffle --no-shuffle --generated --deck --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
-        "backprop") COMPREPLY=($(compgen -W "--layers --activation --seed --skip --help" -- "$cur")) ;;
+        "backprop") COMPREPLY=($(compgen -W "--at --where --json --paths --dot --practise --practice --layers --activation --seed --skip --compare --help" -- "$cur")) ;;
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
         "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --budget --json --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;

@@ -324,5 +324,6 @@ def test_random_graphs_agree_with_sympy_and_differences(case) -> None:  # type: 
             ok = math.isclose(float(engine), float(oracle), rel_tol=1e-9, abs_tol=1e-9)
         RESULTS["disagreements"] += not ok
         assert ok, (text, where, at, node.name, engine, oracle)
-    for check in graph.check():
-        assert check.relative_error < 1e-4, (text, where, at, check)
+    for check in graph.check():  # near 0 the difference's own error (h²·f‴/6) dominates
+        close = abs(check.gradient - check.estimate) < 1e-6
+        assert check.relative_error < 1e-4 or close, (text, where, at, check)

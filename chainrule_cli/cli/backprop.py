@@ -26,7 +26,7 @@ def backprop(
     expression: Annotated[
         str | None,
         typer.Argument(
-            metavar="EXPR",
+            metavar="[EXPR]",
             help='The function, e.g. "f = (x + y)*z" (gates: sigmoid or σ, tanh, relu, max, min, exp, ln).',
             show_default=False,
         ),
