@@ -41,6 +41,16 @@ def as_graph_problem(
     return GraphProblem(function, lines, point)
 
 
+def graph_problem(problem: Any) -> GraphProblem:
+    """A bank problem of type ``backprop`` as the engine's problem.
+
+    Reads ``function``, ``where`` and ``at`` (mappings) when the problem has them
+    (the graph schema); else ``expression`` and ``at`` as ``--at`` text.
+    """
+    function = getattr(problem, "function", None) or problem.expression
+    return as_graph_problem(function, getattr(problem, "where", None), problem.at or "")
+
+
 def _number(value: Any) -> str:
     if isinstance(value, bool):
         raise ValueError("a value in at must be a number")
@@ -52,7 +62,7 @@ def check(problem: GraphProblem) -> str | None:
     try:
         graph = problem.graph()
     except ChainruleError as exc:
-        return f"the graph does not build: {exc.message}"
+        return f"the graph does not build: {getattr(exc, 'message', str(exc))}"
     if any(node.kink for node in graph.nodes):
         kinked = ", ".join(node.name for node in graph.nodes if node.kink)
         return f"{kinked} sits at a kink (relu at 0, or a tie in max/min): no gradient there"
@@ -95,7 +105,9 @@ def disagreement(problem: GraphProblem, graph: Graph) -> str | None:
             continue
         exact = complex(sp.N(oracle, 30))
         if exact.imag or abs(float(engine) - exact.real) > TOLERANCE * max(1.0, abs(exact.real)):
-            return f"{what} is {float(engine):.12g} by the engine but {exact.real:.12g} by sympy.diff"
+            return (
+                f"{what} is {float(engine):.12g} by the engine but {exact.real:.12g} by sympy.diff"
+            )
     return None
 
 

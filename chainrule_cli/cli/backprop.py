@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from chainrule_cli.practice.backprop import BackpropRound
     from chainrule_cli.render import Console
 
+
 def register(app: typer.Typer) -> None:
     app.command()(backprop)
 

@@ -34,9 +34,10 @@ if TYPE_CHECKING:
     from chainrule_cli.bank.load import Bank, Issue, Problem
     from chainrule_cli.cli.prompt import LineReader, MathField
     from chainrule_cli.cli.quickstart import Primed
+    from chainrule_cli.practice.backprop import BackpropRound
     from chainrule_cli.practice.deck import Deck
     from chainrule_cli.practice.rounds import Round
-    from chainrule_cli.practice.session import QuizSession
+    from chainrule_cli.practice.session import AnyRound, QuizSession
     from chainrule_cli.progress.store import Attempt, Store
     from chainrule_cli.render import Console
 
@@ -211,7 +212,7 @@ def play(
     shown, ask, problems = _show_first(problems, total, console)
     from chainrule_cli.practice.session import QuizSession
 
-    def record(round_: Round) -> None:
+    def record(round_: AnyRound) -> None:
         if store is None:
             return
         try:
@@ -243,6 +244,8 @@ def _show_first(
         first, problems = peek(problems)
     except KeyboardInterrupt:
         return None, read_line(console), interrupted()
+    if first is not None and first.type == "backprop":  # its graph is worked out first
+        return None, read_line(console), problems
     text = early_text(first, render.supports_unicode(console)) if first is not None else None
     if first is None or text is None:
         return None, read_line(console), problems
@@ -284,7 +287,7 @@ def _note_skipped(issues: list[Issue]) -> None:
         render.warn(render.skipped_note(ids))
 
 
-def to_attempt(round_: Round, mode: str) -> Attempt:
+def to_attempt(round_: AnyRound, mode: str) -> Attempt:
     """A finished round as the progress store keeps it, with every try."""
     from datetime import UTC, datetime, timedelta
 
@@ -375,12 +378,13 @@ def run(
     """
     from chainrule_cli import render
     from chainrule_cli.cli.quickstart import Primed
+    from chainrule_cli.practice.backprop import BackpropRound
 
     first = True
     try:
         while (round_ := session.next_problem()) is not None:
             if first and shown is not None:
-                if round_.problem is shown:
+                if round_.problem is shown and not isinstance(round_, BackpropRound):
                     first = False
                     if not _play(session, round_, console, ask, plot):
                         session.quit()
@@ -388,6 +392,12 @@ def run(
                     continue
                 if isinstance(ask, Primed):
                     ask.forget()  # the one shown could not be asked: that answer is not this one's
+            if isinstance(round_, BackpropRound):
+                first = False
+                if not _play_backprop(session, round_, console, ask):
+                    session.quit()
+                    return
+                continue
             console.print(
                 render.problem_header(
                     round_.problem,
@@ -409,8 +419,39 @@ def run(
         session.quit()
 
 
-def _show_solution(round_: Round, console: Console, plot: bool) -> None:
+def _play_backprop(
+    session: QuizSession, round_: BackpropRound, console: Console, ask: LineReader | Primed
+) -> bool:
+    """Work one backprop problem blank by blank (``backprop.play_steps``, as --practise
+    does); False when the learner wants to stop."""
     from chainrule_cli import render
+    from chainrule_cli.cli.backprop import play_steps
+    from chainrule_cli.cli.prompt import GUIDED_KEYS
+    from chainrule_cli.render.backprop import practice_intro, practice_result, staged_table
+
+    console.print(
+        render.problem_header(round_.problem, session.number, session.total, None, "", console)
+    )
+    console.print(practice_intro(round_.graph, console))
+    if session.number == 1:
+        console.print(render.quiz_help(console, GUIDED_KEYS))
+    if not play_steps(round_, console, ask):
+        return False
+    line = f"{round_.right} of {len(round_.steps)} blanks right"
+    if round_.first_wrong_text:
+        line += f"; {round_.first_wrong_text}"
+    console.print(practice_result(round_.outcome == "correct", line, console))
+    if round_.outcome != "correct":
+        console.print(staged_table(round_.graph, console))
+    return True
+
+
+def _show_solution(round_: AnyRound, console: Console, plot: bool) -> None:
+    from chainrule_cli import render
+    from chainrule_cli.practice.backprop import BackpropRound
+
+    if isinstance(round_, BackpropRound):  # its staged table is shown by _play_backprop
+        return
 
     if round_.problem.applied:
         body = render.applied_solution(round_.checker, round_.solution, console)
@@ -510,8 +551,11 @@ def _guide(
 
     from chainrule_cli import render
     from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
+    from chainrule_cli.practice.backprop import BackpropRound
 
     round_ = session.current
+    if isinstance(round_, BackpropRound):  # worked blank by blank: no chain to walk
+        return True
     try:
         walk = session.guided()
     except ValueError:

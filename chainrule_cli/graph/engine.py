@@ -677,7 +677,11 @@ def _compute(node: Node, args: Sequence[Number]) -> tuple[Number, tuple[Number, 
                     f"{node.formula}: a power with a variable exponent needs a positive base"
                 )
             value = power(base_value, x)
-            return value, (Fraction(0) if base_value == 1 else tidy(value * math.log(float(base_value))),), False
+            return (
+                value,
+                (Fraction(0) if base_value == 1 else tidy(value * math.log(float(base_value))),),
+                False,
+            )
         b, x = args
         if b <= 0:
             raise DomainError(

@@ -110,7 +110,9 @@ class BackpropRound:
             self._next()
             return verdict
         self.wrong += 1
-        if self.first_wrong is None:
+        if self.first_wrong is None or (
+            self.first_wrong[0] == step and self.first_wrong[1].code is None and verdict.code
+        ):  # the first wrong blank, named by its first try that shows a typical mistake
             self.first_wrong = (step, verdict)
             self.mistake = mistake
         if self.step_tries >= STEP_TRIES:

@@ -24,6 +24,7 @@ from chainrule_cli.maths.applied import AppliedChecker, applied_feedback
 from chainrule_cli.maths.checking import Checker
 from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import solve
+from chainrule_cli.practice.backprop import BackpropRound
 from chainrule_cli.practice.guided import GuidedResult, GuidedWalk
 from chainrule_cli.practice.outline import APPLIED_PLAN, Hint, Outline, hint_plan, make_hint
 from chainrule_cli.practice.rounds import MAX_TRIES, Round
@@ -32,6 +33,10 @@ from chainrule_cli.reading.parsing import parse_number
 
 if TYPE_CHECKING:
     import sympy
+
+
+#: A round of either kind: a chain-rule problem's, or a backprop problem's blanks.
+AnyRound = Round | BackpropRound
 
 
 @dataclass
@@ -56,7 +61,7 @@ class QuizSession:
         unicode: bool = True,
         max_tries: int = MAX_TRIES,
         clock: Callable[[], float] = time.monotonic,
-        on_finish: Callable[[Round], None] | None = None,
+        on_finish: Callable[[AnyRound], None] | None = None,
     ) -> None:
         self._problems: Iterator[Problem] = iter(problems)
         self.total = total
@@ -64,12 +69,12 @@ class QuizSession:
         self.max_tries = max_tries
         self.clock = clock
         self.on_finish = on_finish
-        self.rounds: list[Round] = []
-        self.current: Round | None = None
+        self.rounds: list[AnyRound] = []
+        self.current: AnyRound | None = None
         self.skipped_broken: list[tuple[Problem, str]] = []
 
     # -- moving through problems ---------------------------------------------------------
-    def next_problem(self) -> Round | None:
+    def next_problem(self) -> AnyRound | None:
         """Start the next problem (None when there are no more).
 
         A bank problem is validated (``bank.check_problem``, time-limited) just
@@ -95,7 +100,14 @@ class QuizSession:
             return self.current
         return None
 
-    def _start(self, problem: Problem) -> Round:
+    def _start(self, problem: Problem) -> AnyRound:
+        if problem.type == "backprop":
+            from chainrule_cli.bank.backprop import graph_problem
+
+            graph = graph_problem(problem).graph()
+            return BackpropRound(
+                problem, graph, self.clock(), clock=self.clock, on_finish=self._ended
+            )
         checker: Checker | AppliedChecker
         keep_typed_decimals(
             problem.expression, problem.at, problem.rate, variable=problem.variable
@@ -127,6 +139,8 @@ class QuizSession:
         The last hint is the full solution: showing it ends the problem, with no credit.
         """
         round_ = self.current
+        if isinstance(round_, BackpropRound):
+            return None  # its hints are per blank: BackpropRound.hint
         if round_ is None or round_.outcome is not None or round_.hints_used >= len(round_.plan):
             return None
         item = round_.plan[round_.hints_used]
@@ -183,6 +197,11 @@ class QuizSession:
     def quit(self) -> None:
         """End now: a problem already tried counts as missed; an untouched one is dropped."""
         round_ = self.current
+        if isinstance(round_, BackpropRound):
+            round_.quit()
+            if round_.outcome == "dropped":
+                self.current = None
+            return
         if round_ is not None and round_.outcome is None:
             if round_.tries or round_.hints or round_.guided:
                 round_.stopped = True
@@ -191,9 +210,17 @@ class QuizSession:
                 self.current = None
 
     # -- internals ---------------------------------------------------------------------------
+    def _ended(self, round_: BackpropRound) -> None:
+        """A backprop round ended itself (its last blank, or a quit): keep it and record it."""
+        self.rounds.append(round_)
+        if self.on_finish is not None:
+            self.on_finish(round_)
+
     def _open(self) -> Round:
         if self.current is None or self.current.outcome is not None:
             raise RuntimeError("no problem is open")
+        if isinstance(self.current, BackpropRound):
+            raise RuntimeError("a backprop problem is worked blank by blank (BackpropRound)")
         return self.current
 
     def _finish(self, outcome: str, mistake: str | None, at: float | None = None) -> None:
@@ -285,7 +312,7 @@ class Summary:
     """The score of a quiz: per type, in all, and the rule that gave it."""
 
     lines: list[TypeLine]
-    missed: list[Round]
+    missed: list[AnyRound]
     score: float
     attempted: int
     hints: int = 0
@@ -296,7 +323,7 @@ class Summary:
     guided: int = 0
 
     @classmethod
-    def of(cls, rounds: list[Round]) -> Summary:
+    def of(cls, rounds: list[AnyRound]) -> Summary:
         by_type: dict[str, TypeLine] = {}
         for r in rounds:
             line = by_type.setdefault(r.problem.type, TypeLine(r.problem.type))
