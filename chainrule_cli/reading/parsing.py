@@ -199,10 +199,13 @@ class Reading:
 class _Parser:
     """Recursive descent over the token list; one method per precedence level."""
 
-    def __init__(self, text: str, tokens: list[Token], variable: str) -> None:
+    def __init__(
+        self, text: str, tokens: list[Token], variable: str, others: tuple[str, ...] = ()
+    ) -> None:
         self.text = text
         self.tokens = tokens
         self.variable = variable
+        self.names = {variable, *others}
         self.i = 0
         self.abs_depth = 0
         self.ambiguities: list[Ambiguity] = []
@@ -432,7 +435,7 @@ class _Parser:
             self.advance()
             if tok.value in CONSTANTS:
                 return Const(tok.value, (tok.start, tok.end))
-            if tok.value != self.variable:
+            if tok.value not in self.names:
                 raise self.error(
                     f"unknown name {tok.value!r}: the variable is {self.variable}", tok.start
                 )
@@ -708,16 +711,20 @@ def check_variable(variable: str) -> str:
     return name
 
 
-def read(text: str, variable: str = "x") -> Reading:
-    """Parse ``text`` into a syntax tree with its ambiguity notes, or raise ``InputError``."""
+def read(text: str, variable: str = "x", others: tuple[str, ...] = ()) -> Reading:
+    """Parse ``text`` into a syntax tree with its ambiguity notes, or raise ``InputError``.
+
+    ``others`` are more variable names, for several variables (``reading/equations.py``);
+    ``to_sympy(..., symbols=…)`` then gives each its own symbol.
+    """
     name = check_variable(variable)
     if len(text) > MAX_LENGTH:
         raise InputError(
             f"input too long ({len(text)} characters; at most {MAX_LENGTH})", text, MAX_LENGTH
         )
     left, start = left_side(text, name)
-    tokens = tokenize(" " * start + text[start:], name)
-    parser = _Parser(text, tokens, name)
+    tokens = tokenize(" " * start + text[start:], name, others)
+    parser = _Parser(text, tokens, name, others)
     try:
         tree = parser.parse()
     except RecursionError:
