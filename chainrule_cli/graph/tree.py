@@ -126,6 +126,7 @@ class Tree:
     function: Any
     where: dict[str, Any]
     texts: dict[str, str]  # each variable's definition as typed (right side)
+    written: dict[str, Any]  # each definition unevaluated, as typed (for showing)
     independents: tuple[str, ...]
     wrt: str
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -198,7 +199,13 @@ class Tree:
         return len(self.independents) > 1
 
     def total_symbol(self, unicode: bool = True) -> str:
-        """``∂z/∂s`` or ``dz/dt``: what is computed."""
+        """``∂z/∂s`` or ``dz/dt``: what is computed. When ``wrt`` is also an edge from
+        the root (f(x, u(x, y))), ``∂/∂x f(x, u)`` as CLP-3 writes it, so that the total
+        is not mistaken for the edge's ∂f/∂x."""
+        if self.edge(self.dependent, self.wrt) is not None and len(self.paths) > 1:
+            d = "∂" if self.partial and unicode else "d"
+            args = ", ".join(shown_name(n, unicode) for n in self.children[self.dependent])
+            return f"{d}/{d}{shown_name(self.wrt, unicode)} {shown_name(self.dependent, unicode)}({args})"
         return derivative_symbol(self.dependent, self.wrt, self.partial, unicode)
 
     def formula_text(self, unicode: bool = True, times: str = "·") -> str:
@@ -469,6 +476,7 @@ def build_tree(function_line: str, where: Sequence[str], wrt: str | None = None)
         function=body.expr,
         where=where_exprs,
         texts={n: r.text for n, r in reads.items()},
+        written={n: r.written for n, r in reads.items()},
         independents=independents,
         wrt=_wrt(wrt, independents, reads, dependent),
         children={n: children[n] for n in reads},

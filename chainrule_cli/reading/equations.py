@@ -66,6 +66,8 @@ class Read:
     expr: Any
     names: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    #: The expression as typed (unevaluated), for showing it back.
+    written: Any = None
 
 
 def _var_names(node: Node) -> list[str]:
@@ -96,8 +98,9 @@ def read_expression(text: str, offset: int = 0, whole: str | None = None) -> Rea
     names = _var_names(reading.tree)
     symbols = {name: symbol_for(name) for name in names}
     expr = to_sympy(reading.tree, symbol_for("x"), symbols=symbols)
+    written = to_sympy(reading.tree, symbol_for("x"), evaluate=False, symbols=symbols)
     notes = tuple(reading.notes())
-    return Read(text, reading.tree, expr, tuple(names), notes)
+    return Read(text, reading.tree, expr, tuple(names), notes, written)
 
 
 def _split(text: str, what: str) -> tuple[str, str, int]:
