@@ -78,8 +78,11 @@ class Token:
 
 
 # -- tokens ------------------------------------------------------------------------
-def tokenize(text: str, variable: str = "x") -> list[Token]:
-    """Split ``text`` into tokens, refusing anything outside the whitelist."""
+def tokenize(text: str, variable: str = "x", others: tuple[str, ...] = ()) -> list[Token]:
+    """Split ``text`` into tokens, refusing anything outside the whitelist.
+
+    ``others`` are more variable names (several variables: ``z = x^2*y``).
+    """
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -107,7 +110,7 @@ def tokenize(text: str, variable: str = "x") -> list[Token]:
             j = i
             while j < n and text[j].isascii() and text[j].isalpha():
                 j += 1
-            tokens.extend(_split_name(text, i, j, variable))
+            tokens.extend(_split_name(text, i, j, variable, others))
             i = j
         elif c == "\\":
             i = _latex(text, i, tokens)
@@ -215,7 +218,9 @@ def _digit(c: str) -> bool:
     return "0" <= c <= "9"
 
 
-def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
+def _split_name(
+    text: str, start: int, end: int, variable: str, others: tuple[str, ...] = ()
+) -> list[Token]:
     """Split a run of letters into known names, longest name first.
 
     ``xsin`` is x·sin and ``exp`` is exp (not e·x·p). The search remembers
@@ -225,7 +230,7 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
     variable, a lone letter after known names (``xy`` → 'y'), or the whole run.
     """
     run = text[start:end]
-    known = _known_words(variable)
+    known = _known_words(variable, others)
     dead: set[int] = set()
 
     def split(pos: int) -> list[str] | None:
@@ -274,5 +279,6 @@ def _split_name(text: str, start: int, end: int, variable: str) -> list[Token]:
 
 
 @functools.cache
-def _known_words(variable: str) -> tuple[str, ...]:
-    return tuple(sorted({*FUNCTION_ALIASES, *CONSTANTS, variable}, key=len, reverse=True))
+def _known_words(variable: str, others: tuple[str, ...] = ()) -> tuple[str, ...]:
+    words = {*FUNCTION_ALIASES, *CONSTANTS, variable, *others}
+    return tuple(sorted(words, key=len, reverse=True))
