@@ -88,6 +88,7 @@ if TYPE_CHECKING:
         steps_table,
         verdict,
     )
+    from chainrule_cli.render.tree import implicit_view, tree_diagram, tree_view
 
 #: Where each name of the interface lives (a module of this package, or rich's).
 _WHERE: dict[str, str] = {
@@ -118,6 +119,7 @@ _WHERE: dict[str, str] = {
     "guided_result": "quiz",
     "hint_panel": "quiz",
     "history_view": "progress",
+    "implicit_view": "tree",
     "issue_lines": "bank",
     "key_list": "quiz",
     "layer_rows": "solution",
@@ -145,6 +147,8 @@ _WHERE: dict[str, str] = {
     "steps_table": "solution",
     "supports_unicode": "console",
     "table": "console",
+    "tree_diagram": "tree",
+    "tree_view": "tree",
     "tries_text": "quiz",
     "verdict": "solution",
     "warn": "console",
@@ -191,6 +195,7 @@ __all__ = [
     "guided_result",
     "hint_panel",
     "history_view",
+    "implicit_view",
     "issue_lines",
     "key_list",
     "layer_rows",
@@ -217,6 +222,8 @@ __all__ = [
     "steps_table",
     "supports_unicode",
     "table",
+    "tree_diagram",
+    "tree_view",
     "tries_text",
     "verdict",
     "warn",
