@@ -91,8 +91,6 @@ def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = F
                 return validate(problem)
             if problem.applied:
                 return _check_applied(problem)
-            if problem.type == "backprop":
-                return _check_backprop(problem)
             return _check_plain(problem)
     except TooComplex as exc:
         if cut_short and str(exc).startswith(_CHECKING):
@@ -108,13 +106,6 @@ def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = F
         return [
             f"could not be checked ({type(exc).__name__}: {short(str(exc), 80)}): please report it"
         ]
-
-
-def _check_backprop(problem: Problem) -> list[str]:
-    from chainrule_cli.bank.backprop import check, graph_problem
-
-    found = check(graph_problem(problem))
-    return [found] if found else []
 
 
 def _check_plain(problem: Problem) -> list[str]:

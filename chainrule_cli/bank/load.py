@@ -417,8 +417,9 @@ def _graph_problem(
     wrt = entry.get("wrt")
     if wrt is not None and (not isinstance(wrt, str) or name_of(wrt) is None):
         issue(f"'wrt' must be a variable's name, such as s or t, not {clip(wrt)}")
-    where = _mapping("where", entry.get("where"), issue, _definition)
-    point = _mapping("at", entry.get("at"), issue, _coordinate)
+    name = _node_name if kind == "backprop" else name_of  # a circuit's names: w0, x1, loss
+    where = _mapping("where", entry.get("where"), issue, _definition, name)
+    point = _mapping("at", entry.get("at"), issue, _coordinate, name)
     _refuse_controls(entry, issue)
     if issues:
         return None, issues
@@ -453,11 +454,13 @@ def _mapping(
     value: Any,
     issue: Callable[..., None],
     item: Callable[[str, Any, Callable[[str], None]], str | None],
+    read_name: Callable[[str], str | None] | None = None,
 ) -> Pairs | None:
     """``where`` or ``at``: a mapping of variable names to texts, as (name, text) pairs in
     the order written (None when absent or unusable, with an issue)."""
     from chainrule_cli.reading.equations import name_of
 
+    reading = read_name or name_of
     if value is None:
         return None
     if not isinstance(value, dict) or not value:
@@ -467,14 +470,30 @@ def _mapping(
         issue(f"{key!r}: {message}", at_line)
     pairs: list[tuple[str, str]] = []
     for name, raw in value.items():
-        canonical = name_of(name) if isinstance(name, str) else None
+        canonical = reading(name) if isinstance(name, str) else None
         if canonical is None:
-            issue(f"{key!r}: {clip(name)} is not a variable's name (one letter, or a Greek name)")
+            what = (
+                "a node's name (letters and digits)"
+                if name_of is _node_name
+                else ("a variable's name (one letter, or a Greek name)")
+            )
+            issue(f"{key!r}: {clip(name)} is not {what}")
             continue
         text = item(f"{key}: {canonical}", raw, issue)
         if text is not None:
             pairs.append((canonical, text))
     return tuple(pairs) if len(pairs) == len(value) else None
+
+
+def _node_name(name: str) -> str | None:
+    """A backprop graph's input or node name (``w0``, ``x1``, ``q``), or None."""
+    from chainrule_cli.errors import InputError
+    from chainrule_cli.reading.circuits import check_name
+
+    try:
+        return check_name(name)
+    except InputError:
+        return None
 
 
 def _definition(label: str, value: Any, issue: Callable[[str], None]) -> str | None:

@@ -12,7 +12,7 @@ its value is tidy (σ(0) = 1/2, σ′ = 1/4). Otherwise the template draws again
   input fans out to two hidden units (up to a dozen operations).
 
 No SymPy: the engine alone judges what is tidy; the bank's validator
-(``bank/backprop.py``) proves each problem against ``sympy.diff``.
+(``graph/backprop_check.py``) proves each problem against ``sympy.diff``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ such as ``bank.problem.Problem`` (this layer is below ``bank``).
 * ``multivariable``: the function line and definitions read, the tree builds, some path
   to ``wrt`` has two edges at least (the chain rule is needed), the tree's derivative
   agrees with ``sympy.diff`` of the substituted function, the point is in the domain;
+* ``backprop``: the graph builds, no gate sits at a kink, and the engine's value and
+  gradients agree with ``sympy.diff`` at the point (``graph/backprop_check.py``);
 * ``implicit``: the equation reads (x and y only), dy/dx = −F_x/F_y agrees with
   ``sympy.diff`` of both sides, the point is on the curve with ∂F/∂y ≠ 0 there.
 """
@@ -128,6 +130,13 @@ def check_implicit(problem: GraphProblem) -> list[str]:
     return messages
 
 
+def check_backprop(problem: GraphProblem) -> list[str]:
+    """Everything that makes a backprop problem unusable (``graph.backprop_check``)."""
+    from chainrule_cli.graph.backprop_check import validate as check
+
+    return check(problem)
+
+
 def _not_ready(problem: GraphProblem) -> list[str]:
     return [f"{problem.type} problems cannot be checked yet (no validator registered)"]
 
@@ -136,7 +145,7 @@ def _not_ready(problem: GraphProblem) -> list[str]:
 VALIDATORS: dict[str, Validator] = {
     "multivariable": check_multivariable,
     "implicit": check_implicit,
-    "backprop": _not_ready,
+    "backprop": check_backprop,
 }
 
 

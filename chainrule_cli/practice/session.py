@@ -102,7 +102,7 @@ class QuizSession:
 
     def _start(self, problem: Problem) -> AnyRound:
         if problem.type == "backprop":
-            from chainrule_cli.bank.backprop import graph_problem
+            from chainrule_cli.graph.backprop_check import graph_problem
 
             graph = graph_problem(problem).graph()
             return BackpropRound(

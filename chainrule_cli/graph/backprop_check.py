@@ -1,4 +1,4 @@
-"""Checking one ``backprop`` problem: it reads, its graph builds, and the engine
+"""Checking one ``backprop`` bank problem: it reads, its graph builds, and the engine
 agrees with ``sympy.diff`` at the point.
 
 A backprop problem in a bank file::
@@ -42,13 +42,18 @@ def as_graph_problem(
 
 
 def graph_problem(problem: Any) -> GraphProblem:
-    """A bank problem of type ``backprop`` as the engine's problem.
+    """A bank problem of type ``backprop`` (``function``, ``where`` and ``point`` as
+    (name, text) pairs: the graph schema) as the engine's problem."""
+    return as_graph_problem(problem.function or "", dict(problem.where), dict(problem.point or ()))
 
-    Reads ``function``, ``where`` and ``at`` (mappings) when the problem has them
-    (the graph schema); else ``expression`` and ``at`` as ``--at`` text.
-    """
-    function = getattr(problem, "function", None) or problem.expression
-    return as_graph_problem(function, getattr(problem, "where", None), problem.at or "")
+
+def validate(problem: Any) -> list[str]:
+    """The bank's check of a backprop problem (``graph.problems.VALIDATORS``): what makes
+    it unusable, in words (empty when fine). Every input needs a value in ``at``."""
+    if not problem.point:
+        return ["a backprop problem needs every input's value in 'at', as in at: {x: -2, y: 5}"]
+    found = check(graph_problem(problem))
+    return [found] if found else []
 
 
 def _number(value: Any) -> str:
