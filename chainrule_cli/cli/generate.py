@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import TYPES, between, check_type, choice, guard, listed
+from chainrule_cli.cli.common import TYPES, between, check_type, choice, fail, guard, listed
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +69,14 @@ def generate(
     from chainrule_cli.practice.generate import generate as make
     from chainrule_cli.render.progress_bar import ProgressBar
 
-    types = check_type(kind) or list(TYPES)
+    from chainrule_cli.practice.generate import GENERATED_TYPES
+
+    types = check_type(kind) or list(GENERATED_TYPES)
+    for name in types:
+        if name not in GENERATED_TYPES:
+            raise fail(
+                f"no generator for {name} problems yet: choose from {listed(GENERATED_TYPES)}"
+            )
     if seed is None:
         import random
 

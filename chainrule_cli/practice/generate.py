@@ -20,7 +20,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 from chainrule_cli.bank.check import check_problem
 from chainrule_cli.bank.load import Problem
-from chainrule_cli.kinds import TYPES
+from chainrule_cli.kinds import ONE_VARIABLE_TYPES
+
+#: The types this module makes problems of (the other graph types have none yet).
+GENERATED_TYPES = (*ONE_VARIABLE_TYPES, "backprop")
 
 PREFIX = {"quadratic-inside": "quad", "exponential": "exp"}
 #: Share of difficulty-3 problems that are nested chains of 3+ layers.
@@ -344,7 +347,35 @@ def _point(expression: str, rng: random.Random) -> str | None:
     return None
 
 
+def _backprop_problem(pid: str, difficulty: int, rng: random.Random) -> Problem:
+    """A backprop problem with hand-computable numbers (``graph.generate``)."""
+    from chainrule_cli.graph.generate import draws
+
+    drawn = next(draws(difficulty, rng))
+    where = tuple(tuple(line.split(" = ", 1)) for line in drawn.where)
+    point = tuple(tuple(pair.split("=", 1)) for pair in drawn.at.split(","))
+    return Problem(
+        id=pid,
+        type="backprop",
+        expression=drawn.expression,
+        difficulty=difficulty,
+        function=drawn.expression,
+        where=where,  # type: ignore[arg-type]
+        point=point,  # type: ignore[arg-type]
+        generated=True,
+    )
+
+
+def _key(problem: Problem) -> str:
+    """What makes two generated problems the same one."""
+    if problem.graph:
+        return f"{problem.function}|{problem.where}|{problem.point}"
+    return problem.question or problem.expression
+
+
 def _candidate(kind: str, difficulty: int, rng: random.Random, pid: str) -> Problem:
+    if kind == "backprop":
+        return _backprop_problem(pid, difficulty, rng)
     if kind == "applied":
         return _applied_problem(pid, difficulty, rng)
     expression = make_expression(kind, difficulty, rng)
@@ -359,7 +390,7 @@ def generate(
     validate: bool = True,
 ) -> list[Problem]:
     """``count`` distinct, validated problems of one type and difficulty."""
-    if kind not in TYPES:
+    if kind not in GENERATED_TYPES:
         raise ValueError(f"unknown type {kind!r}")
     rng = random.Random(seed)
     tag = seed if seed is not None else rng.randrange(10**6)
@@ -376,7 +407,7 @@ def _unique(
         attempts += 1
         pid = f"gen{tag}-{PREFIX.get(kind, kind)}{difficulty}-{made + 1:03d}"
         problem = _candidate(kind, difficulty, rng, pid)
-        key = problem.question or problem.expression
+        key = _key(problem)
         if key in seen:
             continue
         seen.add(key)
@@ -398,7 +429,7 @@ def stream(kinds: Sequence[str], difficulty: int | None, rng: random.Random) -> 
             problem = _candidate(
                 kind, level, rng, f"gen{tag}-{PREFIX.get(kind, kind)}{level}-{number + 1:03d}"
             )
-            key = problem.question or problem.expression
+            key = _key(problem)
             if key in seen:
                 continue
             seen.add(key)
