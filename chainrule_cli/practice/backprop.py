@@ -10,9 +10,9 @@ loop that drives it is ``cli/backprop.py``'s ``play_steps``, the same for
 ``backprop --practise`` and the quiz.
 
 * **Tries.** Two at each blank; then the answer is shown and the walk goes on.
-* **The mistake kept** is the first wrong blank's: its code when the answer
-  matched a typical mistake (``overwrote_at_fork`` …), else ``wrong_value``;
-  ``first_wrong`` names that node.
+* **The mistake kept** is the first wrong blank's: its code when an answer to
+  it matched a typical mistake (``overwrote_at_fork`` …), else None, as for a
+  chain-rule answer no mistake explains; ``first_wrong`` names that node.
 * **Outcome and credit.** Every blank right: ``correct``, with the quiz's
   credit rule spread over the blanks (each hint and wrong try costs a quarter
   of one blank's share; at least a quarter in all).
@@ -33,8 +33,6 @@ from chainrule_cli.practice.rounds import COST, MIN_CREDIT, Checked
 
 #: Tries at each blank before its answer is shown.
 STEP_TRIES = 2
-#: The mistake kept for a wrong value that matched no typical mistake.
-WRONG_VALUE = "wrong_value"
 
 
 @dataclass
@@ -103,7 +101,7 @@ class BackpropRound:
         self.tries += 1
         self.step_tries += 1
         self.answers.append(text)
-        mistake = None if verdict.right else (verdict.code or WRONG_VALUE)
+        mistake = None if verdict.right else verdict.code
         self.checked.append(Checked(text, verdict.right, mistake, self.clock()))
         if verdict.right:
             self.right += 1

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from chainrule_cli.bank.load import Bank, Problem
+from chainrule_cli.kinds import GRAPH_TYPES
 
 if TYPE_CHECKING:
     from chainrule_cli.maths.analysis import Analysis
@@ -35,10 +36,12 @@ RATIO_CODE = "constant_factor"
 
 
 def codes() -> tuple[str, ...]:
-    """Every mistake code the checker can name (``mistakes.MISTAKES``)."""
+    """Every mistake code the checker can name (``mistakes.MISTAKES``), and those of
+    backprop by hand (``graph.byhand.MISTAKES``)."""
+    from chainrule_cli.graph.byhand import MISTAKES as BACKPROP
     from chainrule_cli.maths.checking import MISTAKES
 
-    return tuple(MISTAKES)
+    return tuple(dict.fromkeys((*MISTAKES, *BACKPROP)))
 
 
 def invites(problem: Problem, code: str) -> bool:
@@ -48,7 +51,34 @@ def invites(problem: Problem, code: str) -> bool:
 
 def slips(problem: Problem) -> frozenset[str]:
     """The mistake codes that would give a wrong answer to this problem."""
+    if problem.type == "backprop":
+        return _backprop_slips(problem)
+    if problem.graph:
+        return frozenset()
     return _slips(problem.expression, problem.variable, problem.at)
+
+
+def _backprop_slips(problem: Problem) -> frozenset[str]:
+    """The slips of backprop by hand that give a wrong gradient somewhere in this graph
+    (``byhand.candidates``): ``overwrote_at_fork`` only where a node feeds two others,
+    ``max_routed_wrong`` only with a max or min, and so on."""
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.graph import byhand
+    from chainrule_cli.graph.backprop_check import graph_problem
+
+    try:
+        graph = graph_problem(problem).graph()
+    except ChainruleError:
+        return frozenset()
+    found: set[str] = set()
+    for step in byhand.steps(graph):
+        expected = step.expected(graph)
+        for code, wrong in byhand.candidates(graph, step):
+            if wrong != expected:
+                found.add(code)
+        if step.kind == "grad" and expected != 0:
+            found.add("sign_error")
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -131,10 +161,10 @@ def _number(value: object) -> float | None:
 def problem_from(attempt: Attempt) -> Problem | None:
     """A problem no longer in the bank (generated, or from another bank), rebuilt from its attempt.
 
-    Applied problems need their question and rates, which attempts do not keep:
-    None for them.
+    Applied problems need their question and rates, and graph problems their
+    definitions and point, which attempts do not keep: None for them.
     """
-    if attempt.type == "applied":
+    if attempt.type == "applied" or attempt.type in GRAPH_TYPES:
         return None
     return Problem(
         attempt.problem_id,

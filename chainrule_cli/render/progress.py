@@ -161,6 +161,12 @@ MISTAKE_LABELS = {
     "forgot_ln_base": "forgot ln b",
     "power_rule_on_exponential": "power rule on eᵘ",
     "arcsec_convention": "arcsec without |u|",
+    # backprop by hand (graph/byhand.py)
+    "overwrote_at_fork": "= not += at a fork",
+    "multiply_not_swapped": "× not swapped",
+    "max_routed_wrong": "max routed wrong",
+    "sigmoid_from_input": "σ′ from the input",
+    "local_only": "local only, no upstream",
 }
 
 
