@@ -66,10 +66,9 @@ def generate(
     from chainrule_cli.bank import parallel, valcache
     from chainrule_cli.bank.problem import dump
     from chainrule_cli.cli.stopping import stopping
+    from chainrule_cli.practice.generate import GENERATED_TYPES
     from chainrule_cli.practice.generate import generate as make
     from chainrule_cli.render.progress_bar import ProgressBar
-
-    from chainrule_cli.practice.generate import GENERATED_TYPES
 
     types = check_type(kind) or list(GENERATED_TYPES)
     for name in types:
