@@ -27,7 +27,7 @@ from chainrule_cli.errors import ChainruleError
 from chainrule_cli.safefile import read_data_file, write_atomic
 
 FILE_NAME = "banks.json"
-FORMAT = 1
+FORMAT = 2  # 2: the graph schema's function, where, wrt and point
 #: Sets of banks remembered (the most recent first).
 MAX_ENTRIES = 6
 #: A cache file larger than this is neither read nor written.
@@ -48,6 +48,10 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "rate": _OPTIONAL,
     "unit": _OPTIONAL,
     "chain": (list, type(None)),
+    "function": _OPTIONAL,
+    "where": (list,),
+    "wrt": _OPTIONAL,
+    "point": (list, type(None)),
     "source": _TEXT,
     "generated": (bool,),
 }
@@ -116,6 +120,8 @@ def _as_data(bank: Bank) -> dict[str, Any]:
     for p in bank.problems:
         item = {name: getattr(p, name) for name in FIELDS}
         item["chain"] = list(p.chain) if p.chain is not None else None
+        item["where"] = [list(pair) for pair in p.where]
+        item["point"] = [list(pair) for pair in p.point] if p.point is not None else None
         problems.append(item)
     issues = [[i.path, i.line, i.problem_id, i.message] for i in bank.issues]
     return {"problems": problems, "issues": issues, "files": [str(f) for f in bank.files]}
@@ -155,4 +161,26 @@ def _problem(item: Any) -> Problem | None:
     chain = item["chain"]
     if chain is not None and not all(isinstance(c, str) for c in chain):
         return None
-    return Problem(**{**item, "chain": tuple(chain) if chain is not None else None})
+    where, point = _pairs(item["where"]), _pairs(item["point"])
+    if where is None or (item["point"] is not None and point is None):
+        return None
+    return Problem(
+        **{
+            **item,
+            "chain": tuple(chain) if chain is not None else None,
+            "where": where,
+            "point": point,
+        }
+    )
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """(name, text) pairs kept as lists of two strings (None when not that)."""
+    if not isinstance(value, list):
+        return None
+    if not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        for pair in value
+    ):
+        return None
+    return tuple((pair[0], pair[1]) for pair in value)

@@ -33,6 +33,7 @@ LATEX_FUNCTIONS = {
 }  # fmt: skip
 LATEX_OPS = {
     "−": "-",
+    "∂": r"\partial ",
     "·": r"\cdot",
     "×": r"\times",
     "→": r"\to",
