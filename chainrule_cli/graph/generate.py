@@ -47,7 +47,8 @@ def make(kind: str, difficulty: int, rng: random.Random) -> Spec:
 _OUTER = ("x^2*y", "x*y^2", "x*y", "x^2 + y^2", "x^2 - y^2", "x^3 + y", "x + y^3", "x^2 + x*y")
 _ONE = ("{a}t", "t^2", "t + {a}", "{a}t - 1", "t^3", "t^2 + {a}")
 _TWO = ("s*t", "s + t", "s - t", "{a}s + t", "s^2 + t", "s*t^2", "s^2 - t")
-_EXPONENTIAL = (
+_Pairs = tuple[tuple[str, str], ...]
+_EXPONENTIAL: tuple[tuple[str, _Pairs, str | None, _Pairs], ...] = (
     ("z = e^(x*y)", (("x", "s - t"), ("y", "s + t")), "s", (("s", "1"), ("t", "1"))),
     ("z = x*e^y", (("x", "s^2 + t"), ("y", "s*t")), "t", (("s", "1"), ("t", "0"))),
     ("z = x*y", (("x", "e^t"), ("y", "cos t")), None, (("t", "0"),)),
@@ -73,8 +74,7 @@ def _multivariable(difficulty: int, rng: random.Random) -> Spec:
         at = (("s", str(rng.choice((1, 2, -1)))), ("t", str(rng.choice((0, 1, 2)))))
         return Spec(outer, (("x", _fill(x, rng)), ("y", _fill(y, rng))), wrt, at)
     if rng.random() < 0.5:
-        function, where, wrt, at = rng.choice(_EXPONENTIAL)
-        return Spec(function, where, wrt, at)
+        return Spec(*rng.choice(_EXPONENTIAL))
     # three levels: x = u + v with u, v of s and t
     u, v = rng.sample(_TWO, 2)
     wrt = rng.choice(("s", "t"))

@@ -170,7 +170,12 @@ def _same(a: Any, b: Any) -> bool:
     import sympy as sp
 
     difference = a - b
-    return bool(difference == 0 or sp.expand(difference) == 0 or sp.simplify(difference) == 0)
+    return bool(
+        difference == 0
+        or sp.cancel(difference) == 0
+        or sp.expand(difference) == 0
+        or sp.simplify(difference) == 0
+    )
 
 
 def _pairs(point: tuple[tuple[str, str], ...]) -> str:

@@ -387,6 +387,10 @@ def tries_text(tries_left: int) -> RenderableType:
 def right_answer(round_: Any, console: Console) -> str:
     """The right answer of a round, for the summary: derivative, slope or applied rate."""
     m = math_for(console)
+    if round_.graph is not None:
+        from chainrule_cli.render.graphquiz import graph_right_answer
+
+        return graph_right_answer(round_.graph, console)
     if round_.problem.applied:
         return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
@@ -732,7 +736,9 @@ def quiz_summary(
         missed = [
             [
                 data_text(r.problem.id, one_line=True),
-                m(r.solution.analysis.tree.written, written=True),
+                m.prose(r.problem.expression)
+                if r.solution is None
+                else m(r.solution.analysis.tree.written, written=True),
                 right_answer(r, console),
             ]
             for r in summary.missed
