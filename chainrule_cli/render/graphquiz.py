@@ -74,7 +74,7 @@ def graph_header(
         given = []
     lines.append(indent(Text(function, style="bold cyan")))
     if given:
-        lines.append(indent(Hanging(Text("where " + ", ".join(given), style="cyan"), indent=6)))
+        lines.append(Hanging(Text("where " + ", ".join(given), style="cyan"), indent=2))
     ask = f"Find {glue(work.symbol)}"
     if work.point is not None:
         ask += f" at {glue(work.point_text())}"
@@ -147,7 +147,7 @@ def walk_result(result: StepResult, console: Console) -> RenderableType:
     m = math_for(console)
     if result.ok:
         return Text(f"  {m.check} right", style="green")
-    text = Text(f"  {m.cross} ", style="red")
+    text = Text(f"{m.cross} ", style="red")
     text.append(m.prose(result.message))
     if result.mistake:
         text.append(f" ({result.mistake})", style="dim")
@@ -155,4 +155,4 @@ def walk_result(result: StepResult, console: Console) -> RenderableType:
         text.append(f"\n  it is {show(result.expected, unicode=m.unicode)}", style="yellow")
     elif result.tries_left:
         text.append("\n  one more try at this step", style="dim")
-    return Hanging(text, indent=4)
+    return Hanging(text, indent=2)
