@@ -10,3 +10,5 @@ ONE_VARIABLE_TYPES = (*CHAIN_TYPES, "applied")
 #: ``function``, ``where`` (a mapping), ``wrt`` and ``at`` (a mapping), not ``expression``.
 GRAPH_TYPES = ("multivariable", "implicit", "backprop")
 TYPES = (*ONE_VARIABLE_TYPES, *GRAPH_TYPES)
+#: The types ``chainrule generate`` can make (``practice.generate``).
+GENERATED_TYPES = (*ONE_VARIABLE_TYPES, *GRAPH_TYPES)

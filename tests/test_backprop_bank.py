@@ -18,7 +18,7 @@ from chainrule_cli.bank.load import load
 from chainrule_cli.bank.problem import Problem
 from chainrule_cli.cli import app
 from chainrule_cli.graph.backprop_check import as_graph_problem, check, graph_problem, validate
-from chainrule_cli.graph.generate import generate, tidy
+from chainrule_cli.graph.backprop_generate import generate, tidy
 
 BANK = Path(__file__).resolve().parent.parent / "problems" / "backprop.yaml"
 runner = CliRunner()

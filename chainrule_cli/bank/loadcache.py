@@ -27,7 +27,8 @@ from chainrule_cli.errors import ChainruleError
 from chainrule_cli.safefile import read_data_file, write_atomic
 
 FILE_NAME = "banks.json"
-FORMAT = 2  # 2: the graph schema's function, where, wrt and point
+#: Format 2 keeps the graph types' function, where, wrt and point too.
+FORMAT = 2
 #: Sets of banks remembered (the most recent first).
 MAX_ENTRIES = 6
 #: A cache file larger than this is neither read nor written.
@@ -162,7 +163,7 @@ def _problem(item: Any) -> Problem | None:
     if chain is not None and not all(isinstance(c, str) for c in chain):
         return None
     where, point = _pairs(item["where"]), _pairs(item["point"])
-    if where is None or (item["point"] is not None and point is None):
+    if where is None or (point is None and item["point"] is not None):
         return None
     return Problem(
         **{
@@ -175,12 +176,14 @@ def _problem(item: Any) -> Problem | None:
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
-    """(name, text) pairs kept as lists of two strings (None when not that)."""
+    """A mapping kept as [[name, text], …], back as pairs (None unless well formed)."""
     if not isinstance(value, list):
         return None
-    if not all(
-        isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
-        for pair in value
-    ):
-        return None
-    return tuple((pair[0], pair[1]) for pair in value)
+    pairs = []
+    for pair in value:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        ):
+            return None
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)

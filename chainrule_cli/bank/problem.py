@@ -95,6 +95,13 @@ class Problem:
         """A graph type: a function line with ``where``, ``wrt`` and a point mapping."""
         return self.function is not None
 
+    @property
+    def point_text(self) -> str | None:
+        """The point as written: ``1`` or, for a graph type, ``s=1, t=2``."""
+        if self.point is not None:
+            return ", ".join(f"{name}={value}" for name, value in self.point)
+        return self.at
+
     def where_lines(self) -> list[str]:
         """The definitions as ``--where`` lines: ``x = s*t``."""
         return [f"{name} = {text}" for name, text in self.where]

@@ -13,7 +13,7 @@ the summary and exit 0.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -320,7 +320,7 @@ def to_attempt(round_: AnyRound, mode: str) -> Attempt:
         hints=round_.hints,
         tries=round_.tries,
         seconds=round(round_.seconds, 2),
-        at_point=problem.at,
+        at_point=problem.point_text,
         mode="guided" if round_.guided else mode,
         try_log=tries,
     )
@@ -398,16 +398,7 @@ def run(
                     session.quit()
                     return
                 continue
-            console.print(
-                render.problem_header(
-                    round_.problem,
-                    session.number,
-                    session.total,
-                    round_.solution.analysis.tree.written,
-                    round_.solution.analysis.variable.name,
-                    console,
-                )
-            )
+            console.print(_header(session, round_, console))
             if first:
                 console.print(render.quiz_help(console))
                 first = False
@@ -417,6 +408,23 @@ def run(
     except KeyboardInterrupt:
         console.print()
         session.quit()
+
+
+def _header(session: QuizSession, round_: Round, console: Console) -> Any:
+    """The problem's header: a graph type's function line and definitions, or y = …."""
+    from chainrule_cli import render
+
+    if round_.graph is not None:
+        return render.graph_header(round_.graph, session.number, session.total, console)
+    assert round_.solution is not None
+    return render.problem_header(
+        round_.problem,
+        session.number,
+        session.total,
+        round_.solution.analysis.tree.written,
+        round_.solution.analysis.variable.name,
+        console,
+    )
 
 
 def _play_backprop(
@@ -452,7 +460,14 @@ def _show_solution(round_: AnyRound, console: Console, plot: bool) -> None:
 
     if isinstance(round_, BackpropRound):  # its staged table is shown by _play_backprop
         return
-
+    if round_.graph is not None:
+        console.print(
+            render.panel(
+                "The solution", render.graph_solution(round_.graph, console), style="green"
+            )
+        )
+        return
+    assert round_.solution is not None
     if round_.problem.applied:
         body = render.applied_solution(round_.checker, round_.solution, console)
     else:
@@ -468,6 +483,9 @@ def _draw(round_: Round, console: Console) -> None:
     from chainrule_cli.cli.plot import draw_solution
     from chainrule_cli.errors import ChainruleError
 
+    if round_.solution is None:
+        render.warn("no picture for this one: --plot draws functions of one variable")
+        return
     try:
         draw_solution(round_.solution, None, console)
     except ChainruleError as exc:
@@ -487,8 +505,7 @@ def _play(
     from chainrule_cli import render
     from chainrule_cli.cli.prompt import QUIZ_KEYS, key_of
 
-    var = round_.solution.analysis.variable.name
-    prompt, field = question(round_.problem, var, render.supports_unicode(console))
+    prompt, field = _question(round_, console)
     keep = ""  # after an error, the line comes back to be fixed
     while round_.outcome is None:
         line = ask(prompt, field, QUIZ_KEYS, keep)
@@ -516,6 +533,8 @@ def _play(
                 return False
         elif (result := checked(partial(session.answer, text))) is None:
             keep = line
+        elif result.verdict.correct and round_.graph is not None:
+            console.print(render.graph_correct(round_.graph, result.verdict.feedback, console))
         elif result.verdict.correct:
             console.print(render.correct_text(round_, console))
         else:
@@ -530,12 +549,27 @@ def _play(
     return True
 
 
+def _question(round_: Round, console: Console) -> tuple[str, MathField]:
+    """The answer prompt of a round, and what its answer may use."""
+    from chainrule_cli import render
+    from chainrule_cli.cli.prompt import MathField
+
+    if round_.graph is not None:
+        return round_.graph.prompt(), MathField(round_.graph.names)
+    assert round_.solution is not None
+    var = round_.solution.analysis.variable.name
+    return question(round_.problem, var, render.supports_unicode(console))
+
+
 def _show_hint(session: QuizSession, round_: Round, console: Console, plot: bool) -> None:
     """The next hint; the last one is the full solution (with the graphs under --plot)."""
     from chainrule_cli import render
 
     hint = session.hint()
-    if hint is not None:
+    if hint is not None and round_.graph is not None:
+        console.print(render.graph_hint(hint, round_.graph, console))  # type: ignore[arg-type]
+    elif hint is not None:
+        assert round_.solution is not None
         applied = round_.checker if round_.problem.applied else None
         console.print(render.hint_panel(hint, round_.solution, console, applied))
         if hint.kind == "solution" and plot:
@@ -556,6 +590,8 @@ def _guide(
     round_ = session.current
     if isinstance(round_, BackpropRound):  # worked blank by blank: no chain to walk
         return True
+    if round_ is not None and round_.graph is not None:
+        return _guide_tree(session, round_, console, ask, plot)
     try:
         walk = session.guided()
     except ValueError:
@@ -607,4 +643,57 @@ def _guide(
                     console.print(render.correct_text(session.rounds[-1], console))
                 else:
                     _show_solution(session.rounds[-1], console, plot)
+    return True
+
+
+def _guide_tree(
+    session: QuizSession, round_: Round, console: Console, ask: LineReader | Primed, plot: bool
+) -> bool:
+    """A graph type's guided walk: the number of paths, each path's product, the sum; two
+    tries a step, each miss diagnosed. False when the learner wants to stop."""
+    from functools import partial
+
+    from chainrule_cli import render
+    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
+
+    assert round_.graph is not None
+    try:
+        walk = session.tree_walk()
+    except ValueError:
+        console.print(render.dim("There is no tree to walk through here: use h for a hint."))
+        return True
+    console.print(render.dim("Guided mode: one step at a time."))
+    field = MathField(round_.graph.names)
+    keep = ""
+    while not walk.done and round_.outcome is None:
+        question = walk.question
+        line = ask(render.walk_question(question, console), field, GUIDED_KEYS, keep)
+        keep = ""
+        if line is None:
+            return False
+        text = line.strip()
+        if not text:
+            continue
+        key = key_of(text)
+        if key == "quit":
+            return False
+        if key == "keys":
+            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
+        elif key == "hint":
+            _show_hint(session, round_, console, plot)
+        elif key in ("answer", "skip"):
+            session.reveal() if key == "answer" else session.skip()
+            _show_solution(round_, console, plot)
+        elif key == "guide":
+            console.print(render.dim("  Guided mode is on: answer this step, or ? for the keys."))
+        elif (result := checked(partial(walk.submit, text))) is None:
+            keep = line
+        else:
+            console.print(render.walk_result(result, console))
+            session.walk_step(result)
+            if result.done:
+                if result.ok:
+                    console.print(render.graph_correct(round_.graph, "", console))
+                else:
+                    _show_solution(round_, console, plot)
     return True

@@ -122,3 +122,22 @@ def _exact(value: Fraction | float) -> Any:
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
     return sp.Rational(repr(value))
+
+
+def invited(problem: Any) -> frozenset[str]:
+    """The slips of backprop by hand that give a wrong value somewhere in this graph
+    (``byhand.candidates``): ``overwrote_at_fork`` only where a node feeds two others,
+    ``max_routed_wrong`` only with a max or min, and so on; ``sign_error`` wherever a
+    gradient is not 0. Raises ChainruleError when the graph does not build."""
+    from chainrule_cli.graph import byhand
+
+    graph = graph_problem(problem).graph()
+    found: set[str] = set()
+    for step in byhand.steps(graph):
+        expected = step.expected(graph)
+        for code, wrong in byhand.candidates(graph, step):
+            if wrong != expected:
+                found.add(code)
+        if step.kind == "grad" and expected != 0:
+            found.add("sign_error")
+    return frozenset(found)

@@ -160,6 +160,41 @@ def validate(problem: GraphProblem) -> list[str]:
     return validator(problem)
 
 
+# -- the slips a problem invites (drills: quiz --mistake) -----------------------------------
+def invited(problem: GraphProblem) -> frozenset[str]:
+    """The mistake codes (``judge.TREE_MISTAKES``; ``byhand.MISTAKES`` for backprop) whose
+    slip gives a different answer for this problem: what ``quiz --mistake CODE`` may ask it for."""
+    try:
+        if problem.type == "multivariable":
+            return _tree_slips(tree_of(problem))
+        if problem.type == "implicit":
+            return _curve_slips(implicit_of(problem))
+        if problem.type == "backprop":
+            from chainrule_cli.graph.backprop_check import invited as backprop_slips
+
+            return backprop_slips(problem)
+    except ChainruleError:
+        pass
+    return frozenset()
+
+
+def _tree_slips(tree: Tree) -> frozenset[str]:
+    from chainrule_cli.graph.judge import Probe, slips
+
+    probe = Probe(tree)
+    right = tree.derivative
+    return frozenset(
+        slip.code for slip in slips(tree) if probe.differ(tree.substitute(slip.expr), right)
+    )
+
+
+def _curve_slips(curve: Implicit) -> frozenset[str]:
+    found = {"forgot_dy_dx"} if any(w != curve.derivative for w in curve.forgot_dy_dx()) else set()
+    if _same(-curve.F_y / curve.F_x, curve.derivative) is False:
+        found.add("wrong_variable")
+    return frozenset(found)
+
+
 # -- helpers --------------------------------------------------------------------------------
 def _read(build: Callable[[], Any]) -> Any:
     """The engine ``build`` makes, or a message saying why the problem cannot be read."""
@@ -179,7 +214,12 @@ def _same(a: Any, b: Any) -> bool:
     import sympy as sp
 
     difference = a - b
-    return bool(difference == 0 or sp.expand(difference) == 0 or sp.simplify(difference) == 0)
+    return bool(
+        difference == 0
+        or sp.cancel(difference) == 0
+        or sp.expand(difference) == 0
+        or sp.simplify(difference) == 0
+    )
 
 
 def _pairs(point: tuple[tuple[str, str], ...]) -> str:

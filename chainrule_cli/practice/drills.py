@@ -36,12 +36,14 @@ RATIO_CODE = "constant_factor"
 
 
 def codes() -> tuple[str, ...]:
-    """Every mistake code the checker can name (``mistakes.MISTAKES``), and those of
-    backprop by hand (``graph.byhand.MISTAKES``)."""
-    from chainrule_cli.graph.byhand import MISTAKES as BACKPROP
+    """Every mistake code the checkers can name (``mistakes.MISTAKES``, then the tree's
+    and implicit differentiation's ``judge.TREE_MISTAKES``, then backprop by hand's
+    ``byhand.MISTAKES``)."""
+    from chainrule_cli.graph.byhand import MISTAKES as BACKPROP_MISTAKES
+    from chainrule_cli.graph.judge import TREE_MISTAKES
     from chainrule_cli.maths.checking import MISTAKES
 
-    return tuple(dict.fromkeys((*MISTAKES, *BACKPROP)))
+    return tuple(dict.fromkeys((*MISTAKES, *TREE_MISTAKES, *BACKPROP_MISTAKES)))
 
 
 def invites(problem: Problem, code: str) -> bool:
@@ -51,34 +53,18 @@ def invites(problem: Problem, code: str) -> bool:
 
 def slips(problem: Problem) -> frozenset[str]:
     """The mistake codes that would give a wrong answer to this problem."""
-    if problem.type == "backprop":
-        return _backprop_slips(problem)
     if problem.graph:
-        return frozenset()
+        return _graph_slips(problem)
     return _slips(problem.expression, problem.variable, problem.at)
 
 
-def _backprop_slips(problem: Problem) -> frozenset[str]:
-    """The slips of backprop by hand that give a wrong gradient somewhere in this graph
-    (``byhand.candidates``): ``overwrote_at_fork`` only where a node feeds two others,
-    ``max_routed_wrong`` only with a max or min, and so on."""
-    from chainrule_cli.errors import ChainruleError
-    from chainrule_cli.graph import byhand
-    from chainrule_cli.graph.backprop_check import graph_problem
+@functools.lru_cache(maxsize=512)
+def _graph_slips(problem: Problem) -> frozenset[str]:
+    """A graph type's slips, from its tree or equation (``graph.problems.invited``)."""
+    from chainrule_cli.graph.problems import invited
+    from chainrule_cli.limits import attempt
 
-    try:
-        graph = graph_problem(problem).graph()
-    except ChainruleError:
-        return frozenset()
-    found: set[str] = set()
-    for step in byhand.steps(graph):
-        expected = step.expected(graph)
-        for code, wrong in byhand.candidates(graph, step):
-            if wrong != expected:
-                found.add(code)
-        if step.kind == "grad" and expected != 0:
-            found.add("sign_error")
-    return frozenset(found)
+    return attempt(BUDGET_S, lambda: invited(problem), frozenset())
 
 
 @functools.lru_cache(maxsize=2048)
@@ -161,8 +147,8 @@ def _number(value: object) -> float | None:
 def problem_from(attempt: Attempt) -> Problem | None:
     """A problem no longer in the bank (generated, or from another bank), rebuilt from its attempt.
 
-    Applied problems need their question and rates, and graph problems their
-    definitions and point, which attempts do not keep: None for them.
+    Applied problems need their question and rates, and graph types their definitions,
+    which attempts do not keep: None for them.
     """
     if attempt.type == "applied" or attempt.type in GRAPH_TYPES:
         return None

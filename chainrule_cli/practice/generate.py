@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 from chainrule_cli.bank.check import check_problem
 from chainrule_cli.bank.load import Problem
-from chainrule_cli.kinds import ONE_VARIABLE_TYPES
-
-#: The types this module makes problems of (the other graph types have none yet).
-GENERATED_TYPES = (*ONE_VARIABLE_TYPES, "backprop")
+from chainrule_cli.graph.generate import KINDS as GRAPH_KINDS
+from chainrule_cli.graph.generate import make as graph_problem
+from chainrule_cli.kinds import GENERATED_TYPES
 
 PREFIX = {"quadratic-inside": "quad", "exponential": "exp"}
 #: Share of difficulty-3 problems that are nested chains of 3+ layers.
@@ -348,29 +347,24 @@ def _point(expression: str, rng: random.Random) -> str | None:
 
 
 def _backprop_problem(pid: str, difficulty: int, rng: random.Random) -> Problem:
-    """A backprop problem with hand-computable numbers (``graph.generate``)."""
-    from chainrule_cli.graph.generate import draws
+    """A backprop problem with hand-computable numbers (``graph.backprop_generate``)."""
+    from chainrule_cli.graph.backprop_generate import draws
 
     drawn = next(draws(difficulty, rng))
-    where = tuple(tuple(line.split(" = ", 1)) for line in drawn.where)
-    point = tuple(tuple(pair.split("=", 1)) for pair in drawn.at.split(","))
+    where = tuple((name, text) for name, _, text in (line.partition(" = ") for line in drawn.where))
+    point = tuple(
+        (name, text) for name, _, text in (pair.partition("=") for pair in drawn.at.split(","))
+    )
     return Problem(
         id=pid,
         type="backprop",
         expression=drawn.expression,
         difficulty=difficulty,
         function=drawn.expression,
-        where=where,  # type: ignore[arg-type]
-        point=point,  # type: ignore[arg-type]
+        where=where,
+        point=point,
         generated=True,
     )
-
-
-def _key(problem: Problem) -> str:
-    """What makes two generated problems the same one."""
-    if problem.graph:
-        return f"{problem.function}|{problem.where}|{problem.point}"
-    return problem.question or problem.expression
 
 
 def _candidate(kind: str, difficulty: int, rng: random.Random, pid: str) -> Problem:
@@ -378,6 +372,19 @@ def _candidate(kind: str, difficulty: int, rng: random.Random, pid: str) -> Prob
         return _backprop_problem(pid, difficulty, rng)
     if kind == "applied":
         return _applied_problem(pid, difficulty, rng)
+    if kind in GRAPH_KINDS:
+        spec = graph_problem(kind, difficulty, rng)
+        return Problem(
+            pid,
+            kind,
+            spec.function,
+            difficulty,
+            function=spec.function,
+            where=spec.where,
+            wrt=spec.wrt,
+            point=spec.at,
+            generated=True,
+        )
     expression = make_expression(kind, difficulty, rng)
     return Problem(pid, kind, expression, difficulty, _point(expression, rng), generated=True)
 
@@ -415,6 +422,13 @@ def _unique(
             continue
         made += 1
         yield problem
+
+
+def _key(problem: Problem) -> str:
+    """What makes two generated problems the same question."""
+    if problem.graph:
+        return f"{problem.function}|{problem.where}|{problem.wrt}|{problem.point}"
+    return problem.question or problem.expression
 
 
 def stream(kinds: Sequence[str], difficulty: int | None, rng: random.Random) -> Iterator[Problem]:

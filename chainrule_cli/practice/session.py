@@ -25,14 +25,24 @@ from chainrule_cli.maths.checking import Checker
 from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import solve
 from chainrule_cli.practice.backprop import BackpropRound
+from chainrule_cli.practice.graphs import work_for
 from chainrule_cli.practice.guided import GuidedResult, GuidedWalk
-from chainrule_cli.practice.outline import APPLIED_PLAN, Hint, Outline, hint_plan, make_hint
+from chainrule_cli.practice.outline import (
+    APPLIED_PLAN,
+    Hint,
+    Outline,
+    PlanItem,
+    hint_plan,
+    make_hint,
+)
 from chainrule_cli.practice.rounds import MAX_TRIES, Round
 from chainrule_cli.printing.mathtext import keep_typed_decimals, show
 from chainrule_cli.reading.parsing import parse_number
 
 if TYPE_CHECKING:
     import sympy
+
+    from chainrule_cli.graph.hints import StepResult, TreeHint, TreeWalk
 
 
 #: A round of either kind: a chain-rule problem's, or a backprop problem's blanks.
@@ -109,6 +119,10 @@ class QuizSession:
                 problem, graph, self.clock(), clock=self.clock, on_finish=self._ended
             )
         checker: Checker | AppliedChecker
+        if problem.graph:
+            work = work_for(problem, self.unicode)
+            plan = [PlanItem(kind) for kind in work.plan]
+            return Round(problem, self.clock(), work, None, plan, clock=self.clock, graph=work)
         keep_typed_decimals(
             problem.expression, problem.at, problem.rate, variable=problem.variable
         )  # 1.05, and a rate of 0.2, shown as typed in this round
@@ -133,7 +147,7 @@ class QuizSession:
         return len(self.rounds) + (1 if self.current is not None else 0)
 
     # -- actions -----------------------------------------------------------------------------
-    def hint(self) -> Hint | None:
+    def hint(self) -> Hint | TreeHint | None:
         """Reveal the next hint (None when all are shown).
 
         The last hint is the full solution: showing it ends the problem, with no credit.
@@ -145,7 +159,11 @@ class QuizSession:
             return None
         item = round_.plan[round_.hints_used]
         round_.hints_used += 1
-        hint = make_hint(item, round_.hints_used, len(round_.plan), round_.outline)
+        hint: Hint | TreeHint
+        if round_.graph is not None:
+            hint = round_.graph.hint(round_.hints_used - 1)
+        else:
+            hint = make_hint(item, round_.hints_used, len(round_.plan), round_.outline)
         if item.kind == "solution":
             self._finish("revealed", round_.mistake)
         return hint
@@ -184,6 +202,27 @@ class QuizSession:
         walk = GuidedWalk(round_)
         round_.guided = True
         return walk
+
+    def tree_walk(self) -> TreeWalk:
+        """Start a graph type's guided walk (ValueError when its kind has none)."""
+        round_ = self._open()
+        if round_.graph is None:
+            raise ValueError("not a graph problem")
+        walk = round_.graph.walk()
+        round_.guided = True
+        return walk
+
+    def walk_step(self, result: StepResult) -> None:
+        """One step of a graph type's walk: a miss is remembered by its mistake code; the
+        last step ends the problem, right with (capped) credit or missed."""
+        round_ = self._open()
+        if not result.ok and result.mistake:
+            round_.mistake = result.mistake
+        if result.done:
+            if result.ok:
+                self._finish("correct", None)
+            else:
+                self._finish("missed", round_.mistake)
 
     def finish_guided(self, result: GuidedResult) -> None:
         """The guided walk's last step is the answer itself: right ends the problem

@@ -393,6 +393,10 @@ def right_answer(round_: Any, console: Console) -> str:
         from chainrule_cli.render.backprop import gradients_text
 
         return gradients_text(round_.graph, console)
+    if round_.graph is not None:
+        from chainrule_cli.render.graphquiz import graph_right_answer
+
+        return graph_right_answer(round_.graph, console)
     if round_.problem.applied:
         return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
@@ -738,11 +742,9 @@ def quiz_summary(
         missed = [
             [
                 data_text(r.problem.id, one_line=True),
-                (
-                    data_text(r.graph.text, one_line=True)
-                    if r.problem.type == "backprop"
-                    else m(r.solution.analysis.tree.written, written=True)
-                ),
+                m.prose(r.problem.expression)
+                if getattr(r, "solution", None) is None  # a graph type's, or backprop's
+                else m(r.solution.analysis.tree.written, written=True),
                 right_answer(r, console),
             ]
             for r in summary.missed
