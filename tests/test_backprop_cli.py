@@ -45,6 +45,19 @@ def test_drawing_shows_each_node_once_with_fan_out() -> None:
     assert all(len(line) <= 80 for line in lines)
 
 
+def test_twelve_nodes_drawn_in_80_columns() -> None:
+    """The bench's 12-node graph is drawn within 80 columns, each node once."""
+    expr = "f = sigmoid(w0*x0 + w1*x1 + w2)*max(x0, x1) + w0"
+    result = runner.invoke(app, ["backprop", expr, "--at", "w0=2,x0=-1,w1=-3,x1=-2,w2=-3"])
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("The graph"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Gradient check"))
+    drawing = lines[start + 1 : end]
+    assert all(len(line) <= 80 for line in drawing)
+    assert sum(line.count("[") for line in drawing) == 12
+    assert "[w0 2|1.2] → a, f" in "\n".join(drawing)
+
+
 def test_large_graph_says_table_only() -> None:
     """Past twelve nodes the drawing is left out, and the screen says so."""
     expr = "f = sigmoid(w0*x0 + w1*x1 + w2)*max(x0, x1) - relu(w0 - w1)"

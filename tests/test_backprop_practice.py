@@ -95,7 +95,8 @@ def test_exact_values_are_judged_exactly() -> None:
     graph = solve("f = x/3", "x=1")
     step = byhand.steps(graph)[0]
     assert byhand.check(graph, step, "1/3").right
-    assert not byhand.check(graph, step, "0.33").right
+    rounded = byhand.check(graph, step, "0.33")
+    assert not rounded.right and "this value is exact" in rounded.message
 
 
 def test_steps_are_forward_then_backward() -> None:

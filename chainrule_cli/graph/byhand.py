@@ -126,7 +126,7 @@ def check(graph: Graph, step: Step, text: str) -> Verdict:
         and abs(float(answer - expected)) <= 0.005 * max(1, abs(float(expected)))
         and "." in text
     ):
-        why = f"{node.name}'s value is exact here: {show_number(expected)}, not a rounding"
+        why = "this value is exact: type it exactly, as a fraction, not a rounding"
     else:
         why = ""
     for code, candidate in candidates(graph, step):
@@ -134,8 +134,12 @@ def check(graph: Graph, step: Step, text: str) -> Verdict:
             return Verdict(False, code, _explain(graph, step, code))
     if expected != 0 and _close(answer, -expected, tree, exact):
         return Verdict(False, "sign_error", _explain(graph, step, "sign_error"))
-    where = "forward value" if step.kind == "value" else "gradient"
-    message = f"the first wrong one is {node.name}'s {where}"
+    if step.kind == "value":
+        message = (
+            f"the first wrong one is {node.name}'s forward value ({node.name} = {node.formula})"
+        )
+    else:
+        message = f"the first wrong one is ∂{graph.out.name}/∂{node.name}: upstream × local, summed"
     if why:
         message += f" ({why})"
     return Verdict(False, None, message)

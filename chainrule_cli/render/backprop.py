@@ -163,31 +163,43 @@ def drawing(graph: Graph, console: Console) -> RenderableType:
     for node in graph.nodes:
         for i in dict.fromkeys(node.inputs):
             readers[i].append(node.name)
-    columns: list[list[str]] = [[] for _ in range(max(layer) + 1)]
+    rows: list[list[str]] = [[] for _ in range(max(layer) + 1)]
     for node in graph.nodes:
-        box = f"[{node.name} {num(node.value, unicode)}|{num(node.grad, unicode)}]"
+        box = f"[{node.name} {_brief(node.value, unicode)}|{_brief(node.grad, unicode)}]"
         if readers[node.index]:
             box += f" {arrow} {', '.join(readers[node.index])}"
-        columns[layer[node.index]].append(_u(box, unicode))
-    widths = [max(len(c) for c in column) for column in columns]
-    total = sum(widths) + 3 * (len(widths) - 1)
-    if total > console.width:
+        rows[layer[node.index]].append(_u(box, unicode))
+    label = "inputs"
+    margin = max(len(label), len(f"step {len(rows) - 1}")) + 2
+    width = max(40, min(console.width, 100))
+    lines: list[str] = []
+    for depth, boxes in enumerate(rows):
+        head = (label if depth == 0 else f"step {depth}").ljust(margin)
+        line = head
+        for box in boxes:
+            if len(line) > margin and len(line) + 4 + len(box) > width:
+                lines.append(line.rstrip())
+                line = " " * margin
+            line += ("    " if len(line) > margin else "") + box
+        lines.append(line.rstrip())
+    if any(len(line) > console.width for line in lines):
         return Text(
             "(The graph is too wide to draw at this width, so the table stands alone.)",
             style="dim",
         )
-    rows = max(len(c) for c in columns)
-    lines = []
-    for r in range(rows):
-        cells = [
-            (column[r] if r < len(column) else "").ljust(width)
-            for column, width in zip(columns, widths, strict=True)
-        ]
-        lines.append("   ".join(cells).rstrip())
-    head = Text(
-        "The graph, inputs on the left: [node value|grad] and the nodes it feeds", style="bold"
+    heading = Text(
+        _u("The graph, from the inputs down: [node value|grad] → the nodes it feeds", unicode),
+        style="bold",
     )
-    return Group(head, Text("\n".join(lines)))
+    return Group(heading, Text("\n".join(lines)))
+
+
+def _brief(value: Number, unicode: bool) -> str:
+    """A value in the drawing: a fraction as it is, a float to 3 significant figures."""
+    if isinstance(value, float):
+        text = f"{value:.3g}"
+        return text.replace("-", "−") if unicode else text
+    return num(value, unicode)
 
 
 def check_table(checks: list[Check], console: Console) -> RenderableType:
