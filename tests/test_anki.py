@@ -160,6 +160,8 @@ def test_every_card_matches_solve_json(tmp_path: Path, args: list[str]) -> None:
     problems = {p.id: p for p in deck_problems(args)}
     for note in pkg.notes:
         problem = problems[note.problem_id]
+        if problem.type == "backprop":  # no solve --json: its table (test_backprop_quiz.py)
+            continue
         data = solve_json(problem)
         point = parse_number(problem.at) if problem.at is not None else None
         solution = solve(problem.expression, point, problem.variable)
@@ -204,12 +206,15 @@ def deck_problems(args: list[str]) -> list[Problem]:
     def value(flag: str) -> str | None:
         return args[args.index(flag) + 1] if flag in args else None
 
+    from chainrule_cli.cli.takeaway import printable
+    from chainrule_cli.takeaway.worked import PRINTABLE_TYPES
+
     types = [args[i + 1] for i, a in enumerate(args) if a == "--type"]
     difficulty = value("--difficulty")
     count = value("--count")
     seed = value("--seed")
     deck = build_deck(
-        load(None),
+        printable(load(None), PRINTABLE_TYPES),
         types,
         int(difficulty) if difficulty else None,
         int(count) if count else None,

@@ -97,8 +97,9 @@ def test_invites(expression: str, at: str | None, code: str, invited: bool) -> N
 
 
 def test_invites_comes_from_the_rule_tree() -> None:
-    """Every slip a bank problem invites is one ``checking.mistakes`` builds for it (or the ratio)."""
-    for p in load().problems[::7]:
+    """Every slip a one-variable bank problem invites is one ``checking.mistakes`` builds for
+    it (or the ratio); the graph types' slips come from their own engines."""
+    for p in [p for p in load().problems if not p.graph][::7]:
         built = {m.code for m in mistakes(analyse(p.expression, p.variable))}
         assert slips(p) <= built | {RATIO_CODE}, p.id
 

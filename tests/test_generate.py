@@ -26,7 +26,7 @@ def test_two_hundred_problems_validate(kind: str, level: int) -> None:
     """200 seeded problems: each validates, ≥ 95 % are distinct, type and difficulty as asked."""
     problems = generate(kind, level, 200, seed=2026)
     assert len(problems) == 200
-    assert len({p.question or p.expression for p in problems}) >= 190
+    assert len({(p.question or p.expression, p.where, p.point) for p in problems}) >= 190
     assert all(p.type == kind and p.difficulty == level for p in problems)
     for problem in problems:  # checked afresh: the generator has just proven them (valcache)
         assert check_problem(problem, cached=False) == [], problem

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
+from chainrule_cli.kinds import ONE_VARIABLE_TYPES
 from chainrule_cli.takeaway.notation import (
     Box,
     Fenced,
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from chainrule_cli.bank.load import Problem
     from chainrule_cli.maths.explain import Combination, Layer
     from chainrule_cli.maths.solution import Solution
+
+#: The types a take-away can print (the tree's and implicit types have no worked form yet).
+PRINTABLE_TYPES = (*ONE_VARIABLE_TYPES, "backprop")
 
 Part = str | Box
 Parts = tuple[Part, ...]
