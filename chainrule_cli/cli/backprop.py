@@ -10,10 +10,7 @@ import typer
 from chainrule_cli.cli.common import ACTIVATIONS, between, choice, fail, guard, listed
 
 if TYPE_CHECKING:
-    from chainrule_cli.cli.prompt import LineReader
-    from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.graph.engine import Graph
-    from chainrule_cli.practice.backprop import BackpropRound
     from chainrule_cli.render import Console
 
 
@@ -189,7 +186,7 @@ def _lab(layers: int, activation: str, seed: int | None, skip: bool, compare: bo
 def _practise(graph: Graph, console: Console) -> None:
     """Every forward value in order, then every gradient from the output back, by hand."""
     from chainrule_cli import render
-    from chainrule_cli.cli.quiz import read_line
+    from chainrule_cli.cli.quiz import play_steps, read_line
     from chainrule_cli.practice.backprop import BackpropRound
     from chainrule_cli.render.backprop import practice_intro, staged_table
 
@@ -200,55 +197,3 @@ def _practise(graph: Graph, console: Console) -> None:
         return
     console.print(render.dim(f"  Done: {round_.right} of {len(round_.steps)} right."))
     console.print(staged_table(graph, console))
-
-
-def play_steps(round_: BackpropRound, console: Console, ask: LineReader | Primed) -> bool:
-    """Ask every blank of ``round_`` in turn, with the guided keys; False on q, Ctrl-C or
-    the end of input (the round is then quit). The same for --practise and the quiz."""
-    from functools import partial
-
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
-    from chainrule_cli.cli.quiz import checked
-    from chainrule_cli.render.backprop import practice_result
-
-    keep = ""
-    while (step := round_.step) is not None and not round_.done:
-        number = round_.index
-        try:
-            line = ask(f"{step.question(round_.graph)} ", MathField(), GUIDED_KEYS, keep)
-        except KeyboardInterrupt:
-            line = None
-        keep = ""
-        if line is None or key_of(line) == "quit":
-            round_.quit()
-            return False
-        text = line.strip()
-        key = key_of(text)
-        if not text:
-            continue
-        if key == "keys":
-            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-            continue
-        if key == "hint":
-            hint = round_.hint()
-            if hint is None:
-                console.print(render.dim("  No more hints: a shows the answer."))
-            else:
-                console.print(practice_result(None, f"hint {round_.step_hints}: {hint}", console))
-            continue
-        if key in ("answer", "skip", "guide"):
-            console.print(practice_result(None, f"the answer: {round_.reveal()}", console))
-            continue
-        verdict = checked(partial(round_.answer, text))
-        if verdict is None:
-            keep = line
-            continue
-        if verdict.right:
-            console.print(practice_result(True, "right", console))
-            continue
-        code = f" [{verdict.code}]" if verdict.code else ""
-        console.print(practice_result(False, verdict.message + code, console))
-        if round_.index != number:
-            console.print(practice_result(None, f"the answer: {round_.answer_line(step)}", console))
-    return True

@@ -430,10 +430,9 @@ def _header(session: QuizSession, round_: Round, console: Console) -> Any:
 def _play_backprop(
     session: QuizSession, round_: BackpropRound, console: Console, ask: LineReader | Primed
 ) -> bool:
-    """Work one backprop problem blank by blank (``backprop.play_steps``, as --practise
+    """Work one backprop problem blank by blank (``play_steps``, as backprop --practise
     does); False when the learner wants to stop."""
     from chainrule_cli import render
-    from chainrule_cli.cli.backprop import play_steps
     from chainrule_cli.cli.prompt import GUIDED_KEYS
     from chainrule_cli.render.backprop import practice_intro, practice_result, staged_table
 
@@ -451,6 +450,57 @@ def _play_backprop(
     console.print(practice_result(round_.outcome == "correct", line, console))
     if round_.outcome != "correct":
         console.print(staged_table(round_.graph, console))
+    return True
+
+
+def play_steps(round_: BackpropRound, console: Console, ask: LineReader | Primed) -> bool:
+    """Ask every blank of ``round_`` in turn, with the guided keys; False on q, Ctrl-C or
+    the end of input (the round is then quit). The same for --practise and the quiz."""
+    from functools import partial
+
+    from chainrule_cli import render
+    from chainrule_cli.cli.prompt import GUIDED_KEYS, MathField, key_of
+    from chainrule_cli.render.backprop import practice_result
+
+    keep = ""
+    while (step := round_.step) is not None and not round_.done:
+        number = round_.index
+        try:
+            line = ask(f"{step.question(round_.graph)} ", MathField(), GUIDED_KEYS, keep)
+        except KeyboardInterrupt:
+            line = None
+        keep = ""
+        if line is None or key_of(line) == "quit":
+            round_.quit()
+            return False
+        text = line.strip()
+        key = key_of(text)
+        if not text:
+            continue
+        if key == "keys":
+            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
+            continue
+        if key == "hint":
+            hint = round_.hint()
+            if hint is None:
+                console.print(render.dim("  No more hints: a shows the answer."))
+            else:
+                console.print(practice_result(None, f"hint {round_.step_hints}: {hint}", console))
+            continue
+        if key in ("answer", "skip", "guide"):
+            console.print(practice_result(None, f"the answer: {round_.reveal()}", console))
+            continue
+        verdict = checked(partial(round_.answer, text))
+        if verdict is None:
+            keep = line
+            continue
+        if verdict.right:
+            console.print(practice_result(True, "right", console))
+            continue
+        code = f" [{verdict.code}]" if verdict.code else ""
+        console.print(practice_result(False, verdict.message + code, console))
+        if round_.index != number:
+            console.print(practice_result(None, f"the answer: {round_.answer_line(step)}", console))
     return True
 
 

@@ -6,7 +6,7 @@ has the same face towards the session, the summary and the progress store
 ``checked``, ``credit``, ``seconds``). Inside, it walks the steps of
 ``graph/byhand.py`` (the forward values in order, then the gradients from the
 output back) with that module's verdicts, mistake codes and hints; the prompt
-loop that drives it is ``cli/backprop.py``'s ``play_steps``, the same for
+loop that drives it is ``cli/quiz.py``'s ``play_steps``, the same for
 ``backprop --practise`` and the quiz.
 
 * **Tries.** Two at each blank; then the answer is shown and the walk goes on.
