@@ -105,8 +105,8 @@ def test_invites_comes_from_the_rule_tree() -> None:
 
 
 def test_every_candidate_code_is_drillable_from_the_shipped_bank() -> None:
-    """Each code the rule tree builds for the shipped bank picks at least one problem."""
-    problems = load().problems
+    """Each code the rule tree builds for the shipped one-variable bank picks at least one problem."""
+    problems = [p for p in load().problems if not p.graph]
     built = {m.code for p in problems[::5] for m in mistakes(analyse(p.expression, p.variable))}
     for code in built:
         assert any(invites(p, code) for p in problems), code
