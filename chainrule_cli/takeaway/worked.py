@@ -60,6 +60,17 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Node:
+    """One variable of a tree diagram (``takeaway.graphs``), the label of the edge from its
+    parent, its children; ``marked``: a leaf that is the variable differentiated by."""
+
+    name: Box
+    edge: Box | None
+    children: tuple[Node, ...] = ()
+    marked: bool = False
+
+
+@dataclass(frozen=True)
 class Item:
     """One problem: what is asked, the answer, and how to get there."""
 
@@ -70,6 +81,8 @@ class Item:
     blocks: tuple[Block, ...]
     note: str | None = None
     solution: Solution | None = field(default=None, compare=False, repr=False)
+    #: A graph type's tree diagram (``takeaway.graphs``), drawn by each writer.
+    tree: Node | None = field(default=None, compare=False, repr=False)
 
 
 COMBINATION_TITLES = {
