@@ -494,10 +494,10 @@ class TreeJudge:
                 for p_set, p in right.items():
                     if p_set not in sets and len(p_set) == len(s) and len(p_set - s) == 1:
                         (mine,) = s - p_set
-                        (theirs,) = p_set - s
+                        (wanted,) = p_set - s
                         return (
                             "wrong_variable",
-                            f"on the path {p.label(u)}, {theirs.symbol(u)} is wanted, "
+                            f"on the path {p.label(u)}, {wanted.symbol(u)} is wanted, "
                             f"not {mine.symbol(u)}: differentiate with respect to {tree.wrt}",
                         )
                 return (
