@@ -118,8 +118,8 @@ def tree_view(
                 held = ", ".join(_name(n, m) for n in factor.held)
                 line.append(f"   ({held} held constant)", style="dim")
             parts.append(Hanging(line, indent=0, hang=4))
-            if steps and factor.solution is not None:
-                solution = factor.solution
+            solution = tree.steps(edge) if steps else None
+            if solution is not None:
                 parts.append(steps_table(solution.steps, m, solution.analysis.variable.name))
     parts.append(Text(""))
     parts.append(Text("The sum", style="bold"))
