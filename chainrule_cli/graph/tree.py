@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     import sympy
 
     from chainrule_cli.maths.points import NumberCheck
-    from chainrule_cli.maths.rules import Analysis
+    from chainrule_cli.maths.analysis import Analysis
     from chainrule_cli.maths.solution import Solution
 
 #: The most variables a tree may have (dependent + intermediates + independents).
@@ -414,7 +414,7 @@ class _Line:
 def _single_variable(text: str, variable: str) -> Analysis | None:
     """The single-variable rule tree of a definition in one variable (``analyse``,
     cached), or None when that engine cannot read it (its steps are then not shown)."""
-    from chainrule_cli.maths.rules import analyse
+    from chainrule_cli.maths.analysis import analyse
 
     if not text.strip():
         return None
