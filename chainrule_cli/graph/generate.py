@@ -82,7 +82,7 @@ def _multivariable(difficulty: int, rng: random.Random) -> Spec:
         function, where, wrts, points = rng.choice(_TRANSCENDENTAL)
         a, b = rng.randint(1, 4), rng.randint(1, 4)
         coefficient = _filler(a, b)
-        at = tuple(
+        chosen = tuple(
             (name, value)
             for name, value in (pair.split("=") for pair in rng.choice(points).split(","))
         )
@@ -90,7 +90,7 @@ def _multivariable(difficulty: int, rng: random.Random) -> Spec:
             coefficient(function),
             tuple((name, coefficient(expr)) for name, expr in where),
             rng.choice(wrts) if wrts else None,
-            at,
+            chosen,
         )
     # three levels: x = u + v with u, v of s and t
     u, v = rng.sample(_TWO, 2)
