@@ -421,3 +421,34 @@ def test_worksheet_without_graph_types_has_no_forest(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "forest" not in out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "expected"),
+    [
+        pytest.param(
+            ["w = x*y*z", "--where", "x = t", "--where", "y = t^2", "--where", "z = t^3"],
+            "6t^5\n",
+            "Correct — dw/dt = 6t⁵",
+            id="tree",
+        ),
+        pytest.param(
+            ["x^2 + y^2 = 25", "--implicit", "--at", "x=3,y=4"],
+            "-3/4\n",
+            "Correct — dy/dx = −3/4 here",
+            id="implicit",
+        ),
+    ],
+)
+def test_practise_your_own_tree(args: list[str], typed: str, expected: str) -> None:
+    """practise takes --where and --implicit and runs the same loop as the quiz."""
+    result = runner.invoke(app, ["practise", *args], input=typed)
+    assert result.exit_code == 0, result.output
+    assert expected in result.stdout
+
+
+def test_practise_refuses_a_tree_without_a_chain() -> None:
+    """A function of the variable itself needs no chain rule: one line, exit 2."""
+    result = runner.invoke(app, ["practise", "z = s*t", "--wrt", "s"])
+    assert result.exit_code == 2
+    assert "z depends on s directly only: no chain rule is needed" in result.output

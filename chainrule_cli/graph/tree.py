@@ -45,8 +45,8 @@ from chainrule_cli.reading.equations import (
 if TYPE_CHECKING:
     import sympy
 
-    from chainrule_cli.maths.points import NumberCheck
     from chainrule_cli.maths.analysis import Analysis
+    from chainrule_cli.maths.points import NumberCheck
     from chainrule_cli.maths.solution import Solution
 
 #: The most variables a tree may have (dependent + intermediates + independents).
