@@ -38,7 +38,7 @@ from chainrule_cli.takeaway.markup import (
     to_latex,
 )
 from chainrule_cli.takeaway.notation import Ident, Row, Txt, rate
-from chainrule_cli.takeaway.worked import build
+from chainrule_cli.takeaway.items import build
 from chainrule_cli.takeaway.worksheet import render
 
 runner = CliRunner()
