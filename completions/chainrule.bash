@@ -32,6 +32,8 @@ _chainrule() {
         --title) COMPREPLY=(); return ;;
         --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied" -- "$cur")); return ;;
         --var) COMPREPLY=(); return ;;
+        --where) COMPREPLY=(); return ;;
+        --wrt) COMPREPLY=(); return ;;
         -o) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case "$path" in
@@ -41,7 +43,7 @@ _chainrule() {
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
         "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --budget --json --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
-        "check") COMPREPLY=($(compgen -W "--at --var --json --help" -- "$cur")) ;;
+        "check") COMPREPLY=($(compgen -W "--at --var --json --where --wrt --implicit --help" -- "$cur")) ;;
         "export") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "generate") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --help" -- "$cur")) ;;
         "history") COMPREPLY=($(compgen -W "--limit --json --help" -- "$cur")) ;;
@@ -50,7 +52,7 @@ _chainrule() {
         "practise") COMPREPLY=($(compgen -W "--at --var --plot --help" -- "$cur")) ;;
         "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --missed --mistake --help" -- "$cur")) ;;
         "review") COMPREPLY=($(compgen -W "--count --bank --seed --help" -- "$cur")) ;;
-        "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --help" -- "$cur")) ;;
+        "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --where --wrt --implicit --steps --help" -- "$cur")) ;;
         "stats") COMPREPLY=($(compgen -W "--json --reset --yes --help" -- "$cur")) ;;
         "worksheet") COMPREPLY=($(compgen -W "--format -o --output --type --difficulty --count --seed --bank --shuffle --no-shuffle --generated --title --help" -- "$cur")) ;;
     esac
