@@ -106,7 +106,14 @@ def _judge(case: tuple[str, list[str], str | None, str], with_point: bool = Fals
         pytest.param(CT, "1", True, True, None, id="issue-example-value"),
         pytest.param(CT, "dz/dx*dx/dt + dz/dy*dy/dt", False, True, None, id="issue-formula"),
         pytest.param(CT, "2x*y*(-sin t)", False, False, "missing_path", id="issue-missing"),
-        pytest.param(CT, "2x y + x^2", False, False, "forgot_inner_derivative", id="every-inner-factor-forgotten"),
+        pytest.param(
+            CT,
+            "2x y + x^2",
+            False,
+            False,
+            "forgot_inner_derivative",
+            id="every-inner-factor-forgotten",
+        ),
         pytest.param(CT, "2x y sin(t) + x^2 cos t", False, False, None, id="sign-slip-unnamed"),
     ],
 )
@@ -147,7 +154,9 @@ def test_every_mistake_code_is_documented() -> None:
         pytest.param(
             "z", "z is the dependent variable: write the answer in s, t and x, y", id="dependent"
         ),
-        pytest.param("2x y (", "the expression ends too early: something is missing", id="unbalanced"),
+        pytest.param(
+            "2x y (", "the expression ends too early: something is missing", id="unbalanced"
+        ),
     ],
 )
 def test_unreadable_answers(answer: str, message: str) -> None:

@@ -309,7 +309,7 @@ class Tree:
         from chainrule_cli.maths.values import nice_value
         from chainrule_cli.reading.roots import real_branch
 
-        values = {self.symbol(n): v for n, v in point.items()}
+        values = {self.symbol(n): sp.sympify(v) for n, v in point.items()}
         full = real_branch(self.substitute(expr))
         refuse_huge(full, values)
         value = full.xreplace(values)
@@ -394,7 +394,7 @@ def refuse_huge(expr: sympy.Expr, values: dict[Any, Any]) -> None:
     for node in sp.preorder_traversal(expr):
         if not isinstance(node, sp.Pow):
             continue
-        base, exponent = (a.xreplace(values) for a in node.args)
+        base, exponent = (sp.sympify(a.xreplace(values)) for a in node.args)
         if not (base.is_Rational and exponent.is_Rational) or base == 0:
             continue
         size = abs(float(exponent)) * abs(math.log10(abs(float(base))))
