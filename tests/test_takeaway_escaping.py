@@ -117,10 +117,13 @@ KNOWN_WORDS = {
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
     "sinh", "cosh", "tanh", "ln", "log", "exp",
     "pi", "theta", "sigma", "alpha", "beta", "gamma", "lambda", "mu", "omega", "phi",
+    "partial", "neq", "boxed",
+    # a tree diagram (forest): its edge labels
+    "scriptsize",
 }  # fmt: skip
 #: Their arguments are text even inside maths.
 TEXT_ARGUMENT = {"text", "textit", "emph", "section"}
-ENVIRONMENTS = {"document", "enumerate", "itemize"}
+ENVIRONMENTS = {"document", "enumerate", "itemize", "forest"}
 CONTROL_SYMBOLS = set("%#&$_{},()^~ ")
 TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}]|.", re.DOTALL)
 

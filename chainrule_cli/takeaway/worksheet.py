@@ -84,9 +84,8 @@ def markdown(items: Sequence[Item], title: str, meta: str) -> str:
         out.append(f"{number}. {_md_parts(_key_head(item))}")
         out.append("")
         if item.tree is not None:
-            out += ["   *The tree (boxed: the variable differentiated by):*", ""]
-            out += _md_tree(item.tree, "   ")
-            out.append("")
+            out += ["   - *The tree, the variable differentiated by boxed*"]
+            out += _md_tree(item.tree, "     ")
         for block in item.blocks:
             indent = "   "
             if block.title:
@@ -103,7 +102,7 @@ def _md_tree(node: Node, indent: str) -> list[str]:
     """The tree as a nested list: each variable with the label of the edge that reaches it."""
     name = f"${to_latex(node.name)}$"
     if node.marked:
-        name = f"**{name}**"
+        name = f"$\\boxed{{{to_latex(node.name)}}}$"
     edge = f"${to_latex(node.edge)}$ → " if node.edge is not None else ""
     out = [f"{indent}- {edge}{name}"]
     for child in node.children:
