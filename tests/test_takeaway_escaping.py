@@ -31,6 +31,7 @@ from chainrule_cli.cli import app
 from chainrule_cli.kinds import CHAIN_TYPES
 from chainrule_cli.practice.generate import stream
 from chainrule_cli.takeaway.anki import card
+from chainrule_cli.takeaway.items import build
 from chainrule_cli.takeaway.markup import (
     latex_symbol,
     latex_text,
@@ -38,7 +39,6 @@ from chainrule_cli.takeaway.markup import (
     to_latex,
 )
 from chainrule_cli.takeaway.notation import Ident, Row, Txt, rate
-from chainrule_cli.takeaway.items import build
 from chainrule_cli.takeaway.worksheet import render
 
 runner = CliRunner()
