@@ -50,7 +50,7 @@ _chainrule() {
         "history") COMPREPLY=($(compgen -W "--limit --json --help" -- "$cur")) ;;
         "learn") COMPREPLY=($(compgen -W "--section --help" -- "$cur")) ;;
         "plot") COMPREPLY=($(compgen -W "--at --range --var --help" -- "$cur")) ;;
-        "practise") COMPREPLY=($(compgen -W "--at --var --plot --help" -- "$cur")) ;;
+        "practise") COMPREPLY=($(compgen -W "--at --var --plot --where --wrt --implicit --help" -- "$cur")) ;;
         "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --missed --mistake --help" -- "$cur")) ;;
         "review") COMPREPLY=($(compgen -W "--count --bank --seed --help" -- "$cur")) ;;
         "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --where --wrt --implicit --steps --help" -- "$cur")) ;;

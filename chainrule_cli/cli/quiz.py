@@ -710,7 +710,9 @@ def _guide_tree(
     try:
         walk = session.tree_walk()
     except ValueError:
-        console.print(render.dim("There is no tree to walk through here: use h for a hint."))
+        console.print(
+            render.dim("No guided walk for an equation: h gives its steps one at a time.")
+        )
         return True
     console.print(render.dim("Guided mode: one step at a time."))
     field = MathField(round_.graph.names)

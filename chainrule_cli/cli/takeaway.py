@@ -27,9 +27,6 @@ from chainrule_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from chainrule_cli.bank.problem import Bank
     from chainrule_cli.takeaway.worked import Item
 
 #: The file extensions that choose a worksheet's format (``common.FORMATS``).
@@ -227,13 +224,12 @@ def select(
     from chainrule_cli.bank.problem import short
     from chainrule_cli.errors import ChainruleError
     from chainrule_cli.practice.deck import choose, trouble
-    from chainrule_cli.takeaway.worked import PRINTABLE_TYPES, build
+    from chainrule_cli.takeaway.items import build
 
     types = check_type(kind)
     loaded = load(bank or None)
     for issue in loaded.issues:
         render.warn(f"left out: {issue}")
-    loaded = printable(loaded, PRINTABLE_TYPES)
     deck = choose(loaded, types, difficulty, count, seed, shuffle, generated, every=every)
     if deck.total == 0:
         raise fail("no problems match: try fewer filters, or --generated")
@@ -294,10 +290,3 @@ def _write(path: Path, data: bytes) -> None:
         write_atomic(path, data)
     except OSError as exc:
         raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def printable(bank: Bank, types: Sequence[str]) -> Bank:
-    """The bank without the problems a take-away cannot print yet (their types not in ``types``)."""
-    from dataclasses import replace
-
-    return replace(bank, problems=[p for p in bank.problems if p.type in types])

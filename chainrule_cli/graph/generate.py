@@ -7,7 +7,7 @@ validates it like a bank problem. Hand-computable by construction:
 
 * ``multivariable``: polynomial outer functions with coefficients 1 to 3, inner functions
   of one or two independent variables at small integers (difficulty 1 and 2); at
-  difficulty 3, e^…, sin, cos and ln where the point makes them 0 or 1, or a third
+  difficulty 3, e^…, sin, cos and ln at a point where their argument is 0, or a third
   level (x = u + v, u = s·t);
 * ``implicit``: the point is chosen first (small integers) and the right side is the
   left side's value there, so the point is on the curve; ∂F/∂y ≠ 0 is checked by the
@@ -18,6 +18,7 @@ validates it like a bank problem. Hand-computable by construction:
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: The graph types with a generator.
@@ -47,14 +48,18 @@ def make(kind: str, difficulty: int, rng: random.Random) -> Spec:
 _OUTER = ("x^2*y", "x*y^2", "x*y", "x^2 + y^2", "x^2 - y^2", "x^3 + y", "x + y^3", "x^2 + x*y")
 _ONE = ("{a}t", "t^2", "t + {a}", "{a}t - 1", "t^3", "t^2 + {a}")
 _TWO = ("s*t", "s + t", "s - t", "{a}s + t", "s^2 + t", "s*t^2", "s^2 - t")
-_Pairs = tuple[tuple[str, str], ...]
-_EXPONENTIAL: tuple[tuple[str, _Pairs, str | None, _Pairs], ...] = (
-    ("z = e^(x*y)", (("x", "s - t"), ("y", "s + t")), "s", (("s", "1"), ("t", "1"))),
-    ("z = x*e^y", (("x", "s^2 + t"), ("y", "s*t")), "t", (("s", "1"), ("t", "0"))),
-    ("z = x*y", (("x", "e^t"), ("y", "cos t")), None, (("t", "0"),)),
-    ("z = x^2*y", (("x", "cos t"), ("y", "sin t")), None, (("t", "0"),)),
-    ("z = sin(x*y)", (("x", "s + t"), ("y", "s - t")), "t", (("s", "1"), ("t", "1"))),
-    ("z = ln(x + y)", (("x", "s^2"), ("y", "t^2")), "s", (("s", "1"), ("t", "0"))),
+#: Difficulty 3: (function, where, wrt or None, the point's choices), with {a}, {b} from 1 to 4;
+#: at each point the exponential, sine or logarithm is at 0 (e⁰ = 1, sin 0 = 0, ln 1 = 0).
+_TRANSCENDENTAL: tuple[
+    tuple[str, tuple[tuple[str, str], ...], str | None, tuple[str, ...]], ...
+] = (
+    ("z = e^(x*y)", (("x", "s - t"), ("y", "{a}s + {b}t")), "st", ("s=1,t=1", "s=2,t=2")),
+    ("z = x*e^y", (("x", "{a}s^2 + t"), ("y", "s*t")), "st", ("s=1,t=0", "s=2,t=0", "s=-1,t=0")),
+    ("z = {a}x*y", (("x", "e^({b}t)"), ("y", "cos t")), None, ("t=0",)),
+    ("z = x^2*y", (("x", "cos({a}t)"), ("y", "sin({b}t)")), None, ("t=0",)),
+    ("z = sin(x*y)", (("x", "s - t"), ("y", "{a}s + {b}t")), "st", ("s=1,t=1", "s=2,t=2")),
+    ("z = ln(x + y)", (("x", "s^2"), ("y", "{a}t^2 + {b}t")), "st", ("s=1,t=0", "s=-1,t=0")),
+    ("z = {a}x + e^y", (("x", "s*t"), ("y", "s - {b}t")), "st", ("s=0,t=0", "s=2,t=1")),
 )
 
 
@@ -74,7 +79,19 @@ def _multivariable(difficulty: int, rng: random.Random) -> Spec:
         at = (("s", str(rng.choice((1, 2, -1)))), ("t", str(rng.choice((0, 1, 2)))))
         return Spec(outer, (("x", _fill(x, rng)), ("y", _fill(y, rng))), wrt, at)
     if rng.random() < 0.5:
-        return Spec(*rng.choice(_EXPONENTIAL))
+        function, where, wrts, points = rng.choice(_TRANSCENDENTAL)
+        a, b = rng.randint(1, 4), rng.randint(1, 4)
+        coefficient = _filler(a, b)
+        chosen = tuple(
+            (name, value)
+            for name, value in (pair.split("=") for pair in rng.choice(points).split(","))
+        )
+        return Spec(
+            coefficient(function),
+            tuple((name, coefficient(expr)) for name, expr in where),
+            rng.choice(wrts) if wrts else None,
+            chosen,
+        )
     # three levels: x = u + v with u, v of s and t
     u, v = rng.sample(_TWO, 2)
     wrt = rng.choice(("s", "t"))
@@ -83,6 +100,17 @@ def _multivariable(difficulty: int, rng: random.Random) -> Spec:
     return Spec(
         outer, (("x", "u + v"), ("u", _fill(u, rng)), ("v", _fill(v, rng)), ("y", y)), wrt, at
     )
+
+
+def _filler(a: int, b: int) -> Callable[[str], str]:
+    """Put a and b in a template, a coefficient 1 left out ({a}x with a = 1 is x)."""
+
+    def fill(template: str) -> str:
+        for key, value in (("{a}", a), ("{b}", b)):
+            template = template.replace(key, "" if value == 1 else str(value))
+        return template
+
+    return fill
 
 
 def _coefficient(term: str, rng: random.Random) -> str:
@@ -103,17 +131,18 @@ _LEFT_2 = (
     "x^2*y^2 + y",
     "x^3 + x*y + y^2",
 )
-#: (left side, x, y) where e^…, sin or ln is 0 or 1 at the point.
-_LEFT_3 = (
-    ("e^y + x^2", 1, 0),
-    ("x*e^y + y", 2, 0),
-    ("sin(y) + x*y + x", 1, 0),
-    ("ln(y) + x^2", 1, 1),
-    ("e^(x*y) + y", 0, 1),
-    ("x*cos(y) + y^2", 2, 0),
-    ("y*e^x + x^2", 0, 2),
-    ("sin(x*y) + y", 0, 1),
-    ("ln(x*y) + y", 1, 1),
+#: (left side, the point's choices) where e^…, sin, cos, tan or ln is at 0; {c} multiplies the
+#: transcendental term and {a} another one (1 to 4).
+_LEFT_3: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("{c}e^y + {a}x^2", ((1, 0), (2, 0), (-1, 0), (3, 0))),
+    ("x*e^y + {a}y", ((1, 0), (2, 0), (3, 0))),
+    ("{c}sin(y) + {a}x*y + x", ((1, 0), (2, 0), (-1, 0))),
+    ("{c}ln(y) + {a}x^2", ((1, 1), (2, 1), (-1, 1))),
+    ("{c}e^(x*y) + {a}y", ((0, 1), (0, 2), (0, -1), (0, 3))),
+    ("x*cos(y) + {a}y", ((1, 0), (2, 0), (3, 0))),
+    ("y*e^x + {a}x^2", ((0, 1), (0, 2), (0, 3), (0, -1))),
+    ("{c}sin(x*y) + {a}y", ((0, 1), (0, 2), (0, -1))),
+    ("{a}x + {c}tan(y)", ((1, 0), (2, 0), (-1, 0), (3, 0))),
 )
 
 
@@ -124,10 +153,14 @@ def _implicit(difficulty: int, rng: random.Random) -> Spec:
 
     while True:  # a right side of 0 can make a degenerate curve (xy(x + y) = 0): not asked
         if difficulty == 3:
-            left, x0, y0 = rng.choice(_LEFT_3)
+            template, points = rng.choice(_LEFT_3)
+            left = _filler(rng.randint(1, 4), rng.randint(1, 3))(template.replace("{c}", "{b}"))
+            x0, y0 = rng.choice(points)
         else:
-            left = _fill(rng.choice(_LEFT_1 if difficulty == 1 else _LEFT_2), rng)
-            x0, y0 = rng.choice((1, 2, -1, 3)), rng.choice((1, 2, -1, -2, 3))
+            left = _coefficient(
+                _fill(rng.choice(_LEFT_1 if difficulty == 1 else _LEFT_2), rng), rng
+            )
+            x0, y0 = rng.choice((1, 2, -1, -2, 3)), rng.choice((1, 2, -1, -2, 3))
         expr = read_expression(left).expr
         values = {symbol_for("x"): sp.Integer(x0), symbol_for("y"): sp.Integer(y0)}
         right = expr.xreplace(values)

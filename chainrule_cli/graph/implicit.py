@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.errors import ChainruleError, DomainError, InputError
-from chainrule_cli.maths.checking import UNCONFIRMED, UNCONFIRMED_TEXT, Verdict
 from chainrule_cli.reading.equations import Read, read_equation, symbol_for
+
+if TYPE_CHECKING:
+    from chainrule_cli.maths.checking import Verdict
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,12 @@ class Implicit:
         self, text: str, point: dict[str, Any] | None = None, unicode: bool = True
     ) -> Verdict:
         """The verdict on an answer for dy/dx (an expression in x and y, or a number at a point)."""
-        from chainrule_cli.maths.checking import symbolically_equal
+        from chainrule_cli.maths.checking import (
+            UNCONFIRMED,
+            UNCONFIRMED_TEXT,
+            Verdict,
+            symbolically_equal,
+        )
         from chainrule_cli.maths.precision import judge
         from chainrule_cli.printing.mathtext import show
         from chainrule_cli.reading.equations import read_expression
@@ -193,11 +200,21 @@ class Implicit:
                     f"dy/dx = {show(value, unicode=unicode)} here",
                     "exact",
                 )
+            at = {self.x: point["x"], self.y: point["y"]}
+            upside = (-self.F_y / self.F_x).xreplace(at)
+            if upside.is_finite and judge(answer, read.tree, upside):
+                return Verdict(
+                    False,
+                    value,
+                    answer,
+                    read_as,
+                    "wrong_variable",
+                    "that is dx/dy (−F_y/F_x), upside down: dy/dx = −F_x/F_y",
+                    "exact",
+                )
             for wrong in self.forgot_dy_dx():
                 try:
-                    if judge(
-                        answer, read.tree, wrong.xreplace({self.x: point["x"], self.y: point["y"]})
-                    ):
+                    if judge(answer, read.tree, wrong.xreplace(at)):
                         return Verdict(
                             False,
                             value,
@@ -278,38 +295,53 @@ class Implicit:
         return self._points
 
     def _find_points(self) -> list[tuple[float, float]]:
-        """Points on a polynomial curve (a few x, real roots in y), where F_y ≠ 0."""
+        """Points on the curve where F_y ≠ 0: for a few x, the real roots in y (all of them
+        for a polynomial curve, else those Newton's method finds from a few starts)."""
+        import mpmath
         import sympy as sp
 
         from chainrule_cli.limits import attempt
 
-        def find() -> list[tuple[float, float]]:
-            found: list[tuple[float, float]] = []
-            f_num = sp.numer(sp.together(self.F))
-            if not f_num.is_polynomial(self.x, self.y):
-                return found
-            for x0 in (
-                sp.Rational(3, 10),
-                sp.Rational(7, 10),
-                sp.Rational(13, 10),
-                sp.Rational(-11, 10),
-                sp.Rational(23, 10),
-                sp.Rational(-1, 3),
-            ):
-                poly = sp.Poly(f_num.xreplace({self.x: x0}), self.y)
+        xs = (0.3, -1.1, 1.3, 2.3, -0.37, 0.7, 3.6, -3.1, 5.2, -1.9, 4.4, -4.7)
+        f_num = sp.numer(sp.together(self.F))
+        polynomial = bool(f_num.is_polynomial(self.x, self.y))
+        f = sp.lambdify((self.x, self.y), self.F, modules="mpmath")
+        f_y = sp.lambdify((self.x, self.y), self.F_y, modules="mpmath")
+
+        def roots(x0: float) -> list[float]:
+            if polynomial:
+                poly = sp.Poly(f_num.xreplace({self.x: sp.Rational(str(x0))}), self.y)
                 if poly.degree() < 1:
+                    return []
+                return [
+                    float(sp.re(r))
+                    for r in poly.nroots(n=15, maxsteps=100)
+                    if abs(sp.im(r)) < 1e-12
+                ]
+            found: list[float] = []
+            for start in (0.5, -0.5, 1.5, -1.5, 3.0):
+                try:
+                    y0 = mpmath.findroot(lambda y: f(x0, y), start)
+                except (ValueError, ZeroDivisionError, TypeError, OverflowError):
                     continue
-                for root in poly.nroots(n=30):
-                    if abs(sp.im(root)) < 1e-20:
-                        y0 = float(sp.re(root))
-                        try:
-                            if abs(float(self.F_y.xreplace({self.x: x0, self.y: y0}))) > 1e-6:
-                                found.append((float(x0), y0))
-                        except TypeError:
-                            continue
+                if abs(mpmath.im(y0)) < 1e-12 and abs(f(x0, mpmath.re(y0))) < 1e-12:
+                    found.append(float(mpmath.re(y0)))
             return found
 
-        return attempt(1.0, find, [])
+        def find() -> list[tuple[float, float]]:
+            points: list[tuple[float, float]] = []
+            for x0 in xs:
+                for y0 in roots(x0):
+                    try:
+                        if abs(complex(f_y(x0, y0))) > 1e-6 and (x0, y0) not in points:
+                            points.append((x0, y0))
+                    except (TypeError, ValueError, ZeroDivisionError):
+                        continue
+                if len(points) >= 6:
+                    break
+            return points
+
+        return attempt(3.0, find, [])
 
 
 def _differ(a: Any, b: Any, points: list[tuple[float, float]], imp: Implicit) -> bool:

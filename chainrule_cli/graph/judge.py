@@ -23,11 +23,12 @@ A wrong answer is compared with the derivatives one typical slip gives
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chainrule_cli.errors import InputError
+from chainrule_cli.errors import ChainruleError, InputError
 from chainrule_cli.graph.tree import Edge, Path, Tree
 from chainrule_cli.maths.checking import UNCONFIRMED, UNCONFIRMED_TEXT, Verdict
 
@@ -129,6 +130,37 @@ def slips(tree: Tree, unicode: bool = True) -> list[Slip]:
                         rest + _product(exprs),
                     )
                 )
+    if any(len(p.edges) >= 2 for p in paths):
+        out.append(
+            Slip(
+                "forgot_inner_derivative",
+                None,
+                f"every path has lost its inner factors: {total} multiplies, along each path, "
+                "the outer partial derivative by the inner ones",
+                sp.Add(*(p.edges[0].expr for p in paths)),
+            )
+        )
+        out.append(
+            Slip(
+                "forgot_inner_derivative",
+                None,
+                f"every path has lost its last factor (the derivative with respect to {tree.wrt})",
+                sp.Add(*(_product([e.expr for e in p.edges[:-1]]) for p in paths)),
+            )
+        )
+    for other in tree.independents:
+        if other == tree.wrt:
+            continue
+        wrong = sp.Add(*(q.product for q in tree.all_paths if q.leaf == other))
+        out.append(
+            Slip(
+                "wrong_variable",
+                None,
+                f"that is the derivative with respect to {other}, not {tree.wrt}: "
+                f"follow the paths that end at {tree.wrt}",
+                wrong,
+            )
+        )
     for p in paths:
         if len(p.edges) >= 2:
             out.append(
@@ -222,7 +254,7 @@ class Probe:
                 fb = float_function(b.xreplace(line), self.tau)
             except Exception:  # an expression the float library cannot build
                 return False
-            if not numerically_equal(fa, fb, points):
+            if not numerically_equal(fa, fb, points) and _apart(fa, fb, points):
                 return True
         return False
 
@@ -237,6 +269,38 @@ class Probe:
         return True
 
 
+def _apart(fa: Any, fb: Any, points: list[float]) -> bool:
+    """Different beyond float noise at some point: by more than 10⁻⁹ of the larger value
+    (or of 1, so that a 10⁻¹⁷ left by cancelling terms is not taken for "not 0").
+    Only used to reject: anything closer goes on to exact algebra or 60 digits."""
+    from chainrule_cli.maths.numeric import Undefined
+
+    for v in points:
+        try:
+            a, b = fa(v), fb(v)
+        except Undefined:
+            return True
+        if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):
+            return True
+    return False
+
+
+#: Seconds for the second algebraic try (a tree's substituted sums are longer than a chain's).
+CANCEL_SECONDS = 1.0
+
+
+def _cancels(a: Any, b: Any) -> bool:
+    """a − b expanded, over one denominator and cancelled is 0 (within ``CANCEL_SECONDS``):
+    exact algebra, for the homogeneous quotients trees produce (∂z/∂u = 0)."""
+    import sympy as sp
+
+    from chainrule_cli.limits import attempt
+
+    return bool(
+        attempt(CANCEL_SECONDS, lambda: sp.cancel(sp.together(sp.expand(a - b))) == 0, False)
+    )
+
+
 def equal(a: Any, b: Any, probe: Probe) -> tuple[bool | None, str]:
     """(True, method) only when exact algebra (or 60 digits) says a = b; (False, method)
     when numbers or 60 digits show a difference; (None, "unconfirmed") otherwise."""
@@ -244,7 +308,7 @@ def equal(a: Any, b: Any, probe: Probe) -> tuple[bool | None, str]:
 
     if probe.differ(a, b):
         return False, "numeric"
-    if symbolically_equal(a, b):
+    if symbolically_equal(a, b) or _cancels(a, b):
         return True, "symbolic"
     same = probe.precisely(a, b) if probe.usable else None
     if same is None:
@@ -331,7 +395,8 @@ class TreeJudge:
         total = self.tree.total_symbol(self.unicode)
         text = f"{total} = {_m(clean_form(self.tree.derivative), self.unicode)}"
         if self.point is not None:
-            text += f", which is {_m(self.tree.value(self.point), self.unicode)} at the point"
+            with contextlib.suppress(ChainruleError):  # undefined or too large there
+                text += f", which is {_m(self.tree.value(self.point), self.unicode)} at the point"
         return text
 
     def _not_text(self) -> str:
@@ -415,16 +480,24 @@ class TreeJudge:
             sets.append(frozenset(e for e in chosen if e is not None))
         right = {frozenset(p.edges): p for p in tree.paths}
         every = {frozenset(p.edges): p for p in tree.all_paths}
+        for other in tree.independents:
+            theirs = {frozenset(p.edges) for p in tree.all_paths if p.leaf == other}
+            if other != tree.wrt and set(sets) == theirs:
+                return (
+                    "wrong_variable",
+                    f"that is the formula for the derivative with respect to {other}, "
+                    f"not {tree.wrt}: follow the paths that end at {tree.wrt}",
+                )
         for s in sets:
             if s in every and s not in right:
                 q = every[s]
                 for p_set, p in right.items():
                     if p_set not in sets and len(p_set) == len(s) and len(p_set - s) == 1:
                         (mine,) = s - p_set
-                        (theirs,) = p_set - s
+                        (wanted,) = p_set - s
                         return (
                             "wrong_variable",
-                            f"on the path {p.label(u)}, {theirs.symbol(u)} is wanted, "
+                            f"on the path {p.label(u)}, {wanted.symbol(u)} is wanted, "
                             f"not {mine.symbol(u)}: differentiate with respect to {tree.wrt}",
                         )
                 return (

@@ -45,6 +45,7 @@ from chainrule_cli.reading.equations import (
 if TYPE_CHECKING:
     import sympy
 
+    from chainrule_cli.maths.analysis import Analysis
     from chainrule_cli.maths.points import NumberCheck
     from chainrule_cli.maths.solution import Solution
 
@@ -109,12 +110,12 @@ class Path:
 @dataclass(frozen=True)
 class Factor:
     """One edge's derivative worked out: the derivative, its clean form, and the
-    single-variable solution (rule tree and steps) when the parent has one variable."""
+    single-variable analysis (the rule tree) when the parent has one variable."""
 
     edge: Edge
     derivative: Any
     clean: Any
-    solution: Solution | None
+    analysis: Analysis | None
     held: tuple[str, ...]  # the variables held constant (a partial derivative)
 
 
@@ -250,12 +251,25 @@ class Tree:
         from chainrule_cli.maths.analysis import clean_form
 
         kids = self.children.get(edge.parent, ())
-        solution = None
+        analysis = None
         if len(kids) == 1:
-            solution = _single_variable(self.texts.get(edge.parent, ""), edge.child)
-        clean = solution.analysis.clean if solution is not None else clean_form(edge.expr)
+            analysis = _single_variable(self.texts.get(edge.parent, ""), edge.child)
+        clean = analysis.clean if analysis is not None else clean_form(edge.expr)
         held = tuple(k for k in kids if k != edge.child)
-        return Factor(edge, edge.expr, clean, solution, held)
+        return Factor(edge, edge.expr, clean, analysis, held)
+
+    def steps(self, edge: Edge) -> Solution | None:
+        """The single-variable engine's worked solution of ``edge``'s factor (its steps),
+        or None for a partial derivative in several variables."""
+        from chainrule_cli.maths.solution import solve
+
+        analysis = self.factor(edge).analysis
+        if analysis is None:
+            return None
+        try:
+            return solve(analysis.text, variable=edge.child, analysis=analysis)
+        except ChainruleError:
+            return None
 
     # -- a point ------------------------------------------------------------------------
     def point(self, at: dict[str | None, Any]) -> dict[str, Any]:
@@ -295,7 +309,7 @@ class Tree:
         from chainrule_cli.maths.values import nice_value
         from chainrule_cli.reading.roots import real_branch
 
-        values = {self.symbol(n): v for n, v in point.items()}
+        values = {self.symbol(n): sp.sympify(v) for n, v in point.items()}
         full = real_branch(self.substitute(expr))
         refuse_huge(full, values)
         value = full.xreplace(values)
@@ -369,24 +383,21 @@ class Tree:
 
 
 def refuse_huge(expr: sympy.Expr, values: dict[Any, Any]) -> None:
-    """``TooLarge`` when a power or exponential in ``expr`` is beyond 10³⁰⁰ at the point
-    (judged in floats first, so an exact 9^(9^9) is never computed)."""
+    """``TooLarge`` when a power in ``expr`` whose base and exponent are rational numbers at
+    the point would be an exact number beyond 10³⁰⁰ (SymPy would compute all its digits:
+    9^(9^9) never ends). Judged from logarithms in floats, before anything exact is built.
+    Powers of e and other symbolic bases stay symbolic and are not refused."""
     import math
 
     import sympy as sp
 
-    floats = {k: sp.Float(v, 20) for k, v in values.items()}
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Pow):
-            base, exponent = (a.xreplace(floats).evalf(20) for a in node.args)
-        elif isinstance(node, sp.exp):
-            base, exponent = sp.E.evalf(20), node.args[0].xreplace(floats).evalf(20)
-        else:
+        if not isinstance(node, sp.Pow):
             continue
-        try:
-            size = abs(float(sp.re(exponent))) * math.log10(max(abs(complex(base)), 1e-300))
-        except (TypeError, ValueError, OverflowError):
+        base, exponent = (sp.sympify(a.xreplace(values)) for a in node.args)
+        if not (base.is_Rational and exponent.is_Rational) or base == 0:
             continue
+        size = abs(float(exponent)) * abs(math.log10(abs(float(base))))
         if size > 300:
             raise TooLarge("a value at this point is too large to compute exactly (over 10^300)")
 
@@ -400,16 +411,15 @@ class _Line:
     derivative: Any
 
 
-@functools.lru_cache(maxsize=128)
-def _single_variable(text: str, variable: str) -> Solution | None:
-    """The single-variable solution of a definition of one variable, or None when the
-    single-variable engine cannot read it (its steps are then not shown)."""
-    from chainrule_cli.maths.solution import solve
+def _single_variable(text: str, variable: str) -> Analysis | None:
+    """The single-variable rule tree of a definition in one variable (``analyse``,
+    cached), or None when that engine cannot read it (its steps are then not shown)."""
+    from chainrule_cli.maths.analysis import analyse
 
     if not text.strip():
         return None
     try:
-        return solve(text.strip(), variable=variable)
+        return analyse(text.strip(), variable)
     except ChainruleError:
         return None
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chainrule_cli.bank.problem import Problem
+from chainrule_cli.graph.tree import Tree
 
 if TYPE_CHECKING:
     from chainrule_cli.graph.hints import TreeHint, TreeWalk
     from chainrule_cli.graph.implicit import Implicit
-    from chainrule_cli.graph.tree import Tree
     from chainrule_cli.maths.equivalence import Verdict
 
 
@@ -70,8 +70,6 @@ class GraphWork:
 
     @property
     def tree(self) -> Tree | None:
-        from chainrule_cli.graph.tree import Tree
-
         return self.engine if isinstance(self.engine, Tree) else None
 
     def prompt(self) -> str:
@@ -206,3 +204,57 @@ def implicit_hints(
         out.append(("value", f"At {at}: dy/dx = {m(value)}.", (value,)))
     n = len(out)
     return [TreeHint(k, t, r, i + 1, n) for i, (k, t, r) in enumerate(out)]
+
+
+# -- your own function -------------------------------------------------------------------------
+def own_graph_problem(
+    function: str,
+    where: list[str],
+    wrt: str | None,
+    implicit: bool,
+    at: dict[str | None, Any] | None,
+) -> Problem:
+    """A tree or an equation the learner brings (``practise --where`` / ``--implicit``), as a
+    problem with a stable id (``own-`` and a hash of what was read). Raises the engine's
+    errors for input it cannot read, a point off the curve or outside the domain, and
+    InputError when no path goes through another variable (no chain rule needed)."""
+    import hashlib
+
+    from chainrule_cli.errors import InputError
+    from chainrule_cli.graph.implicit import Implicit
+    from chainrule_cli.graph.tree import build_tree
+
+    engine: Tree | Implicit
+    pairs: tuple[tuple[str, str], ...] = ()
+    if implicit:
+        engine = Implicit.from_text(function)
+        kind, difficulty = "implicit", 1
+        key = str(engine.F)
+    else:
+        engine = build_tree(function, where, wrt)
+        if not any(len(p.edges) >= 2 for p in engine.paths):
+            raise InputError(
+                f"{engine.dependent} depends on {engine.wrt} directly only: no chain rule "
+                "is needed; define an intermediate variable with --where"
+            )
+        kind = "multivariable"
+        longest = max(len(p.edges) for p in engine.paths)
+        difficulty = 3 if longest > 2 else 2 if len(engine.independents) > 1 else 1
+        pairs = tuple((n, engine.texts[n].strip()) for n in engine.where)
+        key = f"{engine.expr}|{engine.wrt}"
+    point = engine.point(at) if at is not None else None
+    if point is not None:
+        engine.value(point)  # raises DomainError outside the domain
+        key += "|" + ",".join(f"{n}={v}" for n, v in point.items())
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    return Problem(
+        id=f"own-{digest}",
+        type=kind,
+        expression=function,
+        difficulty=difficulty,
+        function=function,
+        where=pairs,
+        wrt=engine.wrt if isinstance(engine, Tree) else None,
+        point=tuple((n, str(v)) for n, v in point.items()) if point is not None else None,
+        generated=True,  # checked here, as a generated problem is when it is made
+    )

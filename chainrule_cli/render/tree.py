@@ -118,8 +118,8 @@ def tree_view(
                 held = ", ".join(_name(n, m) for n in factor.held)
                 line.append(f"   ({held} held constant)", style="dim")
             parts.append(Hanging(line, indent=0, hang=4))
-            if steps and factor.solution is not None:
-                solution = factor.solution
+            solution = tree.steps(edge) if steps else None
+            if solution is not None:
                 parts.append(steps_table(solution.steps, m, solution.analysis.variable.name))
     parts.append(Text(""))
     parts.append(Text("The sum", style="bold"))
@@ -202,9 +202,12 @@ def implicit_view(imp: Implicit, point: dict[str, Any] | None, console: Console)
         + Text("   with y = y(x)", style="dim"),
         Text(""),
         Text("Differentiate both sides with respect to x", style="bold"),
-        Text(
-            "  y is a function of x: the chain rule puts a factor dy/dx on every y term",
-            style="dim",
+        Hanging(
+            Text(
+                "y is a function of x: the chain rule puts a factor dy/dx on every y term",
+                style="dim",
+            ),
+            indent=2,
         ),
     ]
     for side in (imp.left, imp.right):
@@ -272,5 +275,5 @@ def implicit_view(imp: Implicit, point: dict[str, Any] | None, console: Console)
         line.append(m(value), style="bold green")
         if m(value) != m.number(float(value)):
             line.append(glue(f" {m.approx} {m.number(float(value))}"))
-        parts.append(Hanging(line, indent=2))
+        parts.append(Hanging(line, indent=0))
     return Group(*[p if not isinstance(p, str) else Text(p.replace(NBSP, " ")) for p in parts])

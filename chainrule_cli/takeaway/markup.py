@@ -190,6 +190,8 @@ LATEX_TEXT = {
     "—": "---",
     "′": r"\('\)",
     "→": r"\(\to\)",
+    "∂": r"\(\partial\)",
+    "≠": r"\(\neq\)",
     "≈": r"\(\approx\)",
     "√": r"\(\surd\)",
     "∛": r"\(\sqrt[3]{\,}\)",
@@ -222,9 +224,10 @@ def latex_text(text: str) -> str:
             out.append(rf"\(^{{{char.translate(SUPERSCRIPTS)}}}\)")
         elif char.isascii() or _latin(char):
             out.append(char)
-        else:
-            greek_name = latex_symbol(char)
-            out.append(rf"\({greek_name}\)" if greek_name.startswith("\\") else "?")
+        elif char == "∞" or unicodedata.name(char, "").startswith("GREEK"):
+            out.append(rf"\({latex_symbol(char)}\)")
+        else:  # a symbol LaTeX's text fonts lack (latex_symbol would hand it back as text)
+            out.append("?")
     return "".join(out)
 
 

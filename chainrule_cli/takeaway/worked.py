@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from chainrule_cli.kinds import ONE_VARIABLE_TYPES
 from chainrule_cli.takeaway.notation import (
     Box,
     Fenced,
@@ -42,9 +41,6 @@ if TYPE_CHECKING:
     from chainrule_cli.maths.explain import Combination, Layer
     from chainrule_cli.maths.solution import Solution
 
-#: The types a take-away can print (the tree's and implicit types have no worked form yet).
-PRINTABLE_TYPES = (*ONE_VARIABLE_TYPES, "backprop")
-
 Part = str | Box
 Parts = tuple[Part, ...]
 
@@ -66,6 +62,17 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Node:
+    """One variable of a tree diagram (``takeaway.graphs``), the label of the edge from its
+    parent, its children; ``marked``: a leaf that is the variable differentiated by."""
+
+    name: Box
+    edge: Box | None
+    children: tuple[Node, ...] = ()
+    marked: bool = False
+
+
+@dataclass(frozen=True)
 class Item:
     """One problem: what is asked, the answer, and how to get there."""
 
@@ -76,6 +83,8 @@ class Item:
     blocks: tuple[Block, ...]
     note: str | None = None
     solution: Solution | None = field(default=None, compare=False, repr=False)
+    #: A graph type's tree diagram (``takeaway.graphs``), drawn by each writer.
+    tree: Node | None = field(default=None, compare=False, repr=False)
 
 
 COMBINATION_TITLES = {
