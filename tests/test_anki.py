@@ -206,15 +206,12 @@ def deck_problems(args: list[str]) -> list[Problem]:
     def value(flag: str) -> str | None:
         return args[args.index(flag) + 1] if flag in args else None
 
-    from chainrule_cli.cli.takeaway import printable
-    from chainrule_cli.takeaway.worked import PRINTABLE_TYPES
-
     types = [args[i + 1] for i, a in enumerate(args) if a == "--type"]
     difficulty = value("--difficulty")
     count = value("--count")
     seed = value("--seed")
     deck = build_deck(
-        printable(load(None), PRINTABLE_TYPES),
+        load(None),
         types,
         int(difficulty) if difficulty else None,
         int(count) if count else None,
