@@ -517,6 +517,78 @@ def bench_backprop(repeats: int) -> dict[str, object]:
     }
 
 
+TREE_SOLVE = [
+    "solve",
+    "z = x^2*y + sin(y)",
+    "--where",
+    "x = s*t",
+    "--where",
+    "y = s + t^2",
+    "--wrt",
+    "s",
+    "--at",
+    "s=1,t=2",
+]
+TREE_BARE = (
+    "import sympy as sp; s, t = sp.symbols('s t'); x, y = s*t, s + t**2; "
+    "d = sp.diff(x**2*y + sp.sin(y), s); print(d, d.subs({s: 1, t: 2}))"
+)
+
+
+def bench_tree(repeats: int, full: bool = True) -> dict[str, object]:
+    """Issue #26: ``solve --where`` beside an equivalent bare SymPy script (wall and CPU),
+    the in-process verdict's median, and the differential test over generated trees."""
+    from chainrule_cli.graph.judge import TreeJudge
+    from chainrule_cli.graph.tree import build_tree
+    from tests.tree_differential import SEED, TREES
+    from tests.tree_differential import run as tree_differential
+
+    cpu: dict[str, list[float]] = {"ours": [], "theirs": []}
+
+    def timed(cmd: list[str], key: str) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        elapsed = run(cmd)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[key].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return elapsed
+
+    ours, theirs = side_by_side(
+        lambda: timed([sys.executable, "-m", "chainrule_cli", *TREE_SOLVE], "ours"),
+        lambda: timed([sys.executable, "-c", TREE_BARE], "theirs"),
+        repeats,
+    )
+    ours_cpu, theirs_cpu = (statistics.median(cpu[k][1:]) for k in ("ours", "theirs"))
+    tree = build_tree("z = x^2*y + sin(y)", ["x = s*t", "y = s + t^2"], "s")
+    judge = TreeJudge(tree, {"s": 1, "t": 2})
+    answers = [
+        "2x y t + x^2 + cos y",
+        "s^2 t^2 + 2s t^2 (s + t^2) + cos(s + t^2)",
+        "∂z/∂x·∂x/∂s + ∂z/∂y·∂y/∂s",
+        "44 + cos(5)",
+        "2x y t",
+        "2x y s + x^2 + cos y",
+    ]
+    judge.check(answers[0])  # the first verdict imports the float library
+    times: list[float] = []
+    for _ in range(max(3, repeats)):
+        for answer in answers:
+            start = time.perf_counter()
+            judge.check(answer)
+            times.append(time.perf_counter() - start)
+    report = tree_differential(TREES if full else 100, SEED)
+    return {
+        "tree_solve_s": ours,
+        "tree_bare_sympy_s": theirs,
+        "tree_solve_ratio": ours / theirs,
+        "tree_solve_cpu_s": ours_cpu,
+        "tree_bare_sympy_cpu_s": theirs_cpu,
+        "tree_solve_cpu_ratio": ours_cpu / theirs_cpu,
+        "tree_verdict_median_ms": statistics.median(times) * 1000,
+        "tree_verdict_p95_ms": sorted(times)[int(0.95 * (len(times) - 1))] * 1000,
+        "tree_differential": report.as_dict(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -531,7 +603,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         help="run one step (startup, solve, first, check, quiz, bank, validate, load, hostile, "
-        "verdicts, backprop) and merge its figures into the existing results file",
+        "verdicts, backprop, tree) and merge its figures into the existing results file",
     )
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
@@ -557,6 +629,7 @@ def main() -> None:
         ("hostile", bench_hostile),
         ("verdicts", bench_verdicts),
         ("backprop", lambda: bench_backprop(repeats)),
+        ("tree", lambda: bench_tree(repeats, full=not args.quick)),
     ):
         if args.only and name != args.only:
             continue
@@ -642,6 +715,17 @@ def main() -> None:
             f"{results['backprop']['ratio']:.2f}×",
             f"practice verdict {results['backprop']['verdict_median_ms']:.1f} ms (median); "
             f"SymPy imported: {results['backprop']['sympy_imported']}",
+        ),
+        (
+            "solve --where (tree) / bare sympy script",
+            f"{results['tree_solve_ratio']:.2f}×",
+            f"{results['tree_solve_s'] * 1000:.0f} ms vs {results['tree_bare_sympy_s'] * 1000:.0f} ms"
+            f" (CPU {results['tree_solve_cpu_ratio']:.2f}×)",
+        ),
+        (
+            "tree verdict, in process (median / p95)",
+            f"{results['tree_verdict_median_ms']:.1f} / {results['tree_verdict_p95_ms']:.1f} ms",
+            "judge built once",
         ),
     ]
     width = max(len(r[0]) for r in rows)

@@ -31,9 +31,10 @@ _chainrule() {
         --section) COMPREPLY=($(compgen -W "intuition four-steps why-multiply check-with-numbers nested types applications backprop" -- "$cur")); return ;;
         --seed) COMPREPLY=(); return ;;
         --title) COMPREPLY=(); return ;;
-        --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied" -- "$cur")); return ;;
+        --type) COMPREPLY=($(compgen -W "power exponential trig root log quadratic-inside applied multivariable implicit backprop" -- "$cur")); return ;;
         --var) COMPREPLY=(); return ;;
         --where) COMPREPLY=(); return ;;
+        --wrt) COMPREPLY=(); return ;;
         -o) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case "$path" in
@@ -43,16 +44,16 @@ _chainrule() {
         "bank") COMPREPLY=($(compgen -W "list validate --help" -- "$cur")) ;;
         "bank list") COMPREPLY=($(compgen -W "--type --difficulty --bank --json --help" -- "$cur")) ;;
         "bank validate") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--no-cache --budget --json --help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
-        "check") COMPREPLY=($(compgen -W "--at --var --json --help" -- "$cur")) ;;
+        "check") COMPREPLY=($(compgen -W "--at --var --json --where --wrt --implicit --help" -- "$cur")) ;;
         "export") if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--help" -- "$cur")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         "generate") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --help" -- "$cur")) ;;
         "history") COMPREPLY=($(compgen -W "--limit --json --help" -- "$cur")) ;;
         "learn") COMPREPLY=($(compgen -W "--section --help" -- "$cur")) ;;
         "plot") COMPREPLY=($(compgen -W "--at --range --var --help" -- "$cur")) ;;
-        "practise") COMPREPLY=($(compgen -W "--at --var --plot --help" -- "$cur")) ;;
+        "practise") COMPREPLY=($(compgen -W "--at --var --plot --where --wrt --implicit --help" -- "$cur")) ;;
         "quiz") COMPREPLY=($(compgen -W "--type --count --difficulty --seed --bank --shuffle --no-shuffle --generated --plot --missed --mistake --help" -- "$cur")) ;;
         "review") COMPREPLY=($(compgen -W "--count --bank --seed --help" -- "$cur")) ;;
-        "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --help" -- "$cur")) ;;
+        "solve") COMPREPLY=($(compgen -W "--at --var --json --plot --where --wrt --implicit --steps --help" -- "$cur")) ;;
         "stats") COMPREPLY=($(compgen -W "--json --reset --yes --help" -- "$cur")) ;;
         "worksheet") COMPREPLY=($(compgen -W "--format -o --output --type --difficulty --count --seed --bank --shuffle --no-shuffle --generated --title --help" -- "$cur")) ;;
     esac

@@ -43,6 +43,9 @@ def test_shipped_bank_size_and_spread() -> None:
         "log",
         "quadratic-inside",
         "applied",
+        "multivariable",
+        "implicit",
+        "backprop",
     }
     for kind, by_level in table.items():
         if kind == "applied":

@@ -52,6 +52,9 @@ def test_tab_completes_type_choices() -> None:
         "log",
         "quadratic-inside",
         "applied",
+        "multivariable",
+        "implicit",
+        "backprop",
     ]
     assert tab("chainrule quiz --type t") == ["trig"]
 

@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 X = sp.Symbol("x", real=True)
 runner = CliRunner()
 FUNCTIONS = functions(120, seed=16)
-SHIPPED = [p for p in load().problems if not p.applied]
+SHIPPED = [p for p in load().problems if not p.applied and not p.graph]  # one variable
 
 
 def lambdified(expr: sp.Expr) -> Callable[[float], Any]:

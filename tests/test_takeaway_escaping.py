@@ -31,6 +31,7 @@ from chainrule_cli.cli import app
 from chainrule_cli.kinds import CHAIN_TYPES
 from chainrule_cli.practice.generate import stream
 from chainrule_cli.takeaway.anki import card
+from chainrule_cli.takeaway.items import build
 from chainrule_cli.takeaway.markup import (
     latex_symbol,
     latex_text,
@@ -38,7 +39,6 @@ from chainrule_cli.takeaway.markup import (
     to_latex,
 )
 from chainrule_cli.takeaway.notation import Ident, Row, Txt, rate
-from chainrule_cli.takeaway.worked import build
 from chainrule_cli.takeaway.worksheet import render
 
 runner = CliRunner()
@@ -93,8 +93,9 @@ def hostile_problems(path: Path) -> list[Problem]:
 
 
 def shipped_and_generated() -> list[Problem]:
-    """Every shipped problem, and a seeded handful of generated ones of each type."""
-    problems = list(load().problems)
+    """Every shipped problem (of the types take-aways print: not yet multivariable or
+    implicit), and a seeded handful of generated ones of each type."""
+    problems = [p for p in load().problems if p.type not in ("multivariable", "implicit")]
     rng = random.Random(2024)
     for kind in CHAIN_TYPES:
         gen = stream([kind], None, rng)
@@ -112,15 +113,18 @@ KNOWN_WORDS = {
     "textbackslash", "textbar", "textless", "textgreater", "textasteriskcentered",
     "textasciigrave",
     # maths
-    "frac", "sqrt", "left", "right", "lvert", "rvert", "cdot", "times", "to", "approx",
+    "frac", "partial", "sqrt", "left", "right", "lvert", "rvert", "cdot", "times", "to", "approx",
     "infty", "surd", "circ", "text", "textit", "mathit", "operatorname",
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
     "sinh", "cosh", "tanh", "ln", "log", "exp",
     "pi", "theta", "sigma", "alpha", "beta", "gamma", "lambda", "mu", "omega", "phi",
+    "neq", "boxed",
+    # a tree diagram (forest): its edge labels
+    "scriptsize",
 }  # fmt: skip
 #: Their arguments are text even inside maths.
 TEXT_ARGUMENT = {"text", "textit", "emph", "section"}
-ENVIRONMENTS = {"document", "enumerate", "itemize"}
+ENVIRONMENTS = {"document", "enumerate", "itemize", "forest"}
 CONTROL_SYMBOLS = set("%#&$_{},()^~ ")
 TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}]|.", re.DOTALL)
 

@@ -97,14 +97,14 @@ USAGE_ERRORS = [
     pytest.param(
         ["quiz", "--type", "calculus"],
         "error: unknown type 'calculus': choose from power, exponential, trig, root, log, "
-        "quadratic-inside, applied",
+        "quadratic-inside, applied, multivariable, implicit, backprop",
         "chainrule quiz",
         id="unknown-type",
     ),
     pytest.param(
         ["bank", "list", "--type", "trigonometry"],
         "error: unknown type 'trigonometry': choose from power, exponential, trig, root, log, "
-        "quadratic-inside, applied",
+        "quadratic-inside, applied, multivariable, implicit, backprop",
         "chainrule bank list",
         id="unknown-type-in-bank-list",
     ),
@@ -155,7 +155,7 @@ USAGE_ERRORS = [
     ),
     pytest.param(
         ["solve", "--fast"],
-        "error: no such option: --fast (did you mean --at?)",
+        "error: no such option: --fast (did you mean --at or --steps?)",
         "chainrule solve",
         id="option-where-math-goes",
     ),

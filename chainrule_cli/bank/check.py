@@ -85,6 +85,10 @@ def _check_now(problem: Problem, limit: float = CHECK_LIMIT, cut_short: bool = F
 
     try:
         with time_limit(limit, _CHECKING):
+            if problem.graph:
+                from chainrule_cli.graph.problems import validate
+
+                return validate(problem)
             if problem.applied:
                 return _check_applied(problem)
             return _check_plain(problem)

@@ -27,7 +27,8 @@ from chainrule_cli.errors import ChainruleError
 from chainrule_cli.safefile import read_data_file, write_atomic
 
 FILE_NAME = "banks.json"
-FORMAT = 1
+#: Format 2 keeps the graph types' function, where, wrt and point too.
+FORMAT = 2
 #: Sets of banks remembered (the most recent first).
 MAX_ENTRIES = 6
 #: A cache file larger than this is neither read nor written.
@@ -48,6 +49,10 @@ FIELDS: dict[str, tuple[type, ...]] = {
     "rate": _OPTIONAL,
     "unit": _OPTIONAL,
     "chain": (list, type(None)),
+    "function": _OPTIONAL,
+    "where": (list,),
+    "wrt": _OPTIONAL,
+    "point": (list, type(None)),
     "source": _TEXT,
     "generated": (bool,),
 }
@@ -116,6 +121,8 @@ def _as_data(bank: Bank) -> dict[str, Any]:
     for p in bank.problems:
         item = {name: getattr(p, name) for name in FIELDS}
         item["chain"] = list(p.chain) if p.chain is not None else None
+        item["where"] = [list(pair) for pair in p.where]
+        item["point"] = [list(pair) for pair in p.point] if p.point is not None else None
         problems.append(item)
     issues = [[i.path, i.line, i.problem_id, i.message] for i in bank.issues]
     return {"problems": problems, "issues": issues, "files": [str(f) for f in bank.files]}
@@ -155,4 +162,28 @@ def _problem(item: Any) -> Problem | None:
     chain = item["chain"]
     if chain is not None and not all(isinstance(c, str) for c in chain):
         return None
-    return Problem(**{**item, "chain": tuple(chain) if chain is not None else None})
+    where, point = _pairs(item["where"]), _pairs(item["point"])
+    if where is None or (point is None and item["point"] is not None):
+        return None
+    return Problem(
+        **{
+            **item,
+            "chain": tuple(chain) if chain is not None else None,
+            "where": where,
+            "point": point,
+        }
+    )
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """A mapping kept as [[name, text], …], back as pairs (None unless well formed)."""
+    if not isinstance(value, list):
+        return None
+    pairs = []
+    for pair in value:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        ):
+            return None
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)

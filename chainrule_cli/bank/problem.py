@@ -25,10 +25,19 @@ KEYS = (
     "rate",
     "unit",
     "chain",
+    "function",
+    "where",
+    "wrt",
 )
 KEY_SET = frozenset(KEYS)
 APPLIED_KEYS = ("question", "variable", "rate", "unit", "chain")
+#: Keys of the graph types (``kinds.GRAPH_TYPES``) only; ``at`` is a mapping for them.
+GRAPH_KEYS = ("function", "where", "wrt")
+#: Keys of the one-variable types only.
+ONE_VARIABLE_KEYS = ("expression", *APPLIED_KEYS)
 REQUIRED = ("id", "type", "expression")
+#: What a graph type needs instead of ``expression``.
+GRAPH_REQUIRED = ("id", "type", "function")
 
 #: All the bank files of one load together: a bigger bank is refused with a message.
 MAX_BANK_BYTES = 5 * 1024 * 1024
@@ -42,9 +51,19 @@ CHECK_LIMIT = 5.0
 VALIDATE_BUDGET = 30.0
 
 
+#: A mapping kept in a frozen problem: (name, text) pairs in the order written.
+Pairs = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem: find the derivative of ``expression`` (or its value at ``at``)."""
+    """One problem: find the derivative of ``expression`` (or its value at ``at``).
+
+    A graph type (``multivariable``, ``implicit``, ``backprop``) has a ``function``
+    line instead (``z = x^2*y + sin(y)``, ``x^2 + y^2 = 25``), its ``where``
+    definitions and its point as (name, text) pairs, and ``wrt``; its
+    ``expression`` is the function line too, so that lists and records can show it.
+    """
 
     id: str
     type: str
@@ -58,6 +77,12 @@ class Problem:
     rate: str | None = None
     unit: str | None = None
     chain: tuple[str, ...] | None = None
+    # Graph types only: the function line, NAME = EXPR definitions, the variable to
+    # differentiate by, and the point (name, value) (``at`` stays None for them).
+    function: str | None = None
+    where: Pairs = ()
+    wrt: str | None = None
+    point: Pairs | None = None
     source: str = field(default="", compare=False)  # "file:line", for messages
     generated: bool = field(default=False, compare=False)
 
@@ -65,8 +90,26 @@ class Problem:
     def applied(self) -> bool:
         return self.type == "applied"
 
+    @property
+    def graph(self) -> bool:
+        """A graph type: a function line with ``where``, ``wrt`` and a point mapping."""
+        return self.function is not None
+
+    @property
+    def point_text(self) -> str | None:
+        """The point as written: ``1`` or, for a graph type, ``s=1, t=2``."""
+        if self.point is not None:
+            return ", ".join(f"{name}={value}" for name, value in self.point)
+        return self.at
+
+    def where_lines(self) -> list[str]:
+        """The definitions as ``--where`` lines: ``x = s*t``."""
+        return [f"{name} = {text}" for name, text in self.where]
+
     def to_dict(self) -> dict[str, Any]:
         """The problem in the bank schema (``at`` omitted when absent)."""
+        if self.graph:
+            return self._graph_dict()
         data: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -83,6 +126,19 @@ class Problem:
                 data["unit"] = self.unit
             if self.chain:
                 data["chain"] = list(self.chain)
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    def _graph_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type, "function": self.function}
+        if self.where:
+            data["where"] = dict(self.where)
+        if self.wrt is not None:
+            data["wrt"] = self.wrt
+        if self.point is not None:
+            data["at"] = {name: _yaml_number(text) for name, text in self.point}
+        data["difficulty"] = self.difficulty
         if self.note:
             data["note"] = self.note
         return data

@@ -1,7 +1,8 @@
 """Problems proven valid, remembered between runs, so they are not checked again.
 
 Whether a bank problem is valid depends only on what it says (its type,
-expression, point, variable, rate, unit and chain) and on the code that checks
+expression, point, variable, rate, unit and chain; for a graph type also its where, wrt
+and point mapping) and on the code that checks
 it. ``bank.check_problem`` remembers each problem it passes here, by a hash of
 those fields, in ``validated.json`` beside the progress store
 (``CHAINRULE_HOME``). The file belongs to one version of chainrule: a new
@@ -73,6 +74,13 @@ def key(problem: Any) -> str:
         problem.unit,
         list(problem.chain) if problem.chain is not None else None,
     ]
+    if getattr(problem, "function", None) is not None:  # a graph type: its mappings and wrt
+        point = problem.point
+        fields += [
+            [list(pair) for pair in problem.where],
+            problem.wrt,
+            [list(pair) for pair in point] if point is not None else None,
+        ]
     text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 

@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from chainrule_cli.graph.engine import Graph
     from chainrule_cli.render import Console
 
-#: Tries for each blank in --practise before the answer is shown.
-TRIES = 2
-
 
 def register(app: typer.Typer) -> None:
     app.command()(backprop)
@@ -188,68 +185,16 @@ def _lab(layers: int, activation: str, seed: int | None, skip: bool, compare: bo
 
 def _practise(graph: Graph, console: Console) -> None:
     """Every forward value in order, then every gradient from the output back, by hand."""
-    from functools import partial
-
     from chainrule_cli import render
-    from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.play import checked, read_line
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
-    from chainrule_cli.graph import byhand
-    from chainrule_cli.render.backprop import practice_intro, practice_result
+    from chainrule_cli.cli.asking import read_line
+    from chainrule_cli.cli.graphplay import play_steps
+    from chainrule_cli.practice.backprop import BackpropRound
+    from chainrule_cli.render.backprop import practice_intro, staged_table
 
-    ask = read_line(console)
+    round_ = BackpropRound(None, graph, 0.0)
     console.print(practice_intro(graph, console))
-    right = total = 0
-    for step in byhand.steps(graph):
-        total += 1
-        hints = byhand.hints(graph, step)
-        shown_hints = 0
-        tries = 0
-        verdict: byhand.Verdict | None = None
-        keep = ""
-        while tries < TRIES:
-            try:
-                line = ask(f"{step.question(graph)} ", MathField(), GUIDED_KEYS, keep)
-            except KeyboardInterrupt:
-                line = None
-            keep = ""
-            if line is None or key_of(line) == "quit":
-                console.print(render.dim(f"  Stopped: {right} of {total - 1} right."))
-                return
-            text = line.strip()
-            key = key_of(text)
-            if not text:
-                continue
-            if key == "keys":
-                console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-                continue
-            if key == "hint":
-                if shown_hints < len(hints):
-                    console.print(
-                        practice_result(
-                            None, f"hint {shown_hints + 1}: {hints[shown_hints]}", console
-                        )
-                    )
-                    shown_hints += 1
-                else:
-                    console.print(render.dim("  No more hints: a shows the answer."))
-                continue
-            if key in ("answer", "skip", "guide"):
-                break
-            verdict = checked(partial(byhand.check, graph, step, text))
-            if verdict is None:
-                keep = line
-                continue
-            tries += 1
-            if verdict.right:
-                right += 1
-                console.print(practice_result(True, "right", console))
-                break
-            code = f" [{verdict.code}]" if verdict.code else ""
-            console.print(practice_result(False, verdict.message + code, console))
-        if verdict is None or not verdict.right:
-            console.print(practice_result(None, f"the answer: {hints[-1]}", console))
-    console.print(render.dim(f"  Done: {right} of {total} right."))
-    from chainrule_cli.render.backprop import staged_table
-
+    if not play_steps(round_, console, read_line(console)):
+        console.print(render.dim(f"  Stopped: {round_.right} of {round_.index} right."))
+        return
+    console.print(render.dim(f"  Done: {round_.right} of {len(round_.steps)} right."))
     console.print(staged_table(graph, console))

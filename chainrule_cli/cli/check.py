@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from chainrule_cli.cli.common import MATH_ARGS, Json, Variable, guard
+from chainrule_cli.cli.tree import Implicitly, Where, Wrt
 from chainrule_cli.exitcodes import ExitCode
 
 
@@ -35,12 +36,16 @@ def check(
         typer.Option(
             "--at",
             metavar="POINT",
-            help="Check the value of the derivative at this point instead.",
+            help="Check the value of the derivative at this point instead "
+            "(with --where or --implicit: name=value pairs, e.g. s=1,t=2).",
             show_default=False,
         ),
     ] = None,
     var: Variable = "x",
     json_output: Json = False,
+    where: Where = None,
+    wrt: Wrt = None,
+    implicit: Implicitly = False,
 ) -> None:
     """Check a derivative, and name the mistake in a wrong one.
 
@@ -49,8 +54,28 @@ def check(
 
     Exit status: 0 correct, 1 incorrect, 2 invalid input.
 
+    With --where (and --wrt), the answer may be substituted, in the
+    intermediate variables, a number with --at, or a formula such as
+    "dz/dx*dx/dt + dz/dy*dy/dt"; with --implicit, dy/dx in x and y.
+
     Example: chainrule check "sin(x^2)" "2x cos(x^2)"
     """
+    from chainrule_cli.cli import tree
+
+    if tree.wanted(where, wrt, implicit):
+        from chainrule_cli import render
+
+        verdict = tree.check(expression, answer, where, wrt, implicit, at, var)
+        console = render.make_console()
+        if json_output:
+            render.print_json(verdict.to_json())
+        else:
+            console.print(
+                render.verdict(
+                    verdict.correct, verdict.feedback, verdict.read_as, console, verdict.notes
+                )
+            )
+        raise typer.Exit(int(ExitCode.OK if verdict.correct else ExitCode.WRONG))
     from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)

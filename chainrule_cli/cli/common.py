@@ -183,6 +183,11 @@ Mistake = Annotated[
         show_default=False,
     ),
 ]
+#: --at of solve: one number, or name=value pairs for several variables.
+AT_PAIRS = (
+    "Also find the slope at this point (e.g. 1, -0.5, pi/4; "
+    "with --where or --implicit: name=value pairs, e.g. s=1,t=2)."
+)
 Point = Annotated[
     str | None,
     typer.Option(

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import TYPES, between, check_type, choice, guard, listed
+from chainrule_cli.cli.common import between, check_type, choice, guard, listed
+from chainrule_cli.kinds import GENERATED_TYPES
 
 
 def register(app: typer.Typer) -> None:
@@ -21,8 +22,8 @@ def generate(
         typer.Option(
             "--type",
             metavar="TYPE",
-            callback=choice("type", TYPES),
-            help=f"The type: {listed(TYPES)} (repeatable; default: all).",
+            callback=choice("type", GENERATED_TYPES),
+            help=f"The type: {listed(GENERATED_TYPES)} (repeatable; default: all).",
             show_default=False,
         ),
     ] = None,
@@ -69,7 +70,7 @@ def generate(
     from chainrule_cli.practice.generate import generate as make
     from chainrule_cli.render.progress_bar import ProgressBar
 
-    types = check_type(kind) or list(TYPES)
+    types = check_type(kind) or list(GENERATED_TYPES)
     if seed is None:
         import random
 

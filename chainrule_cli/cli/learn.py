@@ -87,7 +87,7 @@ def learn(
 
 
 def _reader(console: Console) -> LineReader:
-    from chainrule_cli.cli.play import read_line
+    from chainrule_cli.cli.asking import read_line
 
     return read_line(console)
 
@@ -121,8 +121,8 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
     from functools import partial
 
     from chainrule_cli import render
+    from chainrule_cli.cli.asking import checked
     from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.play import checked
     from chainrule_cli.cli.prompt import CHECKPOINT_KEYS, key_of
     from chainrule_cli.maths.applied import AppliedChecker
     from chainrule_cli.practice.lessons import KEY_IDEA, CheckpointJudge

@@ -12,8 +12,10 @@ input end the quiz with the summary and exit 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from chainrule_cli.cli.asking import checked, read_line
 
 if TYPE_CHECKING:
     from chainrule_cli.bank.load import Problem
@@ -21,14 +23,9 @@ if TYPE_CHECKING:
     from chainrule_cli.cli.prompt import LineReader
     from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.practice.rounds import Round
-    from chainrule_cli.practice.session import QuizSession
+    from chainrule_cli.practice.session import AnyRound, QuizSession
     from chainrule_cli.progress.store import Attempt, Store
     from chainrule_cli.render import Console
-
-T = TypeVar("T")
-
-#: The time allowed to check one answer (or one guided step) before it is refused.
-CHECK_SECONDS = 2.5
 
 
 def play(
@@ -47,7 +44,7 @@ def play(
     shown, ask, problems = _show_first(problems, total, console)
     from chainrule_cli.practice.session import QuizSession
 
-    def record(round_: Round) -> None:
+    def record(round_: AnyRound) -> None:
         if store is None:
             return
         try:
@@ -80,6 +77,8 @@ def _show_first(
         first, problems = peek(problems)
     except KeyboardInterrupt:
         return None, read_line(console), interrupted()
+    if first is not None and first.type == "backprop":  # its graph is worked out first
+        return None, read_line(console), problems
     text = early_text(first, render.supports_unicode(console)) if first is not None else None
     if first is None or text is None:
         return None, read_line(console), problems
@@ -108,7 +107,7 @@ def question(problem: Problem, var: str, unicode: bool = True) -> tuple[str, Mat
     return f"dy/d{var} = ", MathField((var,))
 
 
-def to_attempt(round_: Round, mode: str) -> Attempt:
+def to_attempt(round_: AnyRound, mode: str) -> Attempt:
     """A finished round as the progress store keeps it, with every try."""
     from datetime import UTC, datetime, timedelta
 
@@ -141,49 +140,10 @@ def to_attempt(round_: Round, mode: str) -> Attempt:
         hints=round_.hints,
         tries=round_.tries,
         seconds=round(round_.seconds, 2),
-        at_point=problem.at,
+        at_point=problem.point_text,
         mode="guided" if round_.guided else mode,
         try_log=tries,
     )
-
-
-def read_line(console: Console) -> LineReader:
-    """The reader for one session's prompts; it returns None at end of input.
-
-    At a terminal: line editing, Up/Down through this session's answers and a
-    live reading of the answer. Piped: plain lines, echoed after the prompt so
-    the transcript reads as a conversation.
-    """
-    from chainrule_cli import render
-    from chainrule_cli.cli.prompt import LineReader
-
-    return LineReader(render.supports_unicode(console))
-
-
-def checked(work: Callable[[], T]) -> T | None:
-    """``work()`` under the time limit for checking an answer; None after an error.
-
-    Every error is one message on stderr, never the end of the loop: the caller
-    asks again, with the text still there to fix, and no try is used up.
-    """
-    from chainrule_cli import render
-    from chainrule_cli.errors import ChainruleError, InputError, TooComplex
-    from chainrule_cli.limits import time_limit
-
-    try:
-        with time_limit(CHECK_SECONDS, "Checking this answer"):
-            return work()
-    except InputError as exc:
-        render.error(exc.message, exc.caret_lines())
-    except TooComplex as exc:
-        render.error(f"{exc}: try a simpler form of the answer")
-    except ChainruleError as exc:
-        render.error(str(exc))
-    except RecursionError:
-        render.error("that answer is nested too deeply to check")
-    except Exception as exc:  # a bug met by one answer must not end the quiz
-        render.error(f"this answer could not be checked ({type(exc).__name__}): try another form")
-    return None
 
 
 def run(
@@ -198,13 +158,15 @@ def run(
     ``shown`` is the first problem when ``play`` has shown it already (with the keys).
     """
     from chainrule_cli import render
+    from chainrule_cli.cli.graphplay import play_backprop
     from chainrule_cli.cli.quickstart import Primed
+    from chainrule_cli.practice.backprop import BackpropRound
 
     first = True
     try:
         while (round_ := session.next_problem()) is not None:
             if first and shown is not None:
-                if round_.problem is shown:
+                if round_.problem is shown and not isinstance(round_, BackpropRound):
                     first = False
                     if not _play(session, round_, console, ask, plot):
                         session.quit()
@@ -212,16 +174,13 @@ def run(
                     continue
                 if isinstance(ask, Primed):
                     ask.forget()  # the one shown could not be asked: that answer is not this one's
-            console.print(
-                render.problem_header(
-                    round_.problem,
-                    session.number,
-                    session.total,
-                    round_.solution.analysis.tree.written,
-                    round_.solution.analysis.variable.name,
-                    console,
-                )
-            )
+            if isinstance(round_, BackpropRound):  # worked blank by blank
+                first = False
+                if not play_backprop(session, round_, console, ask):
+                    session.quit()
+                    return
+                continue
+            console.print(_header(session, round_, console))
             if first:
                 console.print(render.quiz_help(console))
                 first = False
@@ -233,9 +192,34 @@ def run(
         session.quit()
 
 
-def _show_solution(round_: Round, console: Console, plot: bool) -> None:
+def _header(session: QuizSession, round_: Round, console: Console) -> Any:
+    """The problem's header: a graph type's function line and definitions, or y = …."""
     from chainrule_cli import render
 
+    if round_.graph is not None:
+        return render.graph_header(round_.graph, session.number, session.total, console)
+    assert round_.solution is not None
+    return render.problem_header(
+        round_.problem,
+        session.number,
+        session.total,
+        round_.solution.analysis.tree.written,
+        round_.solution.analysis.variable.name,
+        console,
+    )
+
+
+def _show_solution(round_: AnyRound, console: Console, plot: bool) -> None:
+    from chainrule_cli import render
+    from chainrule_cli.practice.backprop import BackpropRound
+
+    if isinstance(round_, BackpropRound):  # its staged table is shown by play_backprop
+        return
+    if round_.graph is not None:
+        body = render.graph_solution(round_.graph, console)
+        console.print(render.panel("The solution", body, style="green"))
+        return
+    assert round_.solution is not None
     if round_.problem.applied:
         body = render.applied_solution(round_.checker, round_.solution, console)
     else:
@@ -251,6 +235,9 @@ def _draw(round_: Round, console: Console) -> None:
     from chainrule_cli.cli.plot import draw_solution
     from chainrule_cli.errors import ChainruleError
 
+    if round_.solution is None:
+        render.warn("no picture for this one: --plot draws functions of one variable")
+        return
     try:
         draw_solution(round_.solution, None, console)
     except ChainruleError as exc:
@@ -270,8 +257,7 @@ def _play(
     from chainrule_cli import render
     from chainrule_cli.cli.prompt import QUIZ_KEYS, key_of
 
-    var = round_.solution.analysis.variable.name
-    prompt, field = question(round_.problem, var, render.supports_unicode(console))
+    prompt, field = _question(round_, console)
     keep = ""  # after an error, the line comes back to be fixed
     while round_.outcome is None:
         line = ask(prompt, field, QUIZ_KEYS, keep)
@@ -299,6 +285,8 @@ def _play(
                 return False
         elif (result := checked(partial(session.answer, text))) is None:
             keep = line
+        elif result.verdict.correct and round_.graph is not None:
+            console.print(render.graph_correct(round_.graph, result.verdict.feedback, console))
         elif result.verdict.correct:
             console.print(render.correct_text(round_, console))
         else:
@@ -313,12 +301,27 @@ def _play(
     return True
 
 
+def _question(round_: Round, console: Console) -> tuple[str, MathField]:
+    """The answer prompt of a round, and what its answer may use."""
+    from chainrule_cli import render
+    from chainrule_cli.cli.live import MathField
+
+    if round_.graph is not None:
+        return round_.graph.prompt(), MathField(round_.graph.names)
+    assert round_.solution is not None
+    var = round_.solution.analysis.variable.name
+    return question(round_.problem, var, render.supports_unicode(console))
+
+
 def _show_hint(session: QuizSession, round_: Round, console: Console, plot: bool) -> None:
     """The next hint; the last one is the full solution (with the graphs under --plot)."""
     from chainrule_cli import render
 
     hint = session.hint()
-    if hint is not None:
+    if hint is not None and round_.graph is not None:
+        console.print(render.graph_hint(hint, round_.graph, console))  # type: ignore[arg-type]
+    elif hint is not None:
+        assert round_.solution is not None
         applied = round_.checker if round_.problem.applied else None
         console.print(render.hint_panel(hint, round_.solution, console, applied))
         if hint.kind == "solution" and plot:
@@ -333,10 +336,17 @@ def _guide(
     from functools import partial
 
     from chainrule_cli import render
+    from chainrule_cli.cli.graphplay import guide_tree
     from chainrule_cli.cli.live import MathField
     from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
+    from chainrule_cli.practice.backprop import BackpropRound
 
     round_ = session.current
+    if isinstance(round_, BackpropRound):  # worked blank by blank: no chain to walk
+        return True
+    if round_ is not None and round_.graph is not None:
+        shows = (_show_hint, _show_solution)
+        return guide_tree(session, round_, console, ask, plot, *shows)
     try:
         walk = session.guided()
     except ValueError:

@@ -48,6 +48,8 @@ def early_text(problem: Problem, unicode: bool) -> str | None:
     from chainrule_cli.bank import valcache
     from chainrule_cli.printing.written import problem_text
 
+    if problem.graph:  # a tree or an equation: its header needs its engine
+        return None
     if not problem.generated and not valcache.shared().proven(problem):
         return None
     if problem.applied:

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from chainrule_cli.cli.common import (
+    AT_PAIRS,
     MATH_ARGS,
     Json,
-    Point,
     Variable,
     fail,
     guard,
 )
+from chainrule_cli.cli.tree import Implicitly, Where, Wrt
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +31,9 @@ def solve(
             show_default=False,
         ),
     ],
-    at: Point = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="POINT", help=AT_PAIRS, show_default=False)
+    ] = None,
     var: Variable = "x",
     json_output: Json = False,
     plot: Annotated[
@@ -39,6 +42,13 @@ def solve(
             "--plot", help="Also draw the inner, outer and composite graphs with their tangents."
         ),
     ] = False,
+    where: Where = None,
+    wrt: Wrt = None,
+    implicit: Implicitly = False,
+    steps: Annotated[
+        bool,
+        typer.Option("--steps", help="With --where: also show each factor's steps."),
+    ] = False,
 ) -> None:
     """Differentiate with the chain rule and show every step.
 
@@ -46,8 +56,21 @@ def solve(
     is, the inner derivative, their product, and with --at the slope at a point
     and a check with numbers.
 
+    With --where, a function of several variables on a tree diagram: the
+    paths to --wrt, a product along each, their sum; --at takes name=value
+    pairs. With --implicit, dy/dx from an equation in x and y.
+
     Example: chainrule solve "(3x+1)^2" --at 1
     """
+    from chainrule_cli.cli import tree
+
+    if tree.wanted(where, wrt, implicit):
+        if plot:
+            raise fail("--plot draws one variable: leave it out with --where or --implicit")
+        tree.solve(expression, where, wrt, implicit, at, var, json_output, steps)
+        return
+    if steps:
+        raise fail("--steps is for --where (plain solve always shows its steps)")
     from chainrule_cli.reading.parsing import refuse_derivative_side
 
     refuse_derivative_side(expression, var)

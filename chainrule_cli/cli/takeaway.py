@@ -210,7 +210,7 @@ def select(
     from chainrule_cli.bank.problem import short
     from chainrule_cli.errors import ChainruleError
     from chainrule_cli.practice.deck import choose, trouble
-    from chainrule_cli.takeaway.worked import build
+    from chainrule_cli.takeaway.items import build
 
     types = check_type(kind)
     loaded = load(bank or None)

@@ -1,4 +1,5 @@
 """The chain rule on graphs: chains of layers, tree diagrams, computation graphs.
 
-A sibling of ``maths``: may import ``printing``, ``reading`` and the base modules.
+Above ``maths``: may import ``maths`` (the single-variable engine and the verdict
+machinery a tree reuses), ``printing``, ``reading`` and the base modules.
 """

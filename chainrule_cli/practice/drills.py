@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from chainrule_cli.bank.load import Bank, Problem
+from chainrule_cli.kinds import GRAPH_TYPES
 
 if TYPE_CHECKING:
     from chainrule_cli.maths.analysis import Analysis
@@ -35,10 +36,14 @@ RATIO_CODE = "constant_factor"
 
 
 def codes() -> tuple[str, ...]:
-    """Every mistake code the checker can name (``mistakes.MISTAKES``)."""
+    """Every mistake code the checkers can name (``mistakes.MISTAKES``, then the tree's
+    and implicit differentiation's ``judge.TREE_MISTAKES``, then backprop by hand's
+    ``byhand.MISTAKES``)."""
+    from chainrule_cli.graph.byhand import MISTAKES as BACKPROP_MISTAKES
+    from chainrule_cli.graph.judge import TREE_MISTAKES
     from chainrule_cli.maths.checking import MISTAKES
 
-    return tuple(MISTAKES)
+    return tuple(dict.fromkeys((*MISTAKES, *TREE_MISTAKES, *BACKPROP_MISTAKES)))
 
 
 def invites(problem: Problem, code: str) -> bool:
@@ -48,7 +53,18 @@ def invites(problem: Problem, code: str) -> bool:
 
 def slips(problem: Problem) -> frozenset[str]:
     """The mistake codes that would give a wrong answer to this problem."""
+    if problem.graph:
+        return _graph_slips(problem)
     return _slips(problem.expression, problem.variable, problem.at)
+
+
+@functools.lru_cache(maxsize=512)
+def _graph_slips(problem: Problem) -> frozenset[str]:
+    """A graph type's slips, from its tree or equation (``graph.problems.invited``)."""
+    from chainrule_cli.graph.problems import invited
+    from chainrule_cli.limits import attempt
+
+    return attempt(BUDGET_S, lambda: invited(problem), frozenset())
 
 
 @functools.lru_cache(maxsize=2048)
@@ -131,10 +147,10 @@ def _number(value: object) -> float | None:
 def problem_from(attempt: Attempt) -> Problem | None:
     """A problem no longer in the bank (generated, or from another bank), rebuilt from its attempt.
 
-    Applied problems need their question and rates, which attempts do not keep:
-    None for them.
+    Applied problems need their question and rates, and graph types their definitions,
+    which attempts do not keep: None for them.
     """
-    if attempt.type == "applied":
+    if attempt.type == "applied" or attempt.type in GRAPH_TYPES:
         return None
     return Problem(
         attempt.problem_id,

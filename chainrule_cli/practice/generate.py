@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 from chainrule_cli.bank.check import check_problem
 from chainrule_cli.bank.load import Problem
-from chainrule_cli.kinds import TYPES
+from chainrule_cli.graph.generate import KINDS as GRAPH_KINDS
+from chainrule_cli.graph.generate import make as graph_problem
+from chainrule_cli.kinds import GENERATED_TYPES
 
 PREFIX = {"quadratic-inside": "quad", "exponential": "exp"}
 #: Share of difficulty-3 problems that are nested chains of 3+ layers.
@@ -344,9 +346,45 @@ def _point(expression: str, rng: random.Random) -> str | None:
     return None
 
 
+def _backprop_problem(pid: str, difficulty: int, rng: random.Random) -> Problem:
+    """A backprop problem with hand-computable numbers (``graph.backprop_generate``)."""
+    from chainrule_cli.graph.backprop_generate import draws
+
+    drawn = next(draws(difficulty, rng))
+    where = tuple((name, text) for name, _, text in (line.partition(" = ") for line in drawn.where))
+    point = tuple(
+        (name, text) for name, _, text in (pair.partition("=") for pair in drawn.at.split(","))
+    )
+    return Problem(
+        id=pid,
+        type="backprop",
+        expression=drawn.expression,
+        difficulty=difficulty,
+        function=drawn.expression,
+        where=where,
+        point=point,
+        generated=True,
+    )
+
+
 def _candidate(kind: str, difficulty: int, rng: random.Random, pid: str) -> Problem:
+    if kind == "backprop":
+        return _backprop_problem(pid, difficulty, rng)
     if kind == "applied":
         return _applied_problem(pid, difficulty, rng)
+    if kind in GRAPH_KINDS:
+        spec = graph_problem(kind, difficulty, rng)
+        return Problem(
+            pid,
+            kind,
+            spec.function,
+            difficulty,
+            function=spec.function,
+            where=spec.where,
+            wrt=spec.wrt,
+            point=spec.at,
+            generated=True,
+        )
     expression = make_expression(kind, difficulty, rng)
     return Problem(pid, kind, expression, difficulty, _point(expression, rng), generated=True)
 
@@ -359,7 +397,7 @@ def generate(
     validate: bool = True,
 ) -> list[Problem]:
     """``count`` distinct, validated problems of one type and difficulty."""
-    if kind not in TYPES:
+    if kind not in GENERATED_TYPES:
         raise ValueError(f"unknown type {kind!r}")
     rng = random.Random(seed)
     tag = seed if seed is not None else rng.randrange(10**6)
@@ -376,7 +414,7 @@ def _unique(
         attempts += 1
         pid = f"gen{tag}-{PREFIX.get(kind, kind)}{difficulty}-{made + 1:03d}"
         problem = _candidate(kind, difficulty, rng, pid)
-        key = problem.question or problem.expression
+        key = _key(problem)
         if key in seen:
             continue
         seen.add(key)
@@ -384,6 +422,13 @@ def _unique(
             continue
         made += 1
         yield problem
+
+
+def _key(problem: Problem) -> str:
+    """What makes two generated problems the same question."""
+    if problem.graph:
+        return f"{problem.function}|{problem.where}|{problem.wrt}|{problem.point}"
+    return problem.question or problem.expression
 
 
 def stream(kinds: Sequence[str], difficulty: int | None, rng: random.Random) -> Iterator[Problem]:
@@ -398,7 +443,7 @@ def stream(kinds: Sequence[str], difficulty: int | None, rng: random.Random) -> 
             problem = _candidate(
                 kind, level, rng, f"gen{tag}-{PREFIX.get(kind, kind)}{level}-{number + 1:03d}"
             )
-            key = problem.question or problem.expression
+            key = _key(problem)
             if key in seen:
                 continue
             seen.add(key)

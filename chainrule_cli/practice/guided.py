@@ -100,7 +100,11 @@ class GuidedWalk:
 
     def __init__(self, round_: Round) -> None:
         self.round = round_
-        if not isinstance(round_.checker, Checker) or round_.outline is None:
+        if (
+            not isinstance(round_.checker, Checker)
+            or round_.outline is None
+            or round_.solution is None
+        ):
             raise ValueError("no chain layer to guide through")
         tree = round_.outline
         if not tree.real:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from chainrule_cli.bank.load import Bank, Problem
-from chainrule_cli.kinds import CHAIN_TYPES, TYPES
+from chainrule_cli.kinds import CHAIN_TYPES, GENERATED_TYPES, GRAPH_TYPES, TYPES
 from chainrule_cli.practice.drills import problem_from
 from chainrule_cli.progress.records import parse_time
 from chainrule_cli.progress.stats import recently_missed
@@ -136,8 +136,8 @@ def _source(skill: str, missed: list[Problem], bank: Bank, rng: random.Random) -
     pool = bank.select([kind], level)
     rng.shuffle(pool)
     yield from pool
-    if kind not in CHAIN_TYPES:
-        return
+    if kind not in CHAIN_TYPES and not (kind in GRAPH_TYPES and kind in GENERATED_TYPES):
+        return  # applied, and a graph type without a generator: the bank's problems only
     from chainrule_cli.practice.generate import stream
 
     for n, problem in enumerate(stream([kind], level, rng)):

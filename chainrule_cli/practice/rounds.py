@@ -17,6 +17,7 @@ from chainrule_cli.maths.applied import AppliedChecker
 from chainrule_cli.maths.checking import Checker
 from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import Solution
+from chainrule_cli.practice.graphs import GraphWork
 from chainrule_cli.practice.outline import Outline, PlanItem
 
 #: Tries at each problem.
@@ -46,8 +47,9 @@ class Round:
 
     problem: Problem
     started: float
-    checker: Checker | AppliedChecker
-    solution: Solution
+    checker: Checker | AppliedChecker | GraphWork
+    #: The worked solution (None for a graph type: its ``graph`` work shows the tree).
+    solution: Solution | None
     plan: list[PlanItem]
     outline: Outline | None = None
     hints_used: int = 0
@@ -64,6 +66,8 @@ class Round:
     step_hints: int = 0
     #: Ended by q, Ctrl-C or the end of input, before the solution was shown.
     stopped: bool = False
+    #: A graph type's work (``practice.graphs``): its tree or equation, hints and walk.
+    graph: GraphWork | None = None
 
     def tried(self, text: str, verdict: Verdict) -> None:
         """Count one checked answer, and keep it with its verdict and time."""

@@ -24,14 +24,29 @@ from chainrule_cli.maths.applied import AppliedChecker, applied_feedback
 from chainrule_cli.maths.checking import Checker
 from chainrule_cli.maths.equivalence import Verdict
 from chainrule_cli.maths.solution import solve
+from chainrule_cli.practice.backprop import BackpropRound
+from chainrule_cli.practice.graphs import work_for
 from chainrule_cli.practice.guided import GuidedResult, GuidedWalk
-from chainrule_cli.practice.outline import APPLIED_PLAN, Hint, Outline, hint_plan, make_hint
+from chainrule_cli.practice.outline import (
+    APPLIED_PLAN,
+    Hint,
+    Outline,
+    PlanItem,
+    hint_plan,
+    make_hint,
+)
 from chainrule_cli.practice.rounds import MAX_TRIES, Round
 from chainrule_cli.printing.mathtext import keep_typed_decimals, show
 from chainrule_cli.reading.parsing import parse_number
 
 if TYPE_CHECKING:
     import sympy
+
+    from chainrule_cli.graph.hints import StepResult, TreeHint, TreeWalk
+
+
+#: A round of either kind: a chain-rule problem's, or a backprop problem's blanks.
+AnyRound = Round | BackpropRound
 
 
 @dataclass
@@ -56,7 +71,7 @@ class QuizSession:
         unicode: bool = True,
         max_tries: int = MAX_TRIES,
         clock: Callable[[], float] = time.monotonic,
-        on_finish: Callable[[Round], None] | None = None,
+        on_finish: Callable[[AnyRound], None] | None = None,
     ) -> None:
         self._problems: Iterator[Problem] = iter(problems)
         self.total = total
@@ -64,12 +79,12 @@ class QuizSession:
         self.max_tries = max_tries
         self.clock = clock
         self.on_finish = on_finish
-        self.rounds: list[Round] = []
-        self.current: Round | None = None
+        self.rounds: list[AnyRound] = []
+        self.current: AnyRound | None = None
         self.skipped_broken: list[tuple[Problem, str]] = []
 
     # -- moving through problems ---------------------------------------------------------
-    def next_problem(self) -> Round | None:
+    def next_problem(self) -> AnyRound | None:
         """Start the next problem (None when there are no more).
 
         A bank problem is validated (``bank.check_problem``, time-limited) just
@@ -95,8 +110,19 @@ class QuizSession:
             return self.current
         return None
 
-    def _start(self, problem: Problem) -> Round:
+    def _start(self, problem: Problem) -> AnyRound:
+        if problem.type == "backprop":
+            from chainrule_cli.graph.backprop_check import graph_problem
+
+            graph = graph_problem(problem).graph()
+            return BackpropRound(
+                problem, graph, self.clock(), clock=self.clock, on_finish=self._ended
+            )
         checker: Checker | AppliedChecker
+        if problem.graph:
+            work = work_for(problem, self.unicode)
+            plan = [PlanItem(kind) for kind in work.plan]
+            return Round(problem, self.clock(), work, None, plan, clock=self.clock, graph=work)
         keep_typed_decimals(
             problem.expression, problem.at, problem.rate, variable=problem.variable
         )  # 1.05, and a rate of 0.2, shown as typed in this round
@@ -121,17 +147,23 @@ class QuizSession:
         return len(self.rounds) + (1 if self.current is not None else 0)
 
     # -- actions -----------------------------------------------------------------------------
-    def hint(self) -> Hint | None:
+    def hint(self) -> Hint | TreeHint | None:
         """Reveal the next hint (None when all are shown).
 
         The last hint is the full solution: showing it ends the problem, with no credit.
         """
         round_ = self.current
+        if isinstance(round_, BackpropRound):
+            return None  # its hints are per blank: BackpropRound.hint
         if round_ is None or round_.outcome is not None or round_.hints_used >= len(round_.plan):
             return None
         item = round_.plan[round_.hints_used]
         round_.hints_used += 1
-        hint = make_hint(item, round_.hints_used, len(round_.plan), round_.outline)
+        hint: Hint | TreeHint
+        if round_.graph is not None:
+            hint = round_.graph.hint(round_.hints_used - 1)
+        else:
+            hint = make_hint(item, round_.hints_used, len(round_.plan), round_.outline)
         if item.kind == "solution":
             self._finish("revealed", round_.mistake)
         return hint
@@ -171,6 +203,27 @@ class QuizSession:
         round_.guided = True
         return walk
 
+    def tree_walk(self) -> TreeWalk:
+        """Start a graph type's guided walk (ValueError when its kind has none)."""
+        round_ = self._open()
+        if round_.graph is None:
+            raise ValueError("not a graph problem")
+        walk = round_.graph.walk()
+        round_.guided = True
+        return walk
+
+    def walk_step(self, result: StepResult) -> None:
+        """One step of a graph type's walk: a miss is remembered by its mistake code; the
+        last step ends the problem, right with (capped) credit or missed."""
+        round_ = self._open()
+        if not result.ok and result.mistake:
+            round_.mistake = result.mistake
+        if result.done:
+            if result.ok:
+                self._finish("correct", None)
+            else:
+                self._finish("missed", round_.mistake)
+
     def finish_guided(self, result: GuidedResult) -> None:
         """The guided walk's last step is the answer itself: right ends the problem
         with (capped) credit, two misses end it as missed."""
@@ -183,6 +236,11 @@ class QuizSession:
     def quit(self) -> None:
         """End now: a problem already tried counts as missed; an untouched one is dropped."""
         round_ = self.current
+        if isinstance(round_, BackpropRound):
+            round_.quit()
+            if round_.outcome == "dropped":
+                self.current = None
+            return
         if round_ is not None and round_.outcome is None:
             if round_.tries or round_.hints or round_.guided:
                 round_.stopped = True
@@ -191,9 +249,17 @@ class QuizSession:
                 self.current = None
 
     # -- internals ---------------------------------------------------------------------------
+    def _ended(self, round_: BackpropRound) -> None:
+        """A backprop round ended itself (its last blank, or a quit): keep it and record it."""
+        self.rounds.append(round_)
+        if self.on_finish is not None:
+            self.on_finish(round_)
+
     def _open(self) -> Round:
         if self.current is None or self.current.outcome is not None:
             raise RuntimeError("no problem is open")
+        if isinstance(self.current, BackpropRound):
+            raise RuntimeError("a backprop problem is worked blank by blank (BackpropRound)")
         return self.current
 
     def _finish(self, outcome: str, mistake: str | None, at: float | None = None) -> None:
@@ -285,7 +351,7 @@ class Summary:
     """The score of a quiz: per type, in all, and the rule that gave it."""
 
     lines: list[TypeLine]
-    missed: list[Round]
+    missed: list[AnyRound]
     score: float
     attempted: int
     hints: int = 0
@@ -296,7 +362,7 @@ class Summary:
     guided: int = 0
 
     @classmethod
-    def of(cls, rounds: list[Round]) -> Summary:
+    def of(cls, rounds: list[AnyRound]) -> Summary:
         by_type: dict[str, TypeLine] = {}
         for r in rounds:
             line = by_type.setdefault(r.problem.type, TypeLine(r.problem.type))

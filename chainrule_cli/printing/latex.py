@@ -34,6 +34,7 @@ LATEX_FUNCTIONS = {
 }  # fmt: skip
 LATEX_OPS = {
     "−": "-",
+    "∂": r"\partial ",
     "·": r"\cdot",
     "×": r"\times",
     "→": r"\to",
@@ -192,6 +193,8 @@ LATEX_TEXT = {
     "—": "---",
     "′": r"\('\)",
     "→": r"\(\to\)",
+    "∂": r"\(\partial\)",
+    "≠": r"\(\neq\)",
     "≈": r"\(\approx\)",
     "√": r"\(\surd\)",
     "∛": r"\(\sqrt[3]{\,}\)",
@@ -224,9 +227,10 @@ def latex_text(text: str) -> str:
             out.append(rf"\(^{{{char.translate(SUPERSCRIPTS)}}}\)")
         elif char.isascii() or _latin(char):
             out.append(char)
-        else:
-            greek_name = latex_symbol(char)
-            out.append(rf"\({greek_name}\)" if greek_name.startswith("\\") else "?")
+        elif char == "∞" or unicodedata.name(char, "").startswith("GREEK"):
+            out.append(rf"\({latex_symbol(char)}\)")
+        else:  # a symbol LaTeX's text fonts lack (latex_symbol would hand it back as text)
+            out.append("?")
     return "".join(out)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from chainrule_cli.kinds import CHAIN_TYPES, TYPES
+from chainrule_cli.kinds import CHAIN_TYPES, GRAPH_TYPES, TYPES
 from chainrule_cli.progress.records import Attempt, Try, parse_time
 from chainrule_cli.progress.store import Store
 
@@ -73,10 +73,12 @@ def mastery(recent: Sequence[Attempt]) -> str:
 
 
 def type_stats(attempts: Sequence[Attempt]) -> list[TypeStats]:
-    """One line per type, from attempts newest first."""
+    """One line per type, from attempts newest first (a graph type only once practised)."""
     out = []
     for kind in TYPES:
         history = [a for a in attempts if a.type == kind]
+        if not history and kind in GRAPH_TYPES:
+            continue
         out.append(
             TypeStats(
                 type=kind,

@@ -72,7 +72,7 @@ class _CircuitParser(Parser):
 
     def __init__(self, text: str, tokens: list[Token], names: Sequence[str]) -> None:
         super().__init__(text, tokens, names[0] if names else "x")
-        self.names = frozenset(names)
+        self.names = set(names)
 
     def is_function(self, tok: Token) -> bool:
         return super().is_function(tok) or (tok.kind == "name" and tok.value in GATES)

@@ -31,10 +31,13 @@ from chainrule_cli.reading.tokens import CLOSERS, OPENERS, Token
 class Parser:
     """Recursive descent over the token list; one method per precedence level."""
 
-    def __init__(self, text: str, tokens: list[Token], variable: str) -> None:
+    def __init__(
+        self, text: str, tokens: list[Token], variable: str, others: tuple[str, ...] = ()
+    ) -> None:
         self.text = text
         self.tokens = tokens
         self.variable = variable
+        self.names = {variable, *others}
         self.i = 0
         self.abs_depth = 0
         self.ambiguities: list[Ambiguity] = []
@@ -264,7 +267,7 @@ class Parser:
             self.advance()
             if tok.value in CONSTANTS:
                 return Const(tok.value, (tok.start, tok.end))
-            if tok.value != self.variable:
+            if tok.value not in self.names:
                 raise self.error(
                     f"unknown name {tok.value!r}: the variable is {self.variable}", tok.start
                 )

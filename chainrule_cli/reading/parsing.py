@@ -87,16 +87,20 @@ def check_variable(variable: str) -> str:
     return name
 
 
-def read(text: str, variable: str = "x") -> Reading:
-    """Parse ``text`` into a syntax tree with its ambiguity notes, or raise ``InputError``."""
+def read(text: str, variable: str = "x", others: tuple[str, ...] = ()) -> Reading:
+    """Parse ``text`` into a syntax tree with its ambiguity notes, or raise ``InputError``.
+
+    ``others`` are more variable names, for several variables (``reading/equations.py``);
+    ``to_sympy(..., symbols=…)`` then gives each its own symbol.
+    """
     name = check_variable(variable)
     if len(text) > MAX_LENGTH:
         raise InputError(
             f"input too long ({len(text)} characters; at most {MAX_LENGTH})", text, MAX_LENGTH
         )
     left, start = left_side(text, name)
-    tokens = tokenize(" " * start + text[start:], name)
-    parser = Parser(text, tokens, name)
+    tokens = tokenize(" " * start + text[start:], name, others)
+    parser = Parser(text, tokens, name, others)
     try:
         tree = parser.parse()
     except RecursionError:

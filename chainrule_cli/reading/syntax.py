@@ -253,12 +253,14 @@ def to_sympy(
     symbol: sympy.Symbol,
     evaluate: bool = True,
     cache: dict[tuple[int, bool], Any] | None = None,
+    symbols: dict[str, Any] | None = None,
 ) -> sympy.Expr:
     """Build the SymPy expression for ``node`` without ever calling ``eval``.
 
     With ``evaluate=False`` the structure is kept as typed, for display. A
     ``cache`` shared across calls on the subtrees of one tree (as the rule-tree
     builder makes them) keeps the total work linear in the size of the tree.
+    ``symbols`` maps variable names to their symbols when there are several.
     """
     import sympy as sp
 
@@ -277,7 +279,7 @@ def to_sympy(
                 return sp.Rational(n.text) if evaluate else sp.Float(n.text, _digits(n.text))
             return sp.Integer(n.text)
         if isinstance(n, Var):
-            return symbol
+            return symbol if symbols is None else symbols.get(n.name, symbol)
         if isinstance(n, Const):
             return sp.pi if n.name == "pi" else sp.E
         if isinstance(n, Call):

@@ -43,6 +43,15 @@ if TYPE_CHECKING:
         table,
         warn,
     )
+    from chainrule_cli.render.graphquiz import (
+        graph_correct,
+        graph_header,
+        graph_hint,
+        graph_right_answer,
+        graph_solution,
+        walk_question,
+        walk_result,
+    )
     from chainrule_cli.render.guided import (
         guided_hint,
         guided_note,
@@ -89,6 +98,7 @@ if TYPE_CHECKING:
         steps_table,
         verdict,
     )
+    from chainrule_cli.render.tree import implicit_view, tree_diagram, tree_view
 
 #: Where each name of the interface lives (a module of this package, or rich's).
 _WHERE: dict[str, str] = {
@@ -118,7 +128,15 @@ _WHERE: dict[str, str] = {
     "guided_question": "guided",
     "guided_result": "guided",
     "hint_panel": "hints",
+    "graph_correct": "graphquiz",
+    "graph_header": "graphquiz",
+    "graph_hint": "graphquiz",
+    "graph_right_answer": "graphquiz",
+    "graph_solution": "graphquiz",
+    "walk_question": "graphquiz",
+    "walk_result": "graphquiz",
     "history_view": "progress",
+    "implicit_view": "tree",
     "issue_lines": "bank",
     "key_list": "quiz",
     "layer_rows": "solution",
@@ -146,6 +164,8 @@ _WHERE: dict[str, str] = {
     "steps_table": "solution",
     "supports_unicode": "console",
     "table": "console",
+    "tree_diagram": "tree",
+    "tree_view": "tree",
     "tries_text": "quiz",
     "verdict": "solution",
     "warn": "console",
@@ -185,6 +205,11 @@ __all__ = [
     "due_line",
     "error",
     "flagged_view",
+    "graph_correct",
+    "graph_header",
+    "graph_hint",
+    "graph_right_answer",
+    "graph_solution",
     "guided_hint",
     "guided_note",
     "guided_prompt",
@@ -192,6 +217,7 @@ __all__ = [
     "guided_result",
     "hint_panel",
     "history_view",
+    "implicit_view",
     "issue_lines",
     "key_list",
     "layer_rows",
@@ -218,7 +244,11 @@ __all__ = [
     "steps_table",
     "supports_unicode",
     "table",
+    "tree_diagram",
+    "tree_view",
     "tries_text",
     "verdict",
+    "walk_question",
+    "walk_result",
     "warn",
 ]

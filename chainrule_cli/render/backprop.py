@@ -334,3 +334,12 @@ def practice_result(right: bool | None, message: str, console: Console) -> Text:
         return Text(_u(f"  {message}", unicode), style="cyan")
     mark = ("✓" if unicode else "ok") if right else ("✗" if unicode else "x")
     return Text(_u(f"  {mark} {message}", unicode), style="bold green" if right else "bold red")
+
+
+def gradients_text(graph: Graph, console: Console) -> str:
+    """The gradients a backprop problem asks for, one per input: "∂e/∂a = 2, ∂e/∂b = 5"."""
+    unicode = supports_unicode(console)
+    out = graph.out.name
+    return ", ".join(
+        _u(f"∂{out}/∂{n.name} = {num(n.grad, unicode)}", unicode) for n in graph.inputs
+    )

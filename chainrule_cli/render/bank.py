@@ -103,7 +103,7 @@ def problem_table(
             _short(
                 shown(p.expression, getattr(p, "variable", None) or "x"), 2 * CELL_LIMIT, m.unicode
             ),
-            _short(p.at or "", unicode=m.unicode),
+            _short(p.point_text or "", unicode=m.unicode),
         ]
         for p in problems
     ]

@@ -161,6 +161,17 @@ MISTAKE_LABELS = {
     "forgot_ln_base": "forgot ln b",
     "power_rule_on_exponential": "power rule on eᵘ",
     "arcsec_convention": "arcsec without |u|",
+    "missing_path": "a path left out",
+    "extra_path": "a path too many",
+    "wrong_variable": "∂ by the wrong variable",
+    "substituted_wrong": "wrong substitution",
+    "forgot_dy_dx": "dy/dx dropped",
+    # backprop by hand (graph/byhand.py)
+    "overwrote_at_fork": "= not += at a fork",
+    "multiply_not_swapped": "× not swapped",
+    "max_routed_wrong": "max routed wrong",
+    "sigmoid_from_input": "σ′ from the input",
+    "local_only": "local only, no upstream",
 }
 
 

@@ -38,6 +38,8 @@ def problem_header(
         align="left",
         characters="─" if m.unicode else "-",
     )
+    if expression is None:  # a backprop problem: its graph follows (``render.backprop``)
+        return Group(Text(""), head)
     if problem.applied:
         question = Text(m.prose(plain(problem.question or "")), style="bold")
         if problem.unit:
@@ -125,6 +127,14 @@ def tries_text(tries_left: int) -> RenderableType:
 def right_answer(round_: Any, console: Console) -> str:
     """The right answer of a round, for the summary: derivative, slope or applied rate."""
     m = math_for(console)
+    if round_.problem.type == "backprop":  # the gradients asked for, one per input
+        from chainrule_cli.render.backprop import gradients_text
+
+        return gradients_text(round_.graph, console)
+    if round_.graph is not None:
+        from chainrule_cli.render.graphquiz import graph_right_answer
+
+        return graph_right_answer(round_.graph, console)
     if round_.problem.applied:
         return m.prose(str(round_.checker.answer_text()))
     if round_.problem.at is not None:
@@ -288,7 +298,9 @@ def quiz_summary(
         missed = [
             [
                 data_text(r.problem.id, one_line=True),
-                m(r.solution.analysis.tree.written, written=True),
+                m.prose(r.problem.expression)
+                if getattr(r, "solution", None) is None  # a graph type's, or backprop's
+                else m(r.solution.analysis.tree.written, written=True),
                 right_answer(r, console),
             ]
             for r in summary.missed

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chainrule_cli.takeaway.markup import to_latex
-from chainrule_cli.takeaway.worked import Item, Line, Part
+from chainrule_cli.takeaway.worked import Item, Line, Node, Part
 
 if TYPE_CHECKING:
     import genanki
@@ -88,7 +88,10 @@ def card(item: Item, deck_name: str) -> Card:
     front = f'<div class="prompt">{_parts(item.prompt)}</div>'
     if item.task:
         front += f'\n<div class="task">{_parts(item.task)}</div>'
-    back = [f'<div class="answer">{_parts(item.answer)}</div>', '<ul class="steps">']
+    back = [f'<div class="answer">{_parts(item.answer)}</div>']
+    if item.tree is not None:
+        back.append(f'<ul class="tree">{_tree(item.tree)}</ul>')
+    back.append('<ul class="steps">')
     for block in item.blocks:
         if block.title:
             back.append(f"<li>{_parts(block.title)}<ul>")
@@ -102,6 +105,16 @@ def card(item: Item, deck_name: str) -> Card:
     source = f"{problem.id} · {problem.type} · difficulty {problem.difficulty}"
     tags = (problem.type, f"difficulty::{problem.difficulty}")
     return Card(guid(deck_name, problem.id), front, "\n".join(back), _words(source), tags)
+
+
+def _tree(node: Node) -> str:
+    """A tree diagram as nested lists, each variable after its edge's label (MathJax)."""
+    name = _mathjax(to_latex(node.name, True))
+    if node.marked:
+        name = f"<b>{name}</b>"
+    edge = f"{_mathjax(to_latex(node.edge, True))} → " if node.edge is not None else ""
+    kids = "".join(_tree(child) for child in node.children)
+    return f"<li>{edge}{name}{f'<ul>{kids}</ul>' if kids else ''}</li>"
 
 
 def _parts(parts: Sequence[Part]) -> str:

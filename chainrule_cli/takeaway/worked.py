@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
 from chainrule_cli.takeaway.notation import (
     Box,
     Fenced,
+    Frac,
     Ident,
     Num,
     Op,
@@ -60,6 +62,17 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Node:
+    """One variable of a tree diagram (``takeaway.graphs``), the label of the edge from its
+    parent, its children; ``marked``: a leaf that is the variable differentiated by."""
+
+    name: Box
+    edge: Box | None
+    children: tuple[Node, ...] = ()
+    marked: bool = False
+
+
+@dataclass(frozen=True)
 class Item:
     """One problem: what is asked, the answer, and how to get there."""
 
@@ -70,6 +83,8 @@ class Item:
     blocks: tuple[Block, ...]
     note: str | None = None
     solution: Solution | None = field(default=None, compare=False, repr=False)
+    #: A graph type's tree diagram (``takeaway.graphs``), drawn by each writer.
+    tree: Node | None = field(default=None, compare=False, repr=False)
 
 
 COMBINATION_TITLES = {
@@ -85,6 +100,8 @@ def build(problem: Problem) -> Item:
     """The item for ``problem``. Raises the core's errors for a problem that cannot be solved."""
     if problem.applied:
         return _applied(problem)
+    if problem.type == "backprop":
+        return _backprop(problem)
     from chainrule_cli.maths.solution import solve
     from chainrule_cli.reading.parsing import parse_number
 
@@ -244,6 +261,76 @@ def _applied(problem: Problem) -> Item:
     answer: Parts = (row(rate(y, t), "=", *answer_value),)
     prompt: Parts = (printable(problem.question or ""),)
     return Item(problem, prompt, task, answer, tuple(blocks), printable(problem.note), solution)
+
+
+#: A blank to fill in on a backprop worksheet.
+BLANK = Txt("______")
+
+
+def _backprop(problem: Problem) -> Item:
+    """A backprop problem: the staged table with blanks (every forward value in order,
+    then every gradient from the output back), and the key filled in, upstream × local
+    written out and the contributions at a fork added (``graph.byhand``'s steps)."""
+    from chainrule_cli.graph import byhand
+    from chainrule_cli.graph.backprop_check import graph_problem
+    from chainrule_cli.graph.engine import show_number
+
+    graph = graph_problem(problem).graph()
+    out = graph.out.name
+
+    def num(value: Any) -> Box:
+        return formula(show_number(value).replace("-", "−"))
+
+    def partial(name: str) -> Box:
+        return Frac(Row((Op("∂"), Ident(out))), Row((Op("∂"), Ident(name))))
+
+    def sep(items: Sequence[Box], between: str = "; ") -> list[Part]:
+        parts: list[Part] = []
+        for i, item in enumerate(items):
+            parts += [*([between] if i else []), item]
+        return parts
+
+    def typed(text: str) -> Box:
+        return formula(text.replace("*", "·"))
+
+    point = [row(Ident(n.name), "=", num(n.value)) for n in graph.inputs]
+    defined = [typed(f"{name} = {text}") for name, text in problem.where]
+    prompt: Parts = (
+        typed(problem.function or ""),
+        *((" with ", *sep(defined)) if defined else ()),
+        " at ",
+        *sep(point, ", "),
+    )
+    steps_asked = byhand.steps(graph)
+    blanks: list[Box] = []
+    forward: list[Line] = []
+    backward: list[Line] = [Line("", (row(partial(out), "=", Num("1")),))]
+    for step in steps_asked:
+        node = graph.nodes[step.node]
+        if step.kind == "value":
+            blanks.append(row(Ident(node.name), "=", formula(node.formula), "=", BLANK))
+            forward.append(
+                Line("", (row(Ident(node.name), "=", formula(node.formula), "=", num(node.value)),))
+            )
+            continue
+        blanks.append(row(partial(node.name), "=", BLANK))
+        sums: list[Box | str] = []
+        for c in graph.received(node.index):
+            sums += [*(["+"] if sums else []), _fenced_if_negative(num(c.upstream)), "×"]
+            sums.append(_fenced_if_negative(num(c.local)))
+        backward.append(Line("", (row(partial(node.name), "=", *sums, "=", num(node.grad)),)))
+    task: Parts = (
+        "Fill in the staged table: each forward value in order, then each gradient "
+        "from the output back (upstream × local; add at a fork): ",
+        *sep(blanks),
+        ".",
+    )
+    answer: Parts = tuple(sep([row(partial(n.name), "=", num(n.grad)) for n in graph.inputs], ", "))
+    blocks = (
+        Block(("Forward, top to bottom",), tuple(forward)),
+        Block(("Backward, upstream × local",), tuple(backward)),
+    )
+    return Item(problem, prompt, task, answer, blocks, printable(problem.note))
 
 
 def steps_without_result(solution: Solution) -> list[Block]:

@@ -17,7 +17,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from chainrule_cli.takeaway.markup import latex_text, to_latex, to_mathml
-from chainrule_cli.takeaway.worked import Block, Item, Line, Part
+from chainrule_cli.takeaway.worked import Block, Item, Line, Node, Part
 
 FORMATS = ("md", "tex", "html")
 DEFAULT_TITLE = "Chain rule practice"
@@ -83,6 +83,9 @@ def markdown(items: Sequence[Item], title: str, meta: str) -> str:
     for number, item in enumerate(items, 1):
         out.append(f"{number}. {_md_parts(_key_head(item))}")
         out.append("")
+        if item.tree is not None:
+            out += ["   - *The tree, the variable differentiated by boxed*"]
+            out += _md_tree(item.tree, "     ")
         for block in item.blocks:
             indent = "   "
             if block.title:
@@ -93,6 +96,18 @@ def markdown(items: Sequence[Item], title: str, meta: str) -> str:
             out += ["", f"   *Note:* {item.note.translate(MD_SPECIAL)}"]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_tree(node: Node, indent: str) -> list[str]:
+    """The tree as a nested list: each variable with the label of the edge that reaches it."""
+    name = f"${to_latex(node.name)}$"
+    if node.marked:
+        name = f"$\\boxed{{{to_latex(node.name)}}}$"
+    edge = f"${to_latex(node.edge)}$ → " if node.edge is not None else ""
+    out = [f"{indent}- {edge}{name}"]
+    for child in node.children:
+        out += _md_tree(child, indent + "  ")
+    return out
 
 
 # -- LaTeX --------------------------------------------------------------------------------------
@@ -124,7 +139,10 @@ def _tex_line(line: Line) -> str:
 
 
 def latex(items: Sequence[Item], title: str, meta: str) -> str:
-    out = [LATEX_PREAMBLE.rstrip("\n"), r"\begin{document}", ""]
+    out = [LATEX_PREAMBLE.rstrip("\n")]
+    if any(item.tree is not None for item in items):
+        out.append(r"\usepackage{forest}")
+    out += [r"\begin{document}", ""]
     out.append(rf"\section*{{{latex_text(title)}}}")
     out.append(r"Name: \rule{7cm}{0.4pt}\hfill Date: \rule{3.5cm}{0.4pt}")
     out += ["", r"\medskip", latex_text(INSTRUCTIONS), "", r"\begin{enumerate}"]
@@ -135,6 +153,8 @@ def latex(items: Sequence[Item], title: str, meta: str) -> str:
     out += [rf"\emph{{{latex_text(meta)}}}", "", r"\begin{enumerate}"]
     for item in items:
         out.append(rf"\item {_tex_parts(_key_head(item))}")
+        if item.tree is not None:
+            out += ["", r"\begin{forest}", _forest(item.tree), r"\end{forest}", ""]
         out.append(r"\begin{itemize}\setlength{\itemsep}{1pt}")
         for block in item.blocks:
             out += _tex_block(block)
@@ -144,6 +164,21 @@ def latex(items: Sequence[Item], title: str, meta: str) -> str:
         out.append(r"\medskip")
     out += [r"\end{enumerate}", "", r"\end{document}"]
     return "\n".join(out) + "\n"
+
+
+def _forest(node: Node) -> str:
+    """The tree in ``forest``'s bracket syntax: each edge labelled with its derivative,
+    the leaves that are the variable differentiated by boxed."""
+    options = ""
+    if node.edge is not None:
+        options += (
+            ", edge label={node[midway, fill=white, font=\\scriptsize]"
+            f"{{\\({to_latex(node.edge)}\\)}}}}"
+        )
+    if node.marked:
+        options += ", draw"
+    kids = " ".join(_forest(child) for child in node.children)
+    return f"[{{\\({to_latex(node.name)}\\)}}{options}{' ' + kids if kids else ''}]"
 
 
 def _tex_block(block: Block) -> list[str]:
@@ -184,6 +219,14 @@ ul.steps ul { padding-left: 1.5em; }
 """
 
 
+#: For a worksheet with tree diagrams only (the other pages stay as they were).
+TREE_CSS = """\
+ul.tree, ul.tree ul { list-style: none; margin: 0.2em 0; padding-left: 1.4em; }
+ul.tree li { border-left: 1px solid #888; padding-left: 0.5em; }
+ul.tree strong { outline: 1px solid #000; padding: 0 0.2em; }
+"""
+
+
 def _html_parts(parts: Sequence[Part]) -> str:
     return "".join(
         html.escape(p, quote=False) if isinstance(p, str) else to_mathml(p) for p in parts
@@ -203,7 +246,7 @@ def html_page(items: Sequence[Item], title: str, meta: str) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title>",
-        f"<style>\n{CSS}</style>",
+        f"<style>\n{CSS}{TREE_CSS if any(i.tree is not None for i in items) else ''}</style>",
         "</head>",
         "<body>",
         f"<h1>{html.escape(title)}</h1>",
@@ -217,6 +260,8 @@ def html_page(items: Sequence[Item], title: str, meta: str) -> str:
     out += [f'<p class="meta">{html.escape(meta)}</p>', '<ol class="answers">']
     for item in items:
         out.append(f"<li><p>{_html_parts(_key_head(item))}</p>")
+        if item.tree is not None:
+            out.append(f'<ul class="tree">{_html_tree(item.tree)}</ul>')
         out.append('<ul class="steps">')
         for block in item.blocks:
             if block.title:
@@ -230,6 +275,16 @@ def html_page(items: Sequence[Item], title: str, meta: str) -> str:
         out.append("</ul></li>")
     out += ["</ol>", "</section>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _html_tree(node: Node) -> str:
+    """The tree as nested lists: each variable after the label of the edge that reaches it."""
+    name = to_mathml(node.name)
+    if node.marked:
+        name = f"<strong>{name}</strong>"
+    edge = f"{to_mathml(node.edge)} &#x2192; " if node.edge is not None else ""
+    kids = "".join(_html_tree(child) for child in node.children)
+    return f"<li>{edge}{name}{f'<ul>{kids}</ul>' if kids else ''}</li>"
 
 
 # -- shared -------------------------------------------------------------------------------------
