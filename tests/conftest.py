@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,24 @@ def _isolated(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("CHAINRULE_ASCII", raising=False)
     yield
+
+
+_WORKER_STARTED = (time.monotonic(), time.process_time())
+
+
+@pytest.fixture
+def in_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's time limits, kept in step with the CPU this process gets (tests/screens.py's
+    ``stretched``), over this test and over the whole test process, whichever was starved
+    more: a verdict that algebra decides in 0.3 s on a quiet machine is not turned
+    "unconfirmed" because other workers had the CPU. What decides a verdict is unchanged
+    (only algebra, or 60 digits, accepts; undecided is never right); only the wall time it
+    may take grows, and on a quiet machine not at all."""
+    from chainrule_cli import limits
+    from tests.screens import stretched
+
+    here = (time.monotonic(), time.process_time())
+    monkeypatch.setattr(limits, "time_limit", stretched(limits.time_limit, here, _WORKER_STARTED))
 
 
 def numerically_equal(a: sp.Expr, b: sp.Expr, x: sp.Symbol, points: int = 8) -> bool:

@@ -15,10 +15,14 @@ quiet machine; the time promises themselves are checked by the hostile-input tes
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -27,24 +31,40 @@ GOLDEN = Path(__file__).parent / "golden"
 
 _NOT_PASSED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "TERM", "CHAINRULE_ASCII")
 
+
+def stretched(real: Any, *windows: tuple[float, float]) -> Any:
+    """``real`` (``limits.time_limit``) with every limit of t seconds made t × (wall time ÷
+    CPU time) over whichever window, a ``(monotonic, process_time)`` start, was starved
+    most (at least 1×, at most 8×; 1× until a window has had 0.05 s of CPU). Only the time
+    a computation may take changes: what it decides, and every limit on a quiet machine,
+    stay exactly as they are."""
+    import time
+
+    def starved() -> float:
+        factor = 1.0
+        for wall, cpu in windows:
+            used = time.process_time() - cpu
+            if used > 0.05:
+                factor = max(factor, (time.monotonic() - wall) / used)
+        return min(8.0, factor)
+
+    def time_limit(seconds: float, what: str = "This computation") -> Any:
+        return real(seconds * starved(), what)
+
+    return time_limit
+
+
 #: Scales every time limit of the process it starts by how much of the wall time the process
-#: has had the CPU for (at least 1×, at most 8×). Importing ``chainrule_cli`` first sets
-#: ``STARTED`` as ``-m`` does. Put it before the code of a ``python -c`` run.
-IN_STEP = """
-import time
-wall, cpu = time.monotonic(), time.process_time()
-from chainrule_cli import limits
-real = limits.time_limit
-
-def starved():
-    used = time.process_time() - cpu
-    return min(8.0, max(1.0, (time.monotonic() - wall) / used)) if used > 0.05 else 1.0
-
-def time_limit(seconds, what="This computation"):
-    return real(seconds * starved(), what)
-
-limits.time_limit = time_limit
-"""
+#: has had the CPU for (``stretched``). Importing ``chainrule_cli`` first sets ``STARTED`` as
+#: ``-m`` does. Put it before the code of a ``python -c`` run (it starts with a __future__ import).
+IN_STEP = (
+    "from __future__ import annotations\n"
+    "import time\n"
+    "wall, cpu = time.monotonic(), time.process_time()\n"
+    + inspect.getsource(stretched)
+    + "from chainrule_cli import limits\n"
+    "limits.time_limit = stretched(limits.time_limit, (wall, cpu))\n"
+)
 #: ``python -c LAUNCH ARGS`` is ``python -m chainrule_cli ARGS`` with its limits kept in step.
 LAUNCH = (
     IN_STEP
@@ -55,6 +75,40 @@ runpy.run_module("chainrule_cli", run_name="__main__", alter_sys=True)
 )
 
 
+def launch(*args: str) -> list[str]:
+    """The command line of ``python -m chainrule_cli ARGS``, its limits kept in step with
+    the CPU it gets: for any test that runs the CLI and checks what it shows, not how fast."""
+    return [sys.executable, "-c", LAUNCH, *args]
+
+
+@dataclass
+class Measured:
+    """A finished child process, with the CPU time it used and the wall time it took."""
+
+    proc: subprocess.CompletedProcess[str]
+    cpu: float
+    wall: float
+
+
+def run_measured(command: list[str], **options: Any) -> Measured:
+    """``subprocess.run(command, **options)``, measuring the child's own CPU time (user +
+    system, from ``getrusage(RUSAGE_CHILDREN)`` before and after) next to the wall time.
+
+    On a shared machine (``pytest -n auto``, other jobs) wall time mostly measures the
+    queue for the CPU: a child that needs 1 s of CPU can take 10 s of wall time. CPU time
+    is what the child itself spent, so "ends within 3 s" is checked on it, with a wall
+    ceiling only as a backstop against a hang."""
+    import resource
+
+    def spent() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before, started = spent(), time.monotonic()
+    proc = subprocess.run(command, check=False, **options)
+    return Measured(proc, spent() - before, time.monotonic() - started)
+
+
 def run_piped(
     args: list[str], width: int, colour: bool = False, typed: str = ""
 ) -> subprocess.CompletedProcess[str]:
@@ -63,7 +117,7 @@ def run_piped(
     env |= {"COLUMNS": str(width), "TZ": "UTC", "PYTHONIOENCODING": "utf-8", "TERM": "dumb"}
     env |= {"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-c", LAUNCH, *args],
+        launch(*args),
         input=typed,
         capture_output=True,
         text=True,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import time
 
 import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
+from tests.screens import run_measured
 
 runner = CliRunner()
 x = sp.Symbol("x")
@@ -102,20 +101,22 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_input_ends_in_time(text: str) -> None:
-    """Absurd input ends within 3 s (plus interpreter start) with a result or exit 2."""
-    start = time.monotonic()
-    proc = subprocess.run(
+    """Absurd input ends within 3 s (plus interpreter start) with a result or exit 2.
+
+    The time is the CPU time the command itself spent (tests/screens.py's ``run_measured``):
+    on a shared machine wall time mostly measures the wait for a CPU. On a quiet machine
+    the two are the same; a generous wall ceiling stays as a backstop against a hang."""
+    run = run_measured(
         [sys.executable, "-m", "chainrule_cli", "solve", text],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=60,
     )
-    elapsed = time.monotonic() - start
+    proc = run.proc
     assert proc.returncode in (0, 2)
     assert "Traceback" not in proc.stderr
-    # The work itself is cut at 2.5 s; the rest is interpreter and sympy start-up on a
-    # shared, noisy machine. This bounds termination, it is not a speed benchmark.
-    assert elapsed < 10
+    assert run.cpu < 3.0 + 1.0, run  # the 3 s budget, and interpreter start-up
+    assert run.wall < 40.0, run  # however busy the machine: never a hang
 
 
 @pytest.mark.parametrize(

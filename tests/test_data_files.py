@@ -34,6 +34,7 @@ from chainrule_cli.bank.load import Problem
 from chainrule_cli.progress import pending
 from chainrule_cli.progress.records import INT_MAX, attempt_from
 from chainrule_cli.progress.store import DB_NAME, Store
+from tests.screens import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CAP = 1024 * 1024 * 1024
@@ -281,9 +282,10 @@ def _capped() -> None:
 def chainrule(
     home: Path, *args: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """The CLI in a subprocess, under a time limit and a 1 GiB memory cap."""
+    """The CLI in a subprocess, under a time limit and a 1 GiB memory cap (its own time
+    limits kept in step with the CPU it gets, tests/screens.py)."""
     return subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
+        launch(*args),
         input=stdin,
         capture_output=True,
         text=True,

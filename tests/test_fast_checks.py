@@ -46,6 +46,7 @@ from chainrule_cli.reading import syntax
 from chainrule_cli.reading.parsing import parse, symbol
 from tests.differential import _differs
 from tests.functions import functions
+from tests.screens import IN_STEP
 
 ROOT = Path(__file__).resolve().parent.parent
 X = sp.Symbol("x", real=True)
@@ -413,7 +414,7 @@ def test_no_cache_checks_every_problem_again(
 # -- one command built, not twenty -----------------------------------------------------------
 def test_solve_builds_only_its_own_command() -> None:
     """``chainrule solve`` imports neither the other commands nor the other views."""
-    code = (
+    code = IN_STEP + (  # its time limits kept in step with the CPU it gets (tests/screens.py)
         "import sys, atexit\n"
         "atexit.register(lambda: sys.stderr.write(' '.join(sorted(m for m in sys.modules "
         "if m.startswith('chainrule_cli.')))))\n"

@@ -5,9 +5,7 @@ notation still ends quickly with one caret message."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 
 import pytest
 import sympy as sp
@@ -20,6 +18,7 @@ from chainrule_cli.maths.checking import check
 from chainrule_cli.printing.notes import notes as reading_notes
 from chainrule_cli.reading.ambiguity import AMBIGUITIES
 from chainrule_cli.reading.parsing import parse_sympy, read
+from tests.screens import run_measured
 
 x = sp.Symbol("x", real=True)
 theta = sp.Symbol("theta", real=True)
@@ -176,19 +175,24 @@ HOSTILE = [
 @pytest.mark.slow
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_new_notation_ends_quickly_with_one_line(text: str) -> None:
-    """Hostile input in the new grammar: no traceback, within 3 s end to end."""
+    """Hostile input in the new grammar: no traceback, within 3 s of the CPU end to end.
+
+    The time is the CPU time the command itself spent (tests/screens.py's ``run_measured``):
+    on a shared machine (``pytest -n auto``, other jobs) wall time mostly measures the wait
+    for a CPU and says nothing about the command. On a quiet machine the two are the same;
+    a generous wall ceiling stays as a backstop against a hang."""
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
-    started = time.monotonic()
-    result = subprocess.run(
+    run = run_measured(
         [sys.executable, "-m", "chainrule_cli", "solve", text],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=60,
         env=env,
     )
-    elapsed = time.monotonic() - started
+    result = run.proc
     assert "Traceback" not in result.stderr
-    assert elapsed < 3.0 + 1.0  # start-up of a loaded test machine aside
+    assert run.cpu < 3.0 + 1.0, run  # the 3 s budget, and interpreter start-up
+    assert run.wall < 40.0, run  # however busy the machine: never a hang
     if result.returncode != 0:
         assert result.returncode == 2
         assert result.stderr.startswith("error: ")

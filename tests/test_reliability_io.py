@@ -1,7 +1,8 @@
 """Real streams, real special files, real encodings: every command ends cleanly.
 
 Each test runs ``python -m chainrule_cli`` in a subprocess the way a shell
-would start it: stdout on /dev/full or closed, stdin closed, a FIFO or
+would start it (through tests/screens.py's ``launch``, so a machine busy with
+other tests cannot cut its time limits short): stdout on /dev/full or closed, stdin closed, a FIFO or
 /dev/zero as a bank, an ASCII or latin-1 terminal, a bank full of markup and
 escape sequences. Nothing may hang, grow without bound, print a traceback or
 obey a control sequence that came from data.
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from chainrule_cli.render import make_console, table
+from tests.screens import launch
 
 MEMORY_CAP = 1536 * 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +51,7 @@ def chainrule(
     """Run the CLI as a shell would, with a memory cap and a time limit."""
     full_env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "chainrule_cli", *args],
+        launch(*args),
         input=None if input is None else input.encode(),
         stdin=None if input is not None else stdin,  # type: ignore[arg-type]
         stdout=stdout,  # type: ignore[arg-type]
@@ -178,7 +180,7 @@ def test_an_unsearchable_folder_is_a_clean_error(
     """A bank in (or as) a folder we may not enter: one line naming it, exit 2."""
     filled = [a.format(bank=locked_folder / "bank.yaml", folder=locked_folder) for a in args]
     proc = subprocess.run(
-        [*_without_root_powers(), sys.executable, "-m", "chainrule_cli", *filled],
+        [*_without_root_powers(), *launch(*filled)],
         capture_output=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
         cwd=ROOT,

@@ -31,6 +31,7 @@ from chainrule_cli.cli import app
 from chainrule_cli.progress import dbfile
 from chainrule_cli.progress.records import csv_safe
 from chainrule_cli.progress.store import DB_NAME, Attempt, Store, StoreBusy
+from tests.screens import launch
 
 runner = CliRunner()
 
@@ -230,7 +231,7 @@ def test_quiz_under_an_exclusive_lock_loses_no_answer(home: Path) -> None:
     env = {**os.environ, "CHAINRULE_HOME": str(home)}
     with held_lock(path, "exclusive"):
         result = subprocess.run(
-            [sys.executable, "-m", "chainrule_cli", "quiz", "--count", "2", "--seed", "3"],
+            launch("quiz", "--count", "2", "--seed", "3"),
             input="s\ns\n",
             capture_output=True,
             text=True,
@@ -341,7 +342,7 @@ def test_read_only_folder_still_shows_progress(home: Path, tmp_path: Path) -> No
 
     def run(*args: str, answers: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "chainrule_cli", *args],
+            launch(*args),
             input=answers,
             capture_output=True,
             text=True,

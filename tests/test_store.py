@@ -7,7 +7,6 @@ import json
 import multiprocessing
 import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from chainrule_cli.cli import app
 from chainrule_cli.practice.review import review_deck
 from chainrule_cli.progress.stats import flagged, mastery, streak, summary
 from chainrule_cli.progress.store import DB_NAME, Attempt, Store, data_dir, rating_for
+from tests.screens import launch
 
 runner = CliRunner()
 
@@ -213,18 +213,7 @@ def test_killed_quiz_keeps_what_was_answered(tmp_path: Path) -> None:
     """The first problem is saved the moment it is answered, before the quiz ends."""
     env = {**os.environ, "CHAINRULE_HOME": str(tmp_path)}
     with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "chainrule_cli",
-            "quiz",
-            "--type",
-            "trig",
-            "--count",
-            "3",
-            "--seed",
-            "2",
-        ],
+        launch("quiz", "--type", "trig", "--count", "3", "--seed", "2"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -28,6 +28,11 @@ from chainrule_cli.reading.parsing import parse_number
 from chainrule_cli.reading.syntax import Num
 from tests.functions import functions
 
+#: The algebra's limits follow the CPU this process gets (conftest's ``in_step``): under
+#: ``pytest -n auto`` on a busy machine a right answer is still decided by algebra, not
+#: turned "unconfirmed" for want of CPU. The verdicts' promise is checked unchanged.
+pytestmark = pytest.mark.usefixtures("in_step")
+
 runner = CliRunner()
 
 
