@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from chainrule_cli.cli import app
 from chainrule_cli.graph import byhand
 from chainrule_cli.graph.byhand import MISTAKES, Step
-from chainrule_cli.graph.engine import Problem, show_number, solve
+from chainrule_cli.graph.engine import Problem, solve
+from chainrule_cli.graph.gates import show_number
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from chainrule_cli.bank.problem import Problem
 from chainrule_cli.cli import app
 from chainrule_cli.graph import byhand
 from chainrule_cli.graph.backprop_check import graph_problem
-from chainrule_cli.graph.engine import show_number
+from chainrule_cli.graph.gates import show_number
 from chainrule_cli.practice.backprop import BackpropRound
 from chainrule_cli.practice.drills import codes, slips
 from chainrule_cli.practice.session import QuizSession

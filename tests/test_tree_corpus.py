@@ -16,7 +16,7 @@ import yaml
 
 from chainrule_cli.graph.implicit import Implicit
 from chainrule_cli.graph.judge import TreeJudge
-from chainrule_cli.graph.tree import build_tree
+from chainrule_cli.graph.treebuild import build_tree
 from chainrule_cli.maths.checking import Verdict
 from chainrule_cli.reading.equations import read_point
 

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from chainrule_cli.errors import ChainruleError, InputError
-from chainrule_cli.graph.tree import build_tree
+from chainrule_cli.graph.treebuild import build_tree
 from chainrule_cli.reading.equations import (
     read_definition,
     read_equation,

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from chainrule_cli.errors import ChainruleError, InputError
 from chainrule_cli.graph.hints import HINT_KINDS, TreeWalk, tree_hints
 from chainrule_cli.graph.implicit import Implicit
-from chainrule_cli.graph.judge import TREE_MISTAKES, TreeJudge
-from chainrule_cli.graph.tree import build_tree
+from chainrule_cli.graph.judge import TreeJudge
+from chainrule_cli.graph.treebuild import build_tree
+from chainrule_cli.graph.treeslips import TREE_MISTAKES
 from chainrule_cli.reading.equations import read_point
 from tests.screens import GOLDEN, assert_golden, run_piped, visible
 

@@ -26,7 +26,8 @@ import sympy as sp
 
 from chainrule_cli.errors import ChainruleError, InputError
 from chainrule_cli.graph.judge import TreeJudge
-from chainrule_cli.graph.tree import Tree, build_tree
+from chainrule_cli.graph.tree import Tree
+from chainrule_cli.graph.treebuild import build_tree
 
 TREES = 2000
 SEED = 26

@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import difflib
 import importlib.resources
-import math
 import os
-import re
 import stat
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from chainrule_cli.bank.fields import CONTROL, duplicates, line_of, number_field, refuse_controls
+from chainrule_cli.bank.graphschema import graph_problem
 from chainrule_cli.bank.problem import (
     APPLIED_KEYS,
     GRAPH_KEYS,
@@ -44,14 +43,9 @@ from chainrule_cli.bank.problem import (
     KEYS,
     MAX_BANK_BYTES,
     MAX_ID,
-    MAX_NUMBER_TEXT,
-    ONE_VARIABLE_KEYS,
-    OUT_OF_RANGE,
-    POINT_LIMIT,
     REQUIRED,
     Bank,
     Issue,
-    Pairs,
     Problem,
     clip,
     short,
@@ -267,17 +261,20 @@ def _parse(text: str, name: str) -> tuple[list[Problem], list[Issue], int]:
         )
     issues = [
         Issue(
-            name, _line(data), None, f"unknown top-level key {clip(k)}: only 'problems' is allowed"
+            name,
+            line_of(data),
+            None,
+            f"unknown top-level key {clip(k)}: only 'problems' is allowed",
         )
         for k in data
         if k != "problems"
     ]
-    issues.extend(Issue(name, line, None, message) for line, message in _duplicates(data))
+    issues.extend(Issue(name, line, None, message) for line, message in duplicates(data))
     entries = data["problems"]
     if not isinstance(entries, list):
-        return [], [*issues, Issue(name, _line(data), None, "'problems' must be a list")], 0
+        return [], [*issues, Issue(name, line_of(data), None, "'problems' must be a list")], 0
     if not entries:
-        issues.append(Issue(name, _line(data), None, "'problems' is empty: add a problem"))
+        issues.append(Issue(name, line_of(data), None, "'problems' is empty: add a problem"))
     problems: list[Problem] = []
     for index, entry in enumerate(entries, start=1):
         problem, found = _problem(entry, name, index)
@@ -290,7 +287,7 @@ def _parse(text: str, name: str) -> tuple[list[Problem], list[Issue], int]:
 def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Issue]]:
     if not isinstance(entry, dict):
         return None, [Issue(path, None, f"problem {index}", "not a mapping of keys to values")]
-    line = _line(entry)
+    line = line_of(entry)
     raw_id = entry.get("id")
     pid = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
     label = pid or f"problem {index}"
@@ -299,7 +296,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
     def issue(message: str) -> None:
         issues.append(Issue(path, line, label, message))
 
-    for at_line, message in _duplicates(entry):
+    for at_line, message in duplicates(entry):
         issues.append(Issue(path, at_line, label, message))
     for key in () if KEY_SET.issuperset(entry) else entry:
         if key in KEYS:
@@ -315,25 +312,25 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
         issue("'id' must be non-empty text")
     elif pid is not None and len(pid) > MAX_ID:
         issue(f"'id' is too long ({len(pid)} characters; at most {MAX_ID})")
-    elif pid is not None and _CONTROL.search(pid):
+    elif pid is not None and CONTROL.search(pid):
         issue("'id' must not contain control characters (such as tabs or escapes)")
     if "type" in entry and kind not in TYPES:
         guess = difflib.get_close_matches(short(str(kind), 40), TYPES, n=1)
         hint = f" (did you mean {guess[0]!r}?)" if guess else ""
         issue(f"unknown type {clip(kind)}{hint}: choose from {', '.join(TYPES)}")
     if kind in GRAPH_TYPES:
-        return _graph_problem(entry, path, line, label, pid, issues)
+        return graph_problem(entry, path, line, label, pid, issues)
     expression = entry.get("expression")
     if "expression" in entry and not isinstance(expression, str):
         issue("'expression' must be text: put it in quotes, e.g. \"sin(3x)\"")
     difficulty = entry.get("difficulty", 1)
     if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 3:
         issue(f"'difficulty' must be 1, 2 or 3, not {clip(difficulty)}")
-    at = _number_field("at", entry.get("at"), issue)
+    at = number_field("at", entry.get("at"), issue)
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         issue("'note' must be text")
-    _refuse_controls(entry, issue)
+    refuse_controls(entry, issue)
     rate = None
     if kind == "applied":
         for key in ("question", "rate", "at"):
@@ -342,7 +339,7 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
         for key in ("question", "unit", "variable"):
             if key in entry and not isinstance(entry[key], str):
                 issue(f"{key!r} must be text")
-        rate = _number_field("rate", entry.get("rate"), issue)
+        rate = number_field("rate", entry.get("rate"), issue)
         chain = entry.get("chain")
         if chain is not None and (
             not isinstance(chain, list) or not all(isinstance(c, str) for c in chain)
@@ -376,219 +373,3 @@ def _problem(entry: Any, path: str, index: int) -> tuple[Problem | None, list[Is
         ),
         [],
     )
-
-
-def _graph_problem(
-    entry: dict[Any, Any],
-    path: str,
-    line: int | None,
-    label: str,
-    pid: str | None,
-    issues: list[Issue],
-) -> tuple[Problem | None, list[Issue]]:
-    """A problem of a graph type (``kinds.GRAPH_TYPES``): ``function``, ``where`` (a mapping
-    NAME: EXPR), ``wrt`` and ``at`` (a mapping name: number) instead of ``expression``."""
-    from chainrule_cli.reading.equations import name_of
-
-    kind = entry["type"]
-
-    def issue(message: str, at_line: int | None = None) -> None:
-        issues.append(Issue(path, at_line or line, label, message))
-
-    for key in ONE_VARIABLE_KEYS:
-        if key in entry:
-            instead = " (write the function line in 'function')" if key == "expression" else ""
-            issue(f"{key!r} is not for {kind} problems{instead}")
-    if kind == "implicit":
-        for key in ("where", "wrt"):
-            if key in entry:
-                issue(f"{key!r} is not for implicit problems: y = y(x) and dy/dx is asked")
-    function = entry.get("function")
-    if "function" in entry and not isinstance(function, str):
-        issue(f"'function' must be text: put it in quotes, e.g. \"{_FUNCTION_EXAMPLE[kind]}\"")
-    elif isinstance(function, str) and len(function) > 500:
-        issue(f"'function' is too long ({len(function)} characters; at most 500)")
-    difficulty = entry.get("difficulty", 1)
-    if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 3:
-        issue(f"'difficulty' must be 1, 2 or 3, not {clip(difficulty)}")
-    note = entry.get("note")
-    if note is not None and not isinstance(note, str):
-        issue("'note' must be text")
-    wrt = entry.get("wrt")
-    if wrt is not None and (not isinstance(wrt, str) or name_of(wrt) is None):
-        issue(f"'wrt' must be a variable's name, such as s or t, not {clip(wrt)}")
-    name = _node_name if kind == "backprop" else name_of  # a circuit's names: w0, x1, loss
-    where = _mapping("where", entry.get("where"), issue, _definition, name)
-    point = _mapping("at", entry.get("at"), issue, _coordinate, name)
-    _refuse_controls(entry, issue)
-    if issues:
-        return None, issues
-    assert isinstance(function, str) and pid is not None
-    return (
-        Problem(
-            id=pid,
-            type=kind,
-            expression=function,
-            difficulty=int(difficulty),
-            note=note,
-            function=function,
-            where=where or (),
-            wrt=name_of(wrt) if isinstance(wrt, str) else None,
-            point=point,
-            source=f"{path}:{line}",
-        ),
-        [],
-    )
-
-
-_FUNCTION_EXAMPLE = {
-    "multivariable": "z = x^2*y + sin(y)",
-    "implicit": "x^2 + y^2 = 25",
-    "backprop": "f = (x + y)*z",
-}
-_MAPPING_EXAMPLE = {"where": "{x: s*t, y: s + t^2}", "at": "{s: 1, t: 2}"}
-
-
-def _mapping(
-    key: str,
-    value: Any,
-    issue: Callable[..., None],
-    item: Callable[[str, Any, Callable[[str], None]], str | None],
-    read_name: Callable[[str], str | None] | None = None,
-) -> Pairs | None:
-    """``where`` or ``at``: a mapping of variable names to texts, as (name, text) pairs in
-    the order written (None when absent or unusable, with an issue)."""
-    from chainrule_cli.reading.equations import name_of
-
-    reading = read_name or name_of
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not value:
-        issue(f"{key!r} must be a mapping of names to values, e.g. {key}: {_MAPPING_EXAMPLE[key]}")
-        return None
-    for at_line, message in _duplicates(value):
-        issue(f"{key!r}: {message}", at_line)
-    pairs: list[tuple[str, str]] = []
-    for name, raw in value.items():
-        canonical = reading(name) if isinstance(name, str) else None
-        if canonical is None:
-            what = (
-                "a node's name (letters and digits)"
-                if name_of is _node_name
-                else ("a variable's name (one letter, or a Greek name)")
-            )
-            issue(f"{key!r}: {clip(name)} is not {what}")
-            continue
-        text = item(f"{key}: {canonical}", raw, issue)
-        if text is not None:
-            pairs.append((canonical, text))
-    return tuple(pairs) if len(pairs) == len(value) else None
-
-
-def _node_name(name: str) -> str | None:
-    """A backprop graph's input or node name (``w0``, ``x1``, ``q``), or None."""
-    from chainrule_cli.errors import InputError
-    from chainrule_cli.reading.circuits import check_name
-
-    try:
-        return check_name(name)
-    except InputError:
-        return None
-
-
-def _definition(label: str, value: Any, issue: Callable[[str], None]) -> str | None:
-    """One ``where`` definition's right side, as text."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        issue(f"'{label}' must be an expression, such as s*t")
-        return None
-    if isinstance(value, str):
-        if not value.strip():
-            issue(f"'{label}' is empty: write an expression, such as s*t")
-            return None
-        return value
-    return _number_field(label, value, issue)
-
-
-def _coordinate(label: str, value: Any, issue: Callable[[str], None]) -> str | None:
-    """One ``at`` value, as the math parser reads it."""
-    return _number_field(label, value, issue)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-#: The same, but tabs and line breaks are fine in the longer texts.
-_CONTROL_IN_TEXT = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
-)
-
-
-def _refuse_controls(entry: dict[Any, Any], issue: Callable[[str], None]) -> None:
-    """Text shown to the learner carries no control characters: an escape sequence in
-    a bank (a terminal title, a hidden link) is an error, never something to print."""
-    for key, pattern in (
-        ("question", _CONTROL_IN_TEXT),
-        ("note", _CONTROL_IN_TEXT),
-        ("unit", _CONTROL),
-        ("variable", _CONTROL),
-        ("expression", _CONTROL_IN_TEXT),
-        ("function", _CONTROL_IN_TEXT),
-        ("wrt", _CONTROL),
-    ):
-        value = entry.get(key)
-        if isinstance(value, str) and (found := pattern.search(value)):
-            issue(
-                f"{key!r} must not contain control characters such as escape sequences "
-                f"(found {found.group()!r} at character {found.start() + 1})"
-            )
-    where = entry.get("where")
-    if isinstance(where, dict) and any(
-        isinstance(v, str) and _CONTROL_IN_TEXT.search(v) for v in where.values()
-    ):
-        issue("'where' must not contain control characters such as escape sequences")
-    chain = entry.get("chain")
-    if isinstance(chain, list) and any(isinstance(c, str) and _CONTROL.search(c) for c in chain):
-        issue("'chain' names must not contain control characters such as escape sequences")
-
-
-def _number_field(key: str, value: Any, issue: Callable[[str], None]) -> str | None:
-    """A point or a rate as the math parser reads it, or None (with an issue) when unusable.
-
-    A YAML number is taken as YAML typed it (``1e3`` is a thousand) and turned
-    into plain decimal text; text is kept for the math parser (``pi/4``) and
-    checked by ``check_problem``. Either way, it must lie within ±POINT_LIMIT.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        issue(f"{key!r} must be a number, not {clip(value)}")
-        return None
-    if isinstance(value, str):
-        if len(value) > MAX_NUMBER_TEXT:
-            issue(f"{key!r} is too long ({len(value)} characters; at most {MAX_NUMBER_TEXT})")
-            return None
-        return value
-    if isinstance(value, float) and not math.isfinite(value):
-        issue(f"{key!r} must be a finite number, not {clip(value)}")
-        return None
-    if abs(value) > POINT_LIMIT:
-        issue(f"{key!r} is too large: {clip(value)} {OUT_OF_RANGE}")
-        return None
-    return _number_text(value)
-
-
-def _number_text(value: int | float) -> str:
-    """A YAML number as decimal text the math parser reads (never ``1e+15``)."""
-    if isinstance(value, int) or value.is_integer():
-        return str(int(value))
-    text = format(Decimal(repr(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _line(mapping: Any) -> int | None:
-    return getattr(mapping, "line", None)
-
-
-def _duplicates(mapping: Any) -> list[tuple[int, str]]:
-    return [
-        (line, f"duplicate key {clip(key)}: each key may appear once")
-        for line, key in getattr(mapping, "duplicates", ())
-    ]

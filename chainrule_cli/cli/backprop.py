@@ -10,7 +10,7 @@ import typer
 from chainrule_cli.cli.common import ACTIVATIONS, between, choice, fail, guard, listed
 
 if TYPE_CHECKING:
-    from chainrule_cli.graph.engine import Graph
+    from chainrule_cli.graph.compgraph import Graph
     from chainrule_cli.render import Console
 
 

@@ -66,7 +66,7 @@ def build(
 ) -> tuple[Tree | Implicit, dict[str, Any] | None]:
     """The tree (or equation) and the point, read and checked."""
     from chainrule_cli.graph.implicit import Implicit
-    from chainrule_cli.graph.tree import build_tree
+    from chainrule_cli.graph.treebuild import build_tree
     from chainrule_cli.reading.equations import read_point
 
     _refuse_mixed(where, wrt, implicit, var)

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from chainrule_cli.errors import ChainruleError
-from chainrule_cli.graph.engine import Graph
+from chainrule_cli.graph.compgraph import Graph
 from chainrule_cli.graph.engine import Problem as GraphProblem
 
 #: Relative agreement asked of a float gradient (the engine's floats against SymPy's 30 digits).

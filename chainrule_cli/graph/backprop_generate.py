@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 from chainrule_cli.errors import ChainruleError
-from chainrule_cli.graph.engine import Graph, Problem
+from chainrule_cli.graph.compgraph import Graph
+from chainrule_cli.graph.engine import Problem
 
 #: The largest |numerator| or denominator a value, local derivative or gradient may have.
 LIMIT = 200

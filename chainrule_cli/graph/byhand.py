@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.graph.engine import PATTERNS, Graph, Number, show_number, tidy
+from chainrule_cli.graph.compgraph import Graph
+from chainrule_cli.graph.gates import PATTERNS, Number, show_number, tidy
 from chainrule_cli.reading.syntax import Node as Tree
 
 MISTAKES: dict[str, str] = {

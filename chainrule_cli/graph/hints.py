@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule_cli.errors import InputError
-from chainrule_cli.graph.judge import Probe, equal, slips
+from chainrule_cli.graph.judge import Probe, equal
 from chainrule_cli.graph.tree import Path, Tree
+from chainrule_cli.graph.treeslips import slips
 
 #: Tries for each guided step before its answer is shown.
 STEP_TRIES = 2

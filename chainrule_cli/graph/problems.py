@@ -51,7 +51,7 @@ Validator = Callable[[GraphProblem], list[str]]
 # -- the engines ----------------------------------------------------------------------------
 def tree_of(problem: GraphProblem) -> Tree:
     """The tree diagram of a multivariable problem (``graph.tree.build_tree``)."""
-    from chainrule_cli.graph.tree import build_tree
+    from chainrule_cli.graph.treebuild import build_tree
 
     return build_tree(problem.function or "", [f"{n} = {e}" for n, e in problem.where], problem.wrt)
 
@@ -179,7 +179,8 @@ def invited(problem: GraphProblem) -> frozenset[str]:
 
 
 def _tree_slips(tree: Tree) -> frozenset[str]:
-    from chainrule_cli.graph.judge import Probe, slips
+    from chainrule_cli.graph.judge import Probe
+    from chainrule_cli.graph.treeslips import slips
 
     probe = Probe(tree)
     right = tree.derivative

@@ -19,7 +19,7 @@ single-variable engine (``maths.solution.solve``: its rule tree and steps);
 a partial derivative in several variables holds the others constant.
 
 Core API (used by ``judge``, ``hints``, ``render/tree.py`` and the CLI):
-``build_tree(function_line, where, wrt)`` → ``Tree``; ``Tree.paths``,
+``build_tree(function_line, where, wrt)`` (``graph/treebuild.py``) → ``Tree``; ``Tree.paths``,
 ``Tree.edges``, ``Tree.factor(edge)``, ``Tree.unsubstituted``,
 ``Tree.derivative``, ``Tree.substitute``, ``Tree.value(point)``,
 ``Tree.point(at)``, ``Tree.number_check(point)``, ``Tree.to_json(point)``.
@@ -32,12 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainrule_cli.errors import ChainruleError, DomainError, InputError, TooLarge
+from chainrule_cli.errors import ChainruleError, DomainError, TooLarge
 from chainrule_cli.reading.equations import (
-    Read,
-    name_of,
-    read_definition,
-    read_function_line,
     shown_name,
     symbol_for,
 )
@@ -48,9 +44,6 @@ if TYPE_CHECKING:
     from chainrule_cli.maths.analysis import Analysis
     from chainrule_cli.maths.points import NumberCheck
     from chainrule_cli.maths.solution import Solution
-
-#: The most variables a tree may have (dependent + intermediates + independents).
-MAX_VARIABLES = 12
 
 
 def derivative_symbol(top: str, bottom: str, partial: bool, unicode: bool = True) -> str:
@@ -281,7 +274,7 @@ class Tree:
         if None in at:
             if len(self.independents) != 1:
                 raise ChainruleError(
-                    f"--at needs a value for each of {_names(self.independents)}, "
+                    f"--at needs a value for each of {listed(self.independents)}, "
                     f"as in --at {','.join(f'{n}=1' for n in self.independents)}"
                 )
             return {self.independents[0]: at[None]}
@@ -294,11 +287,11 @@ class Tree:
                     else "is not a variable of this function"
                 )
                 raise ChainruleError(
-                    f"--at {name}: {name} {what}; give values for {_names(self.independents)}"
+                    f"--at {name}: {name} {what}; give values for {listed(self.independents)}"
                 )
         missing = [n for n in self.independents if n not in at]
         if missing:
-            raise ChainruleError(f"--at needs a value for {_names(tuple(missing))} too")
+            raise ChainruleError(f"--at needs a value for {listed(tuple(missing))} too")
         return {n: at[n] for n in self.independents}
 
     def at_point(self, expr: sympy.Expr, point: dict[str, Any]) -> sympy.Expr:
@@ -424,7 +417,8 @@ def _single_variable(text: str, variable: str) -> Analysis | None:
         return None
 
 
-def _names(names: Sequence[str]) -> str:
+def listed(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: ``s``, ``s and t``, ``r, s and t``."""
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -432,109 +426,3 @@ def _names(names: Sequence[str]) -> str:
 
 def _point_text(point: dict[str, Any]) -> str:
     return ", ".join(f"{n} = {v}" for n, v in point.items())
-
-
-def build_tree(function_line: str, where: Sequence[str], wrt: str | None = None) -> Tree:
-    """Read the function line, the ``--where`` definitions and ``wrt`` into a ``Tree``.
-
-    Refused with one line (``InputError`` with a caret, or ``ChainruleError``): a
-    variable defined twice or in terms of itself (also through others), a
-    definition nothing uses, a function of no variable, ``wrt`` missing when
-    there are several independent variables, or naming something else.
-    """
-    dependent, body = read_function_line(function_line)
-    reads: dict[str, Read] = {dependent: body}
-    lines: dict[str, str] = {dependent: function_line}
-    for text in where:
-        name, read = read_definition(text)
-        if name == dependent:
-            raise InputError(
-                f"{name} is the dependent variable (the function line); "
-                "--where defines the variables it depends on",
-                text,
-                text.index(text.lstrip()[0]),
-            )
-        if name in reads:
-            raise InputError(f"{name} is defined twice", text, text.index(text.lstrip()[0]))
-        reads[name] = read
-        lines[name] = text
-    if not body.names:
-        raise InputError(
-            f"{dependent} does not depend on any variable",
-            function_line,
-            function_line.index("=") + 1,
-        )
-    # The tree: each variable's children, and the variables reached from the root.
-    children = {name: read.names for name, read in reads.items()}
-    reached: list[str] = []
-    _visit(dependent, children, [], reached, lines)
-    for name in reads:
-        if name not in reached:
-            text = lines[name]
-            raise InputError(
-                f"{dependent} does not depend on {name}: "
-                "the function line and the other definitions never use it",
-                text,
-                text.index(text.lstrip()[0]),
-            )
-    independents = tuple(n for n in reached if n not in reads)
-    if len(reached) > MAX_VARIABLES:
-        raise ChainruleError(f"too many variables ({len(reached)}; at most {MAX_VARIABLES})")
-    where_exprs = {n: reads[n].expr for n in reads if n != dependent}
-    return Tree(
-        dependent=dependent,
-        function=body.expr,
-        where=where_exprs,
-        texts={n: r.text for n, r in reads.items()},
-        written={n: r.written for n, r in reads.items()},
-        independents=independents,
-        wrt=_wrt(wrt, independents, reads, dependent),
-        children={n: children[n] for n in reads},
-    )
-
-
-def _visit(
-    name: str,
-    children: dict[str, tuple[str, ...]],
-    stack: list[str],
-    reached: list[str],
-    lines: dict[str, str],
-) -> None:
-    """Depth first from ``name``, refusing a cycle (x = s·y, y = x + 1)."""
-    if name in stack:
-        cycle = [*stack[stack.index(name) :], name]
-        text = lines[name]
-        raise InputError(
-            f"{' → '.join(cycle)}: a variable cannot depend on itself",
-            text,
-            text.index(text.lstrip()[0]),
-        )
-    if name in reached:
-        return
-    reached.append(name)
-    for kid in children.get(name, ()):
-        _visit(kid, children, [*stack, name], reached, lines)
-
-
-def _wrt(
-    wrt: str | None, independents: tuple[str, ...], reads: dict[str, Read], dependent: str
-) -> str:
-    if wrt is None:
-        if len(independents) == 1:
-            return independents[0]
-        raise ChainruleError(
-            f"--wrt is needed: {dependent} depends on {_names(independents)} "
-            f"(e.g. --wrt {independents[0]})"
-        )
-    name = name_of(wrt)
-    if name in independents:
-        assert name is not None
-        return name
-    if name in reads:
-        raise ChainruleError(
-            f"--wrt {wrt}: {name} is an intermediate variable (from --where); "
-            f"differentiate with respect to {_names(independents)}"
-        )
-    raise ChainruleError(
-        f"--wrt {wrt}: {dependent} does not depend on {wrt}; pick {_names(independents)}"
-    )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule_cli.graph import byhand
-from chainrule_cli.graph.engine import Graph
+from chainrule_cli.graph.compgraph import Graph
 from chainrule_cli.practice.rounds import COST, MIN_CREDIT, Checked
 
 #: Tries at each blank before its answer is shown.

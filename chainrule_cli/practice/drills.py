@@ -40,7 +40,7 @@ def codes() -> tuple[str, ...]:
     and implicit differentiation's ``judge.TREE_MISTAKES``, then backprop by hand's
     ``byhand.MISTAKES``)."""
     from chainrule_cli.graph.byhand import MISTAKES as BACKPROP_MISTAKES
-    from chainrule_cli.graph.judge import TREE_MISTAKES
+    from chainrule_cli.graph.treeslips import TREE_MISTAKES
     from chainrule_cli.maths.checking import MISTAKES
 
     return tuple(dict.fromkeys((*MISTAKES, *TREE_MISTAKES, *BACKPROP_MISTAKES)))

@@ -222,7 +222,7 @@ def own_graph_problem(
 
     from chainrule_cli.errors import InputError
     from chainrule_cli.graph.implicit import Implicit
-    from chainrule_cli.graph.tree import build_tree
+    from chainrule_cli.graph.treebuild import build_tree
 
     engine: Tree | Implicit
     pairs: tuple[tuple[str, str], ...] = ()

@@ -1,6 +1,6 @@
 """Backprop by hand, on screen: the staged table, the backward pass, the graph, the check, the paths.
 
-Plain data in (``graph/engine.py``'s ``Graph``), rich renderables out. Works
+Plain data in (``graph/compgraph.py``'s ``Graph``), rich renderables out. Works
 piped, under ``NO_COLOR`` and on an ASCII terminal (``ascii_text`` spells the
 rest). No SymPy.
 """
@@ -11,13 +11,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.graph.engine import (
-    PATTERNS,
-    Check,
-    Graph,
-    Number,
-    show_number,
-)
+from chainrule_cli.graph.compgraph import Check, Graph
+from chainrule_cli.graph.gates import PATTERNS, Number, show_number
 from chainrule_cli.render.console import ascii_text, box_for, supports_unicode
 
 #: The largest graph drawn in the terminal; larger ones get the table alone.

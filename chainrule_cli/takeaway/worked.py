@@ -273,7 +273,7 @@ def _backprop(problem: Problem) -> Item:
     written out and the contributions at a fork added (``graph.byhand``'s steps)."""
     from chainrule_cli.graph import byhand
     from chainrule_cli.graph.backprop_check import graph_problem
-    from chainrule_cli.graph.engine import show_number
+    from chainrule_cli.graph.gates import show_number
 
     graph = graph_problem(problem).graph()
     out = graph.out.name
