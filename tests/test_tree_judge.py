@@ -379,7 +379,7 @@ def test_screens(name: str, width: int) -> None:
         pytest.param(
             ["solve", "z = x*y", "--where", "x = s*)", "--wrt", "s"],
             2,
-            "error: unbalanced brackets: this ')' has no opening bracket\n  x = s*)\n        ^\n",
+            "error: expected something after '*', found ')'\n  x = s*)\n        ^\n",
             id="caret",
         ),
         pytest.param(

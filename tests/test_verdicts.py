@@ -97,14 +97,18 @@ def test_right_answers_are_accepted_by_algebra_or_sixty_digits(function: str, an
 
 
 def test_precise_equality_is_sixty_digits_not_a_float_tolerance() -> None:
-    """precisely_equal tells 1 + 10⁻³⁰ from 1, and sinh y + cosh y from e^y where floats cannot."""
+    """precisely_equal tells 1 + 10⁻³⁰ from 1, and sees sinh y + cosh y = e^y through a
+    cancellation of 35 figures where floats cannot; where the terms pass 10³⁰ (y = −90.25)
+    it no longer vouches, since a small missing term would hide there."""
     x = sp.Symbol("x", real=True)
     points = [0.25, -3.5, 1.75]
     assert (
         checking.precisely_equal(sp.exp(x), sp.exp(x) * (1 + sp.Rational(1, 10**30)), x, points)
         is False
     )
-    assert checking.precisely_equal(sp.exp(x), sp.sinh(x) + sp.cosh(x), x, [-40.5, -90.25]) is True
+    cancelling = [-40.5, -30.25, -20.5]
+    assert checking.precisely_equal(sp.exp(x), sp.sinh(x) + sp.cosh(x), x, cancelling) is True
+    assert checking.precisely_equal(sp.exp(x), sp.sinh(x) + sp.cosh(x), x, [-90.25]) is None
 
 
 # -- could not confirm -----------------------------------------------------------------------
@@ -308,3 +312,36 @@ def test_a_near_miss_of_any_derivative_is_never_accepted(seed: int, form: str) -
     assert right.correct and right.method in ("symbolic", "precise")
     near = checker.check(form.format(written))
     assert not near.correct
+
+
+def test_sixty_figures_never_vouch_where_the_terms_are_astronomical() -> None:
+    """A missing constant beside e^(1000x²) is invisible at 60 figures where x ≥ 1: such
+    points may reject, but the check cannot accept on them alone (found by the tree
+    differential test: a term −1 dropped under e^(2v) with v in the hundreds)."""
+    import sympy as sp
+
+    from chainrule_cli.maths.equivalence import precisely_equal
+
+    x = sp.Symbol("x")
+    right = sp.exp(1000 * x**2) - 1
+    dropped = sp.exp(1000 * x**2)
+    assert precisely_equal(right, dropped, x, [1.0, 2.0, 3.0]) is None
+    assert precisely_equal(right, dropped, x, [0.0, 1.0, 2.0]) is False
+    assert precisely_equal(right, right.expand() + 0, x, [0.001, 0.002, 0.003]) is True
+
+
+def test_the_tree_judge_does_not_accept_a_dropped_term_under_a_huge_exponential() -> None:
+    """The differential test's counterexample: z = e^(2v) − t with v = x + y³, x = e^(5t) − s,
+    y = s² + 2t; an answer without the −1 of ∂z/∂t is never marked right."""
+    from chainrule_cli.graph.judge import TreeJudge
+    from chainrule_cli.graph.treebuild import build_tree
+    from chainrule_cli.reading.equations import read_point
+
+    tree = build_tree(
+        "z = exp(2*v) - t",
+        ["x = exp(5*t) - s", "y = s^2 + 2*t", "v = x + y^3"],
+        "t",
+    )
+    for tree_judge in (TreeJudge(tree), TreeJudge(tree, tree.point(read_point("t=-1,s=1")))):
+        assert tree_judge.check(str(tree.derivative)).correct
+        assert not tree_judge.check(str(tree.derivative + 1)).correct

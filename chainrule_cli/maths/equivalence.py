@@ -32,6 +32,11 @@ REL_TOL = 1e-9
 PRECISE_DIGITS = 60
 #: Two values agree when they differ by less than this part of the size of their terms.
 PRECISE_TOL = 1e-45
+#: A point vouches for equality only where its terms are at most this large: there a
+#: difference of 10⁻¹⁵ or more (any number a learner could type) is 60 figures deep.
+MODERATE_SCALE = 10**30
+#: How many such points must agree before the 60-figure check accepts.
+WITNESSES = 3
 #: Seconds for the algebra (a − b = 0), then for the 60-digit evaluation.
 ALGEBRA_SECONDS = 0.3
 PRECISE_SECONDS = 2.0
@@ -160,9 +165,11 @@ def precisely_equal(
     figures (SymPy raises its working precision as needed, so sinh y + cosh y at
     y = −100 and sec(2⁸¹) come out right), to 1 part in 10⁴⁵ of the size of the terms.
 
-    True: equal (as good as exact: no typed number hides in 10⁻⁴⁵); False: they
-    differ at a point, or one is not a finite number there; None: not decided
-    within the time limit.
+    True: equal (as good as exact: no typed number hides in 10⁻⁴⁵) at ``WITNESSES``
+    points where the terms are of moderate size; False: they differ at a point, or
+    one is not a finite number there; None: not decided within the time limit, or
+    too few moderate points (at astronomically large values a missing constant is
+    invisible even at 60 figures, so those points may reject but never accept).
     """
     import mpmath
     import sympy as sp
@@ -171,27 +178,34 @@ def precisely_equal(
 
     expected, answer = real_branch(expected), real_branch(answer)  # ∛ of a negative is real
 
-    def same_at(a_expr: sympy.Expr, b_expr: sympy.Expr, at: sympy.Expr) -> bool:
+    def same_at(a_expr: sympy.Expr, b_expr: sympy.Expr, at: sympy.Expr) -> tuple[bool, Any]:
+        """Whether the two agree at ``at``, and the size of their terms there."""
         a = _mp(a_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
         b = _mp(b_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
         if a is None or b is None:
-            return False
+            return False, None
         gap = abs(a - b)
-        if gap <= PRECISE_TOL * max(abs(a), abs(b)):
-            return True
-        scale = max(_size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
-        return bool(scale != 0 and gap <= PRECISE_TOL * scale)
+        scale = max(abs(a), abs(b), _size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
+        return bool(gap <= PRECISE_TOL * max(abs(a), abs(b)) or gap <= PRECISE_TOL * scale), scale
 
-    def decide() -> bool:
+    def decide() -> bool | None:
+        witnesses = 0
         for v in points:
             at = sp.Rational(v)  # the sample point exactly, so no digits are lost on the way in
-            if same_at(expected, answer, at):
-                continue
-            # SymPy's tan(2¹¹⁸) is wrong from the 24th digit; its sin and cos are not.
-            slow = _sines_and_cosines(expected), _sines_and_cosines(answer)
-            if slow == (expected, answer) or not same_at(*slow, at):
-                return False
-        return True
+            same, scale = same_at(expected, answer, at)
+            if not same:
+                # SymPy's tan(2¹¹⁸) is wrong from the 24th digit; its sin and cos are not.
+                slow = _sines_and_cosines(expected), _sines_and_cosines(answer)
+                if slow == (expected, answer):
+                    return False
+                same, scale = same_at(*slow, at)
+                if not same:
+                    return False
+            # Where the terms are astronomically large, 60 figures cannot see a
+            # missing constant (1 beside e^(10⁴⁰)): such a point may reject, never vouch.
+            if scale is not None and scale <= MODERATE_SCALE:
+                witnesses += 1
+        return True if witnesses >= min(WITNESSES, len(points)) else None
 
     with mpmath.workdps(PRECISE_DIGITS + 10):
         return attempt(PRECISE_SECONDS, decide, None)
