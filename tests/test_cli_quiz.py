@@ -210,16 +210,16 @@ def test_a_slow_check_is_stopped_by_the_time_limit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Checking under the time limit: a check that runs too long becomes one error line."""
-    from chainrule_cli.cli import play as play_cli
+    from chainrule_cli.cli import asking
 
-    monkeypatch.setattr(play_cli, "CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(asking, "CHECK_SECONDS", 0.2)
 
     def forever() -> int:
         while True:
             pass
 
     start = time.monotonic()
-    assert play_cli.checked(forever) is None
+    assert asking.checked(forever) is None
     assert time.monotonic() - start < 2
     assert "took too long" in capsys.readouterr().err
 

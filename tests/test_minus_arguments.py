@@ -89,7 +89,9 @@ NOT_OPTIONS = [
     pytest.param(["-hv"], "error: no such option: -hv", id="root-bundle"),
     pytest.param(["bank", "validate", "-h5"], "error: no such option: -h5", id="bank-bundle"),
     pytest.param(
-        ["solve", "--fast"], "error: no such option: --fast (did you mean --at?)", id="solve-long"
+        ["solve", "--fast"],
+        "error: no such option: --fast (did you mean --at or --steps?)",
+        id="solve-long",
     ),
     pytest.param(
         ["check", "x^2", "--hint", "2x"],

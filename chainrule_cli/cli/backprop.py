@@ -32,7 +32,7 @@ def backprop(
         str | None,
         typer.Option(
             "--at",
-            metavar="NAME=VALUE,…",
+            metavar="NAME=VALUE…",
             help="The inputs' values, e.g. x=-2,y=5,z=-4 (needed with EXPR).",
             show_default=False,
         ),

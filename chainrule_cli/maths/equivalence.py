@@ -35,8 +35,8 @@ PRECISE_TOL = 1e-45
 #: A point vouches for equality only where its terms are at most this large: there a
 #: difference of 10⁻¹⁵ or more (any number a learner could type) is 60 figures deep.
 MODERATE_SCALE = 10**30
-#: How many such points must agree before the 60-figure check accepts.
-WITNESSES = 3
+#: How many such points must agree (besides every other point) before it accepts.
+WITNESSES = 1
 #: Seconds for the algebra (a − b = 0), then for the 60-digit evaluation.
 ALGEBRA_SECONDS = 0.3
 PRECISE_SECONDS = 2.0
