@@ -179,14 +179,20 @@ def precisely_equal(
     expected, answer = real_branch(expected), real_branch(answer)  # ∛ of a negative is real
 
     def same_at(a_expr: sympy.Expr, b_expr: sympy.Expr, at: sympy.Expr) -> tuple[bool, Any]:
-        """Whether the two agree at ``at``, and the size of their terms there."""
+        """Whether the two agree at ``at``, and a function giving the size of their
+        terms there (summing them term by term is slow, so only when it is needed)."""
         a = _mp(a_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
         b = _mp(b_expr.xreplace({x: at}).evalf(PRECISE_DIGITS, maxn=600))
         if a is None or b is None:
             return False, None
-        gap = abs(a - b)
-        scale = max(abs(a), abs(b), _size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
-        return bool(gap <= PRECISE_TOL * max(abs(a), abs(b)) or gap <= PRECISE_TOL * scale), scale
+        gap, largest = abs(a - b), max(abs(a), abs(b))
+
+        def scale() -> Any:
+            return max(largest, _size_of_terms(a_expr, x, at), _size_of_terms(b_expr, x, at))
+
+        if gap <= PRECISE_TOL * largest:
+            return True, scale
+        return bool(gap <= PRECISE_TOL * scale()), scale
 
     def decide() -> bool | None:
         witnesses = 0
@@ -203,7 +209,8 @@ def precisely_equal(
                     return False
             # Where the terms are astronomically large, 60 figures cannot see a
             # missing constant (1 beside e^(10⁴⁰)): such a point may reject, never vouch.
-            if scale is not None and scale <= MODERATE_SCALE:
+            # Every point must agree; the terms are sized only until enough have vouched.
+            if witnesses < WITNESSES and scale() <= MODERATE_SCALE:
                 witnesses += 1
         return True if witnesses >= min(WITNESSES, len(points)) else None
 
