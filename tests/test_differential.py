@@ -22,11 +22,17 @@ from tests.differential import FUNCTIONS, SEED, run
 pytestmark = pytest.mark.usefixtures("in_step")
 
 
+#: The 5,000 pairs, dealt out in parts that the test workers take side by side.
+PARTS = 8
+
+
 @pytest.mark.slow
-def test_no_false_accepts_and_no_false_rejects() -> None:
-    """Over 5 000 pairs: every right form is accepted, every mistaken derivative is caught."""
-    tally = run(FUNCTIONS, seed=SEED)
-    assert tally.pairs >= 5000, tally.as_dict()
+@pytest.mark.parametrize("part", range(PARTS))
+def test_no_false_accepts_and_no_false_rejects(part: int) -> None:
+    """Over 5 000 pairs (here one part of eight): every right form is accepted, every
+    mistaken derivative is caught."""
+    tally = run(FUNCTIONS, seed=SEED, part=(part, PARTS))
+    assert tally.pairs >= 5000 // PARTS, tally.as_dict()  # so the eight hold at least 5,000
     assert tally.false_rejects == []
     assert tally.false_accepts == []
     assert tally.unconfirmed == []
@@ -34,15 +40,10 @@ def test_no_false_accepts_and_no_false_rejects() -> None:
     assert set(tally.forms) >= {"sympy", "latex", "expanded", "factored", "trig-identity"}
     assert set(tally.forms) >= {"scaled-1e-12", "scaled-1e12"}
     assert len(tally.codes) >= 8, tally.codes
-    assert set(tally.near) >= {
-        "factor-1e-12",
-        "factor-1e12",
-        "offset-1e-9",
-        "offset-1e-12",
-        "near-decimal",
-        "far-out-zero",
-        "far-out-near",
-    }
+    assert set(tally.near) >= {"factor-1e-12", "factor-1e12", "offset-1e-9", "offset-1e-12"}
+    assert "near-decimal" in tally.near
+    if part == 0:
+        assert set(tally.near) >= {"far-out-zero", "far-out-near"}
 
 
 def test_a_quick_sample_agrees_with_sympy() -> None:

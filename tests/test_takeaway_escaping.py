@@ -30,6 +30,7 @@ from chainrule_cli.bank.load import Problem, load
 from chainrule_cli.cli import app
 from chainrule_cli.kinds import CHAIN_TYPES
 from chainrule_cli.practice.generate import stream
+from chainrule_cli.printing.boxes import Ident, Row, Txt, rate
 from chainrule_cli.takeaway.anki import card
 from chainrule_cli.takeaway.items import build
 from chainrule_cli.takeaway.markup import (
@@ -38,7 +39,6 @@ from chainrule_cli.takeaway.markup import (
     mathjax_text,
     to_latex,
 )
-from chainrule_cli.takeaway.notation import Ident, Row, Txt, rate
 from chainrule_cli.takeaway.worksheet import render
 
 runner = CliRunner()

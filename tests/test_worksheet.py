@@ -20,8 +20,9 @@ import sympy as sp
 from typer.testing import CliRunner
 
 from chainrule_cli.cli import app
+from chainrule_cli.printing.boxes import Fenced
 from chainrule_cli.takeaway.markup import latex_text, to_latex, to_mathml
-from chainrule_cli.takeaway.notation import Fenced, layout
+from chainrule_cli.takeaway.notation import layout
 
 GOLDEN = Path(__file__).parent / "golden"
 BANK = GOLDEN / "worksheet.bank.yaml"

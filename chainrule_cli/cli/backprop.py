@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chainrule_cli.cli.common import ACTIVATIONS, between, choice, fail, guard, listed
+from chainrule_cli.cli.common import (
+    ACTIVATIONS,
+    between,
+    choice,
+    fail,
+    guard,
+    listed,
+    seed_option,
+)
 
 if TYPE_CHECKING:
     from chainrule_cli.graph.compgraph import Graph
@@ -94,13 +102,7 @@ def backprop(
         ),
     ] = None,
     seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed",
-            metavar="N",
-            help="Seed for the lab's weights and biases (default 0).",
-            show_default=False,
-        ),
+        int | None, seed_option("Seed for the lab's weights and biases (default 0).")
     ] = 0,
     skip: Annotated[
         bool,

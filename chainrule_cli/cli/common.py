@@ -124,16 +124,21 @@ TypeFilter = Annotated[
         show_default=False,
     ),
 ]
-DifficultyFilter = Annotated[
-    int | None,
-    typer.Option(
-        "--difficulty",
-        metavar="[1|2|3]",
-        callback=between(1, 3),
-        help="Only this difficulty: 1, 2 or 3.",
-        show_default=False,
-    ),
-]
+
+
+def difficulty_option(help: str) -> Any:
+    """``--difficulty [1|2|3]``."""
+    return typer.Option(
+        "--difficulty", metavar="[1|2|3]", callback=between(1, 3), help=help, show_default=False
+    )
+
+
+def seed_option(help: str) -> Any:
+    """``--seed N``: the same seed, the same result."""
+    return typer.Option("--seed", metavar="N", help=help, show_default=False)
+
+
+DifficultyFilter = Annotated[int | None, difficulty_option("Only this difficulty: 1, 2 or 3.")]
 BankPaths = Annotated[
     list[Path] | None,
     typer.Option(
@@ -144,13 +149,7 @@ BankPaths = Annotated[
     ),
 ]
 Seed = Annotated[
-    int | None,
-    typer.Option(
-        "--seed",
-        metavar="N",
-        help="The same seed chooses the same problems in the same order.",
-        show_default=False,
-    ),
+    int | None, seed_option("The same seed chooses the same problems in the same order.")
 ]
 Shuffle = Annotated[
     bool,

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from chainrule_cli.cli.common import between, check_type, choice, guard, listed
+from chainrule_cli.cli.common import (
+    check_type,
+    choice,
+    count_option,
+    difficulty_option,
+    guard,
+    listed,
+    seed_option,
+)
 from chainrule_cli.kinds import GENERATED_TYPES
 
 
@@ -28,33 +36,13 @@ def generate(
         ),
     ] = None,
     count: Annotated[
-        int,
-        typer.Option(
-            "--count",
-            metavar="N",
-            callback=between(1, 2000),
-            help="How many problems per type, 1 to 2000 (default 20).",
-            show_default=False,
-        ),
+        int, count_option("How many problems per type, 1 to 2000 (default 20).", 2000)
     ] = 20,
     difficulty: Annotated[
-        int | None,
-        typer.Option(
-            "--difficulty",
-            metavar="[1|2|3]",
-            callback=between(1, 3),
-            help="1, 2 or 3 (default: an even spread).",
-            show_default=False,
-        ),
+        int | None, difficulty_option("1, 2 or 3 (default: an even spread).")
     ] = None,
     seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed",
-            metavar="N",
-            help="The same seed prints the same file, byte for byte.",
-            show_default=False,
-        ),
+        int | None, seed_option("The same seed prints the same file, byte for byte.")
     ] = None,
 ) -> None:
     """Print new problems as a bank file (YAML on stdout).

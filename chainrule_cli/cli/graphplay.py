@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from chainrule_cli.cli.asking import checked
+from chainrule_cli.cli.asking import Asker, walk_key
 
 if TYPE_CHECKING:
     from chainrule_cli.cli.prompt import LineReader
     from chainrule_cli.cli.quickstart import Primed
     from chainrule_cli.practice.backprop import BackpropRound
     from chainrule_cli.practice.rounds import Round
-    from chainrule_cli.practice.session import QuizSession
+    from chainrule_cli.practice.session import AnyRound, QuizSession
     from chainrule_cli.render import Console
 
 
@@ -54,48 +54,37 @@ def play_steps(round_: BackpropRound, console: Console, ask: LineReader | Primed
 
     from chainrule_cli import render
     from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
+    from chainrule_cli.cli.prompt import GUIDED_KEYS
     from chainrule_cli.render.backprop import practice_result
 
-    keep = ""
+    asker = Asker(ask, GUIDED_KEYS, console)
     while (step := round_.step) is not None and not round_.done:
         number = round_.index
         try:
-            line = ask(f"{step.question(round_.graph)} ", MathField(), GUIDED_KEYS, keep)
+            typed = asker.next(f"{step.question(round_.graph)} ", MathField())
         except KeyboardInterrupt:
-            line = None
-        keep = ""
-        if line is None or key_of(line) == "quit":
+            typed = None
+        if typed is None:
             round_.quit()
             return False
-        text = line.strip()
-        key = key_of(text)
-        if not text:
-            continue
-        if key == "keys":
-            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-            continue
-        if key == "hint":
+        if typed.key == "hint":
             hint = round_.hint()
             if hint is None:
                 console.print(render.dim("  No more hints: a shows the answer."))
             else:
                 console.print(practice_result(None, f"hint {round_.step_hints}: {hint}", console))
-            continue
-        if key in ("answer", "skip", "guide"):
+        elif typed.key in ("answer", "skip", "guide"):
             console.print(practice_result(None, f"the answer: {round_.reveal()}", console))
-            continue
-        verdict = checked(partial(round_.answer, text))
-        if verdict is None:
-            keep = line
-            continue
-        if verdict.right:
+        elif (verdict := asker.check(typed, partial(round_.answer, typed.text))) is None:
+            pass
+        elif verdict.right:
             console.print(practice_result(True, "right", console))
-            continue
-        code = f" [{verdict.code}]" if verdict.code else ""
-        console.print(practice_result(False, verdict.message + code, console))
-        if round_.index != number:
-            console.print(practice_result(None, f"the answer: {round_.answer_line(step)}", console))
+        else:
+            code = f" [{verdict.code}]" if verdict.code else ""
+            console.print(practice_result(False, verdict.message + code, console))
+            if round_.index != number:
+                answer = round_.answer_line(step)
+                console.print(practice_result(None, f"the answer: {answer}", console))
     return True
 
 
@@ -106,7 +95,7 @@ def guide_tree(
     ask: LineReader | Primed,
     plot: bool,
     show_hint: Callable[[QuizSession, Round, Console, bool], None],
-    show_solution: Callable[[Round, Console, bool], None],
+    show_solution: Callable[[AnyRound, Console, bool], None],
 ) -> bool:
     """A graph type's guided walk: the number of paths, each path's product, the sum; two
     tries a step, each miss diagnosed. False when the learner wants to stop.
@@ -117,7 +106,7 @@ def guide_tree(
 
     from chainrule_cli import render
     from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
+    from chainrule_cli.cli.prompt import GUIDED_KEYS
 
     assert round_.graph is not None
     try:
@@ -129,31 +118,16 @@ def guide_tree(
         return True
     console.print(render.dim("Guided mode: one step at a time."))
     field = MathField(round_.graph.names)
-    keep = ""
+    asker = Asker(ask, GUIDED_KEYS, console)
     while not walk.done and round_.outcome is None:
-        question = walk.question
-        line = ask(render.walk_question(question, console), field, GUIDED_KEYS, keep)
-        keep = ""
-        if line is None:
+        typed = asker.next(render.walk_question(walk.question, console), field)
+        if typed is None:
             return False
-        text = line.strip()
-        if not text:
-            continue
-        key = key_of(text)
-        if key == "quit":
-            return False
-        if key == "keys":
-            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-        elif key == "hint":
+        if typed.key == "hint":
             show_hint(session, round_, console, plot)
-        elif key in ("answer", "skip"):
-            session.reveal() if key == "answer" else session.skip()
-            show_solution(round_, console, plot)
-        elif key == "guide":
-            console.print(render.dim("  Guided mode is on: answer this step, or ? for the keys."))
-        elif (result := checked(partial(walk.submit, text))) is None:
-            keep = line
-        else:
+        elif walk_key(typed.key, session, round_, console, plot, show_solution):
+            pass
+        elif (result := asker.check(typed, partial(walk.submit, typed.text))) is not None:
             console.print(render.walk_result(result, console))
             session.walk_step(result)
             if result.done:

@@ -121,9 +121,9 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.cli.asking import checked
+    from chainrule_cli.cli.asking import Asker
     from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.prompt import CHECKPOINT_KEYS, key_of
+    from chainrule_cli.cli.prompt import CHECKPOINT_KEYS
     from chainrule_cli.maths.applied import AppliedChecker
     from chainrule_cli.practice.lessons import KEY_IDEA, CheckpointJudge
 
@@ -132,32 +132,21 @@ def _checkpoint(checkpoint: Checkpoint, console: Console, ask: LineReader) -> bo
     field = MathField(("x",), unit=unit)
     console.print(render.checkpoint_question(checkpoint, console))
     console.print(render.dim("  An answer, or: h hint, a answer, s skip, q leave, ? keys."))
-    tries, keep = 0, ""
+    tries, asker = 0, Asker(ask, CHECKPOINT_KEYS, console)
     while tries < CHECKPOINT_TRIES:
-        line = ask(judge.prompt, field, CHECKPOINT_KEYS, keep)
-        keep = ""
-        if line is None:
+        typed = asker.next(judge.prompt, field)
+        if typed is None:
             return None
-        text = line.strip()
-        key = key_of(text)
-        if key == "quit":
-            return None
-        if not text:
-            continue
-        if key == "keys":
-            console.print(render.key_list(CHECKPOINT_KEYS, console, ask.interactive))
-        elif key == "hint":
+        if typed.key == "hint":
             console.print(render.note_panel("Hint", checkpoint.hint or KEY_IDEA))
-        elif key == "skip":
+        elif typed.key == "skip":
             console.print(render.dim("  Skipped: on to the next part."))
             return False
-        elif key == "answer":
+        elif typed.key == "answer":
             break
-        elif key == "guide":
+        elif typed.key == "guide":
             console.print(render.dim("  No guided mode here: h gives a hint."))
-        elif (result := checked(partial(judge.check, text))) is None:
-            keep = line
-        else:
+        elif (result := asker.check(typed, partial(judge.check, typed.text))) is not None:
             tries += 1
             right, feedback = result
             console.print(render.checkpoint_result(right, feedback, console))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from chainrule_cli.cli.asking import checked, read_line
+from chainrule_cli.cli.asking import Asker, read_line, walk_key
 
 if TYPE_CHECKING:
     from chainrule_cli.bank.load import Problem
@@ -255,36 +255,24 @@ def _play(
     from functools import partial
 
     from chainrule_cli import render
-    from chainrule_cli.cli.prompt import QUIZ_KEYS, key_of
+    from chainrule_cli.cli.prompt import QUIZ_KEYS
 
     prompt, field = _question(round_, console)
-    keep = ""  # after an error, the line comes back to be fixed
+    asker = Asker(ask, QUIZ_KEYS, console)
     while round_.outcome is None:
-        line = ask(prompt, field, QUIZ_KEYS, keep)
-        keep = ""
-        if line is None:
+        typed = asker.next(prompt, field)
+        if typed is None:
             return False
-        text = line.strip()
-        if not text:
-            continue
-        key = key_of(text)
-        if key == "quit":
-            return False
-        if key == "keys":
-            console.print(render.key_list(QUIZ_KEYS, console, ask.interactive))
-        elif key == "hint":
+        if typed.key == "hint":
             _show_hint(session, round_, console, plot)
-        elif key == "answer":
-            session.reveal()
+        elif typed.key in ("answer", "skip"):
+            session.reveal() if typed.key == "answer" else session.skip()
             _show_solution(round_, console, plot)
-        elif key == "skip":
-            session.skip()
-            _show_solution(round_, console, plot)
-        elif key == "guide":
+        elif typed.key == "guide":
             if not _guide(session, console, ask, plot):
                 return False
-        elif (result := checked(partial(session.answer, text))) is None:
-            keep = line
+        elif (result := asker.check(typed, partial(session.answer, typed.text))) is None:
+            pass
         elif result.verdict.correct and round_.graph is not None:
             console.print(render.graph_correct(round_.graph, result.verdict.feedback, console))
         elif result.verdict.correct:
@@ -338,7 +326,7 @@ def _guide(
     from chainrule_cli import render
     from chainrule_cli.cli.graphplay import guide_tree
     from chainrule_cli.cli.live import MathField
-    from chainrule_cli.cli.prompt import GUIDED_KEYS, key_of
+    from chainrule_cli.cli.prompt import GUIDED_KEYS
     from chainrule_cli.practice.backprop import BackpropRound
 
     round_ = session.current
@@ -354,7 +342,7 @@ def _guide(
         return True
     console.print(render.dim("Guided mode: one step at a time."))
     x = walk.x.name
-    keep = ""
+    asker = Asker(ask, GUIDED_KEYS, console)
     noted = -1
     while not walk.done and round_ is not None and round_.outcome is None:
         step = walk.step
@@ -369,28 +357,14 @@ def _guide(
         lead, prompt = render.guided_question(question, walk, console)
         if lead is not None:  # a long question: its first part on a line of its own
             console.print(lead)
-        line = ask(prompt, field, GUIDED_KEYS, keep)
-        keep = ""
-        if line is None:
+        typed = asker.next(prompt, field)
+        if typed is None:
             return False
-        text = line.strip()
-        if not text:
-            continue
-        key = key_of(text)
-        if key == "quit":
-            return False
-        if key == "keys":
-            console.print(render.key_list(GUIDED_KEYS, console, ask.interactive))
-        elif key == "hint":  # a hint for this step, never the next one of the hint list
+        if typed.key == "hint":  # a hint for this step, never the next one of the hint list
             console.print(render.guided_hint(walk.hint(), walk, console))
-        elif key in ("answer", "skip"):
-            session.reveal() if key == "answer" else session.skip()
-            _show_solution(round_, console, plot)
-        elif key == "guide":
-            console.print(render.dim("  Guided mode is on: answer this step, or ? for the keys."))
-        elif (result := checked(partial(walk.submit, text))) is None:
-            keep = line
-        else:
+        elif walk_key(typed.key, session, round_, console, plot, _show_solution):
+            pass
+        elif (result := asker.check(typed, partial(walk.submit, typed.text))) is not None:
             console.print(render.guided_result(result, question, console))
             if result.done:
                 session.finish_guided(result)

@@ -26,6 +26,7 @@ from chainrule_cli.cli.common import (
     count_option,
     fail,
     guard,
+    seed_option,
 )
 
 if TYPE_CHECKING:
@@ -133,12 +134,9 @@ def worksheet(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option(
-            "--seed",
-            metavar="N",
-            help="The same seed gives the same worksheet, byte for byte "
-            "(default: a new one, printed in the answer key).",
-            show_default=False,
+        seed_option(
+            "The same seed gives the same worksheet, byte for byte "
+            "(default: a new one, printed in the answer key)."
         ),
     ] = None,
     bank: BankPaths = None,

@@ -2,34 +2,18 @@
 
 ``layout`` (the one place where the same-form rules live) turns an expression
 into these boxes; ``text`` writes them on one line (unicode or ASCII), ``latex``
-and ``mathml`` write them for paper and the web. Boxes are plain slotted classes
-(equal when of one class with equal fields): the quiz's first screen builds them
-before SymPy loads, and a dozen dataclasses take milliseconds to create.
+and ``mathml`` write them for paper and the web. Boxes are ``Slotted`` values,
+equal when of one class with equal fields.
 """
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Union
+
+from chainrule_cli.printing.slotted import Slotted
 
 
-class _Box:
-    __slots__: tuple[str, ...] = ()
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash((type(self), self._fields()))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-
-class Ident(_Box):
+class Ident(Slotted):
     """A name: a variable (italic) or a function such as sin (upright)."""
 
     __slots__ = ("function", "name")
@@ -39,7 +23,7 @@ class Ident(_Box):
         self.function = function
 
 
-class Num(_Box):
+class Num(Slotted):
     """A number as shown: 3, 1.05, 40."""
 
     __slots__ = ("text",)
@@ -48,7 +32,7 @@ class Num(_Box):
         self.text = text
 
 
-class Op(_Box):
+class Op(Slotted):
     """An operator or relation, in unicode: + − = · × → ≈ / , ′; "" joins factors silently."""
 
     __slots__ = ("text",)
@@ -57,7 +41,7 @@ class Op(_Box):
         self.text = text
 
 
-class Txt(_Box):
+class Txt(Slotted):
     """Upright words inside math (a unit, "at")."""
 
     __slots__ = ("text",)
@@ -66,13 +50,13 @@ class Txt(_Box):
         self.text = text
 
 
-class Space(_Box):
+class Space(Slotted):
     """A thin space, between a number and its unit."""
 
     __slots__ = ()
 
 
-class Row(_Box):
+class Row(Slotted):
     """Boxes side by side."""
 
     __slots__ = ("items",)
@@ -81,7 +65,7 @@ class Row(_Box):
         self.items = items
 
 
-class Frac(_Box):
+class Frac(Slotted):
     """A stacked fraction (paper only: one line writes a/b as a row)."""
 
     __slots__ = ("den", "num")
@@ -91,7 +75,7 @@ class Frac(_Box):
         self.den = den
 
 
-class Sup(_Box):
+class Sup(Slotted):
     """A power: x², sin² (on one line: a superscript digit, or ^n in ASCII)."""
 
     __slots__ = ("base", "exp")
@@ -101,7 +85,7 @@ class Sup(_Box):
         self.exp = exp
 
 
-class Sub(_Box):
+class Sub(Slotted):
     """A subscript: the base of log₂."""
 
     __slots__ = ("base", "sub")
@@ -111,7 +95,7 @@ class Sub(_Box):
         self.sub = sub
 
 
-class Sqrt(_Box):
+class Sqrt(Slotted):
     """A radical: √x, ∛(x + 1)."""
 
     __slots__ = ("body", "index")
@@ -121,7 +105,7 @@ class Sqrt(_Box):
         self.index = index
 
 
-class Fenced(_Box):
+class Fenced(Slotted):
     """Brackets around a box: (…) or |…|."""
 
     __slots__ = ("body", "close", "open")
@@ -132,7 +116,7 @@ class Fenced(_Box):
         self.close = close
 
 
-class Apply(_Box):
+class Apply(Slotted):
     """A function applied to its argument: sin(x), sin²(x), ln|x|."""
 
     __slots__ = ("arg", "head")
@@ -142,7 +126,7 @@ class Apply(_Box):
         self.arg = arg
 
 
-class Prime(_Box):
+class Prime(Slotted):
     """A derivative mark: (sin x)′."""
 
     __slots__ = ("body",)

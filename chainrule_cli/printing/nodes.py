@@ -14,8 +14,9 @@ exactly, ``from_syntax`` raises ``Unsupported`` and the caller uses SymPy.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Union
 
+from chainrule_cli.printing.slotted import Slotted
 from chainrule_cli.reading import syntax
 
 #: Integers longer than this are shown in scientific form (and never converted
@@ -30,32 +31,14 @@ class Unsupported(Exception):
     """A form the syntax path does not answer for: SymPy must print it."""
 
 
-# Plain classes, not dataclasses: this module is imported before the first problem is
-# shown, and a dozen dataclasses take 10 ms to create. Equal means same class, same fields.
-class _Node:
-    __slots__: tuple[str, ...] = ()
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash((type(self), self._fields()))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}{self._fields()!r}"
-
-
-class Int(_Node):
+class Int(Slotted):
     __slots__ = ("value",)
 
     def __init__(self, value: int) -> None:
         self.value = value
 
 
-class Float(_Node):
+class Float(Slotted):
     """A decimal, with the text it is shown as (signed: "-2.5", "1.5e-7")."""
 
     __slots__ = ("text",)
@@ -64,7 +47,7 @@ class Float(_Node):
         self.text = text
 
 
-class Rational(_Node):
+class Rational(Slotted):
     """p/q in lowest terms; ``shown`` is |p/q| as the learner typed it (1.05), if they did."""
 
     __slots__ = ("p", "q", "shown")
@@ -75,21 +58,21 @@ class Rational(_Node):
         self.shown = shown
 
 
-class Symbol(_Node):
+class Symbol(Slotted):
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
         self.name = name
 
 
-class Constant(_Node):
+class Constant(Slotted):
     __slots__ = ("name",)  # "E", "pi", "oo" or "-oo"
 
     def __init__(self, name: str) -> None:
         self.name = name
 
 
-class Function(_Node):
+class Function(Slotted):
     __slots__ = ("args", "name")  # name: SymPy's class name (sin, log, asin, …)
 
     def __init__(self, name: str, args: tuple[Expr, ...]) -> None:
@@ -97,21 +80,21 @@ class Function(_Node):
         self.args = args
 
 
-class Abs(_Node):
+class Abs(Slotted):
     __slots__ = ("arg",)
 
     def __init__(self, arg: Expr) -> None:
         self.arg = arg
 
 
-class Exp(_Node):
+class Exp(Slotted):
     __slots__ = ("arg",)
 
     def __init__(self, arg: Expr) -> None:
         self.arg = arg
 
 
-class LogBase(_Node):
+class LogBase(Slotted):
     __slots__ = ("arg", "base")
 
     def __init__(self, arg: Expr, base: Expr) -> None:
@@ -119,7 +102,7 @@ class LogBase(_Node):
         self.base = base
 
 
-class Add(_Node):
+class Add(Slotted):
     """A sum; ``ordered``: its terms are in textbook order, so it may lead with a positive one."""
 
     __slots__ = ("args", "ordered")
@@ -129,14 +112,14 @@ class Add(_Node):
         self.ordered = ordered
 
 
-class Mul(_Node):
+class Mul(Slotted):
     __slots__ = ("args",)
 
     def __init__(self, args: tuple[Expr, ...]) -> None:
         self.args = args
 
 
-class Pow(_Node):
+class Pow(Slotted):
     """base^exp; ``flipped`` is −exp when exp is a negative number (else None)."""
 
     __slots__ = ("base", "exp", "flipped")
@@ -147,7 +130,7 @@ class Pow(_Node):
         self.flipped = flipped
 
 
-class Other(_Node):
+class Other(Slotted):
     """Anything else SymPy can hold, shown as SymPy writes it."""
 
     __slots__ = ("text",)

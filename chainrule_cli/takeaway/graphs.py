@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chainrule_cli.takeaway.notation import Box, Frac, Ident, Op, Row, layout, row
+from chainrule_cli.printing.boxes import Box, Frac, Ident, Op, Row, row
+from chainrule_cli.takeaway.notation import layout
 from chainrule_cli.takeaway.worked import Block, Item, Line, Node, Parts, printable
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@
 the same rules as the terminal: textbook order, 2x·cos(x²), sin²(x), ln, e,
 a leading −1 read as a minus sign, unevaluated products "as written" kept
 whole) laid out in two dimensions: quotients become fractions, powers
-superscripts, roots radicals. ``markup.to_latex`` (worksheets, Anki's
+superscripts, roots radicals (the boxes are ``printing.boxes``). ``markup.to_latex`` (worksheets, Anki's
 MathJax) and ``markup.to_mathml`` (HTML worksheets) write the boxes out, so
 the three worksheet formats and the Anki cards show the same math.
 
@@ -17,47 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainrule_cli.printing.boxes import (
-    Apply,
-    Box,
-    Fenced,
-    Frac,
-    Ident,
-    Num,
-    Op,
-    Prime,
-    Row,
-    Space,
-    Sqrt,
-    Sub,
-    Sup,
-    Txt,
-    rate,
-    row,
-)
+from chainrule_cli.printing.boxes import Box
 from chainrule_cli.printing.layout import Layout
 from chainrule_cli.printing.nodes import Float
-
-__all__ = [
-    "Apply",
-    "Box",
-    "Fenced",
-    "Frac",
-    "Ident",
-    "Num",
-    "Op",
-    "Prime",
-    "Row",
-    "Space",
-    "Sqrt",
-    "Sub",
-    "Sup",
-    "Txt",
-    "layout",
-    "number",
-    "rate",
-    "row",
-]
 
 
 def layout(expr: Any, ordered: bool = True) -> Box:

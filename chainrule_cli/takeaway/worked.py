@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from chainrule_cli.takeaway.notation import (
+from chainrule_cli.printing.boxes import (
     Box,
     Fenced,
     Frac,
@@ -30,11 +30,10 @@ from chainrule_cli.takeaway.notation import (
     Space,
     Sup,
     Txt,
-    layout,
-    number,
     rate,
     row,
 )
+from chainrule_cli.takeaway.notation import layout, number
 
 if TYPE_CHECKING:
     from chainrule_cli.bank.load import Problem
