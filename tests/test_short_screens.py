@@ -132,8 +132,21 @@ def test_the_short_quotient_is_the_printed_rate(a: int, b: int, n: int, at: floa
         assert "a rate of 0 = the slope ✓" in first
         return
     rise, run, rate = (float(g.replace("−", "-").replace("×10^", "e")) for g in found.groups())
-    assert float(f"{rise / run:.4g}") == rate
+    assert float(f"{rise / run:.{check.shown}g}") == rate
     assert first.endswith("= the slope ✓") is check.agrees
+    assert check.agrees  # the slope is right, so some step must show it
+
+
+def test_a_slope_on_a_rounding_tie_is_checked_to_one_more_figure() -> None:
+    """(9x + 4)⁵ at x = −0.5 has slope 45·(−0.5)⁴ = 2.8125, which prints as 2.812 to four
+    figures, while every central difference is a hair above it and prints as 2.813. The
+    check shows both to five figures, where they agree, instead of a ✗ on a right slope."""
+    check = number_check(analyse("(9x + 4)^5"), -0.5)
+    assert check is not None and check.expected == 2.8125
+    assert check.agrees and check.shown == 5
+    line = _line_of(check)
+    assert "≈ 2.8125 = the slope ✓" in line
+    assert "✗" not in line
 
 
 @pytest.mark.parametrize(

@@ -453,3 +453,15 @@ def test_practise_refuses_a_tree_without_a_chain() -> None:
     result = runner.invoke(app, ["practise", "z = s*t", "--wrt", "s"])
     assert result.exit_code == 2
     assert "z depends on s directly only: no chain rule is needed" in result.output
+
+
+def test_a_round_shows_no_decimals_left_over_from_the_last_one() -> None:
+    """A round of decimals (1.05, 0.2) before an implicit problem: its exact −3/4 is still
+    −3/4, not −0.75. Every round, graph types too, sets its own typed decimals."""
+    from chainrule_cli.printing.sympy_nodes import keep_typed_decimals
+
+    keep_typed_decimals("500000*1.05^t", "0.2")  # what the round before left behind
+    args = ["practise", "x^2 + y^2 = 25", "--implicit", "--at", "x=3,y=4"]
+    result = runner.invoke(app, args, input="-3/4\n")
+    assert result.exit_code == 0, result.output
+    assert "Correct — dy/dx = −3/4 here" in result.stdout

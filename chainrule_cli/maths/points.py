@@ -168,9 +168,20 @@ class NumberCheck:
         return (self.y_plus - self.y_minus) / (2 * self.step)
 
     @property
+    def shown(self) -> int:
+        """The significant figures the rate and the slope are printed to: CHECK_FIGURES,
+        or one or two more where that is where they agree. A slope on a rounding tie
+        needs them: 2.8125 prints as 2.812 while every rate a step can give, 2.81250…1,
+        prints as 2.813; to 5 figures both are 2.8125."""
+        for digits in range(CHECK_FIGURES, CHECK_FIGURES + 3):
+            if figures(self.rate, digits) == figures(self.expected, digits):
+                return digits
+        return CHECK_FIGURES
+
+    @property
     def agrees(self) -> bool:
         """The printed rate and the printed slope are the same number."""
-        return figures(self.rate) == figures(self.expected)
+        return figures(self.rate, self.shown) == figures(self.expected, self.shown)
 
 
 def figures(value: float, digits: int = CHECK_FIGURES) -> str:

@@ -111,6 +111,12 @@ class QuizSession:
         return None
 
     def _start(self, problem: Problem) -> AnyRound:
+        # 1.05, and a rate of 0.2, shown as typed in this round; and nothing from the last
+        # round (its decimals would turn this one's −3/4 into −0.75).
+        where = [expr for _, expr in problem.where]
+        keep_typed_decimals(
+            problem.expression, problem.at, problem.rate, *where, variable=problem.variable
+        )
         if problem.type == "backprop":
             from chainrule_cli.graph.backprop_check import graph_problem
 
@@ -123,9 +129,6 @@ class QuizSession:
             work = work_for(problem, self.unicode)
             plan = [PlanItem(kind) for kind in work.plan]
             return Round(problem, self.clock(), work, None, plan, clock=self.clock, graph=work)
-        keep_typed_decimals(
-            problem.expression, problem.at, problem.rate, variable=problem.variable
-        )  # 1.05, and a rate of 0.2, shown as typed in this round
         if problem.applied:
             checker = AppliedChecker(problem, self.unicode)
             analysis = checker.analysis

@@ -29,6 +29,7 @@ from typing import Any, TextIO, cast
 from rich import box
 from rich.console import Console, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -378,3 +379,11 @@ def print_json(data: Any) -> None:
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
     ascii_only = not encoding.startswith("utf")
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=ascii_only) + "\n")
+
+
+def problem_rule(problem: Any, number: int, total: int | None, unicode: bool) -> Rule:
+    """The rule over every problem: "Problem 3/10 · trig · difficulty 2"."""
+    of = f"/{total}" if total else ""
+    dot = "·" if unicode else "-"
+    title = f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}"
+    return Rule(Text(title, style="bold"), align="left", characters="─" if unicode else "-")

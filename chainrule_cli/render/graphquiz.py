@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
-from rich.rule import Rule
 from rich.text import Text
 
-from chainrule_cli.render.console import panel, plain
+from chainrule_cli.render.console import panel, plain, problem_rule
 from chainrule_cli.render.fit import Hanging
 from chainrule_cli.render.mathfmt import glue, math_for
 
@@ -49,16 +48,7 @@ def graph_header(
 
     m = math_for(console)
     problem = work.problem
-    of = f"/{total}" if total else ""
-    dot = "·" if m.unicode else "-"
-    head = Rule(
-        Text(
-            f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}",
-            style="bold",
-        ),
-        align="left",
-        characters="─" if m.unicode else "-",
-    )
+    head = problem_rule(problem, number, total, m.unicode)
     lines: list[RenderableType] = [Text(""), head]
     tree = work.tree
     if tree is not None:

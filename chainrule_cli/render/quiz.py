@@ -9,11 +9,10 @@ from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from chainrule_cli.render.console import data_text, panel, plain
+from chainrule_cli.render.console import data_text, panel, plain, problem_rule
 from chainrule_cli.render.fit import Column, FitTable
 from chainrule_cli.render.mathfmt import glue, math_for
 
@@ -28,16 +27,7 @@ def problem_header(
     text already formatted for this console (``written.show``, before SymPy loads).
     """
     m = math_for(console)
-    of = f"/{total}" if total else ""
-    dot = "·" if m.unicode else "-"
-    head = Rule(
-        Text(
-            f"Problem {number}{of} {dot} {problem.type} {dot} difficulty {problem.difficulty}",
-            style="bold",
-        ),
-        align="left",
-        characters="─" if m.unicode else "-",
-    )
+    head = problem_rule(problem, number, total, m.unicode)
     if expression is None:  # a backprop problem: its graph follows (``render.backprop``)
         return Group(Text(""), head)
     if problem.applied:

@@ -255,7 +255,7 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
     h = check.step
     change = check.y_plus - check.y_minus
     moves = f"{variable} from {m.number(check.x0 - h)} to {m.number(check.x0 + h)} "
-    slope = f"the slope is {m.number(check.expected, CHECK_FIGURES)}\u00a0"
+    slope = f"the slope is {m.number(check.expected, check.shown)}\u00a0"
     flat = check.agrees and figures(check.rate) == "0"
     if flat and m.number(check.y_minus) == m.number(check.y_plus):
         text.append(
@@ -263,11 +263,11 @@ def number_check_text(check: NumberCheck, variable: str, m: Math, name: str = "y
             f"6 figures, so the rate is 0 to this precision; " + slope
         )
     else:
-        digits = quotient_figures(change, 2 * h, check.rate)
+        digits = quotient_figures(change, 2 * h, check.rate, check.shown)
         text.append(
             moves + f"moves {name} from {m.number(check.y_minus)} to {m.number(check.y_plus)} "
             f"(change {m.number(change)}), a rate of about {m.number(change, digits)}/"
-            f"{m.number(2 * h)} {m.approx} {m.number(check.rate, CHECK_FIGURES)}; " + slope
+            f"{m.number(2 * h)} {m.approx} {m.number(check.rate, check.shown)}; " + slope
         )
     if check.agrees:
         text.append(m.check, style="bold green")
@@ -297,20 +297,20 @@ def number_check_line(check: NumberCheck, variable: str, m: Math, name: str = "y
 
     text = Text.assemble((f"Check with numbers at {variable} = {m.number(check.x0)}: ", "bold"))
     change = check.y_plus - check.y_minus
-    rate = m.number(check.rate, CHECK_FIGURES)
+    rate = m.number(check.rate, check.shown)
     flat = check.agrees and figures(check.rate) == "0"
     if flat and m.number(check.y_minus) == m.number(check.y_plus):
         text.append(f"{name} stays at {m.number(check.y_minus)} to 6 figures, ")
         rate = glue("a rate of 0")
     else:
-        digits = quotient_figures(change, 2 * check.step, check.rate)
+        digits = quotient_figures(change, 2 * check.step, check.rate, check.shown)
         text.append(f"rise/run = {m.number(change, digits)}/{m.number(2 * check.step)} ")
         rate = glue(f"{m.approx} {rate}")
     if check.agrees:
         text.append(glue(f"{rate} = the slope "))
         text.append(m.check, style="bold green")
     else:
-        slope = m.number(check.expected, CHECK_FIGURES)
+        slope = m.number(check.expected, check.shown)
         text.append(f"{rate}, but " + glue(f"the slope is {slope} "))
         text.append(m.cross, style="bold red")
     lines: list[RenderableType] = [Hanging(text, hang=0)]
@@ -336,14 +336,15 @@ def refined_why(check: NumberCheck) -> str | None:
     return "not yet close enough"
 
 
-def quotient_figures(change: float, width: float, rate: float) -> int:
+def quotient_figures(change: float, width: float, rate: float, shown: int) -> int:
     """The fewest figures (at least 6) for the change so that the printed quotient
-    change/width is the printed rate (``points.figures``)."""
+    change/width is the printed rate, to ``shown`` figures (``points.figures``)."""
     from chainrule_cli.maths.points import figures
 
     shown_width = float(f"{width:.6g}")
     for digits in range(6, 18):
-        if figures(float(f"{change:.{digits}g}") / shown_width) == figures(rate):
+        quotient = float(f"{change:.{digits}g}") / shown_width
+        if figures(quotient, shown) == figures(rate, shown):
             return digits
     return 17
 
