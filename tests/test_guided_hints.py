@@ -96,3 +96,23 @@ def test_piped_guided_quiz_shows_the_step_hint() -> None:
     panel = result.stdout.split("Hint for step 1 of 4")[1].split("Step 1 of 4")[0]
     assert "2x·cos(x²)" not in panel and "cos(x" not in panel
     assert "sin(u)" in panel
+
+
+@pytest.mark.parametrize(("ascii", "shown"), [(False, "x = π/6"), (True, "x = pi/6")])
+def test_the_last_step_and_its_hint_show_the_point_as_read(
+    ascii: bool, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guided walk's last step asks for the slope "at x = π/6", as the quiz prompt
+    does, not as the bank writes it (pi/6); its hint says the same. ASCII keeps pi/6."""
+    if ascii:
+        monkeypatch.setenv("CHAINRULE_ASCII", "1")
+    session = start("sin(6x)", "pi/6")
+    walk = session.guided()
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    for answer in ("6x", "cos(u)", "6"):
+        walk.submit(answer)
+    assert walk.question.kind == "answer"
+    prompt = render.guided_prompt(walk.question, walk, console)
+    hint = plain(render.guided_hint(walk.hint(), walk, console)).replace("\u00a0", " ")
+    assert f"put in {shown}:" in prompt
+    assert f"put in {shown}." in hint

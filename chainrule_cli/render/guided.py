@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from chainrule_cli.printing.written import point_text
 from chainrule_cli.render.console import NBSP, panel
 from chainrule_cli.render.hints import rule_body, rule_formula
 from chainrule_cli.render.mathfmt import glue, math_for
@@ -82,14 +83,14 @@ def guided_hint(hint: Any, walk: Any, console: Console) -> RenderableType:
             "then multiply by the inner derivative: both are in the steps above."
         )
         if hint.at is not None:
-            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+            body += f" Then put in {glue(f'{x} = {point_text(hint.at, x, m.unicode)}')}."
     else:  # a rule puts its parts together
         body = (
             f"Put the parts together with the {getattr(step, 'kind', 'rule')} rule, "
             f"{rule_formula(step, m)}, using the parts' derivatives from the steps above."
         )
         if hint.at is not None:
-            body += f" Then put in {glue(f'{x} = {hint.at}')}."
+            body += f" Then put in {glue(f'{x} = {point_text(hint.at, x, m.unicode)}')}."
     title = f"Hint for step {hint.question.number} of {hint.question.total}"
     return panel(title, Text(body), style="cyan")
 
@@ -133,7 +134,10 @@ def _guided_parts(question: Any, walk: Any, console: Console) -> tuple[str, str]
         what = "Multiply them" if question.top_is_layer else "Put it all together"
         at = walk.round.problem.at
         if at is not None:
-            return f"{head} {what} and put in {glue(f'{x} = {at}')}:", "slope = "
+            return (
+                f"{head} {what} and put in {glue(f'{x} = {point_text(at, x, m.unicode)}')}:",
+                "slope = ",
+            )
         return f"{head} {what}:", f"d{top}/d{x} = "
     if kind == "combine":
         return f"{head} Put the parts together, {rule_formula(step, m)}:", f"d{step.output}/d{x} = "
