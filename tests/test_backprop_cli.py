@@ -114,3 +114,44 @@ def test_lab_is_unchanged_and_compare_reads_it_off() -> None:
     for label in ("sigmoid", "tanh", "relu", "sigmoid + skip"):
         assert f"After 10 {label} layers the gradient is" in compared.stdout
     assert "After 10 sigmoid layers the gradient is 2×10⁻⁷ of what it was." in compared.stdout
+
+
+@pytest.mark.parametrize(
+    ("expression", "at", "ascii", "title", "node"),
+    [
+        ("L = (w*x + b - y)^2", "w=-1,x=2,b=1,y=1", False, "L = (w·x + b − y)²", "c² = 4"),
+        ("L = (w*x + b - y)^2", "w=-1,x=2,b=1,y=1", True, "L = (w*x + b - y)^2", "c^2 = 4"),
+        (
+            "f = sigmoid(w0*x0 + w1*x1 + w2)",
+            "w0=2,x0=-1,w1=-3,x1=-2,w2=-3",
+            False,
+            "f = σ(w0·x0 + w1·x1 + w2)",
+            "σ(c)",
+        ),
+        ("f = relu(x - 2y)/2", "x=3,y=1", False, "f = relu(x − 2y)/2", "relu("),
+    ],
+)
+def test_the_function_and_its_nodes_are_shown_as_read(
+    expression: str,
+    at: str,
+    ascii: bool,
+    title: str,
+    node: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The title line prints the function through the one printer (·, −, ², σ), as every
+    other screen does, and a node's power is c², not c^2; ASCII spells them back."""
+    if ascii:
+        monkeypatch.setenv("CHAINRULE_ASCII", "1")
+    result = runner.invoke(app, ["backprop", expression, "--at", at])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(f"{title}   at ")
+    assert node in result.stdout
+
+
+def test_the_op_column_in_ascii_is_a_star_not_the_letter_x() -> None:
+    """In ASCII × is spelled *, never x, which may be a variable's name in the same row."""
+    result = runner.invoke(app, CS231N, env={"CHAINRULE_ASCII": "1"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "| a, z " in line)
+    assert "| *     | a, z " in row

@@ -90,8 +90,8 @@ def test_hints_are_pattern_local_then_upstream_times_local() -> None:
         round_.answer(answer)
     hints = [round_.hint(), round_.hint(), round_.hint(), round_.hint()]
     assert hints[0] is not None and "multiply swaps" in hints[0]
-    assert hints[1] == "∂f/∂q = -4"
-    assert hints[2] == "∂f/∂q = 1 × -4 = -4"
+    assert hints[1] == "∂f/∂q = −4"
+    assert hints[2] == "∂f/∂q = 1 × (−4) = −4"
     assert hints[3] is None
     assert round_.hints == 3
 

@@ -173,18 +173,6 @@ def test_a_near_miss_is_not_accepted() -> None:
     assert not verdict.correct
 
 
-def test_verdict_median_is_fast() -> None:
-    """The in-process verdict takes well under 50 ms at the median (judge built once)."""
-    judge = _judge(ST)
-    judge.check("2x y t + x^2 + cos y")
-    times = []
-    for answer in ["2x y t + x^2 + cos y", "2x y t", "∂z/∂x·∂x/∂s + ∂z/∂y·∂y/∂s"] * 5:
-        start = time.perf_counter()
-        judge.check(answer)
-        times.append(time.perf_counter() - start)
-    assert sorted(times)[len(times) // 2] < 0.05
-
-
 # -- implicit --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("equation", "answer", "at", "correct", "mistake"),

@@ -55,13 +55,13 @@ def play_steps(round_: BackpropRound, console: Console, ask: LineReader | Primed
     from chainrule_cli import render
     from chainrule_cli.cli.live import MathField
     from chainrule_cli.cli.prompt import GUIDED_KEYS
-    from chainrule_cli.render.backprop import practice_result
+    from chainrule_cli.render.backprop import practice_prompt, practice_result
 
     asker = Asker(ask, GUIDED_KEYS, console)
     while (step := round_.step) is not None and not round_.done:
         number = round_.index
         try:
-            typed = asker.next(f"{step.question(round_.graph)} ", MathField())
+            typed = asker.next(practice_prompt(step.question(round_.graph), console), MathField())
         except KeyboardInterrupt:
             typed = None
         if typed is None:

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from chainrule_cli.errors import InputError
 from chainrule_cli.graph.compgraph import Graph
-from chainrule_cli.graph.gates import PATTERNS, Number, show_number, tidy
+from chainrule_cli.graph.gates import PATTERNS, Number, math_factor, math_number, tidy
 from chainrule_cli.reading.syntax import Node as Tree
 
 MISTAKES: dict[str, str] = {
@@ -177,17 +177,18 @@ def _explain(graph: Graph, step: Step, code: str) -> str:
 
 
 def hints(graph: Graph, step: Step) -> list[str]:
-    """Three hints, outermost first: the gate's pattern, the local derivative, upstream × local."""
+    """Three hints, outermost first: the gate's pattern, the local derivative, upstream × local
+    (numbers with the minus sign of maths, as the table writes them)."""
     node = graph.nodes[step.node]
     if step.kind == "value":
         ins = ", ".join(
-            f"{graph.nodes[i].name} = {show_number(graph.nodes[i].value)}"
+            f"{graph.nodes[i].name} = {math_number(graph.nodes[i].value)}"
             for i in dict.fromkeys(node.inputs)
         )
         return [
             f"{node.name} computes {node.formula}",
             f"its inputs: {ins}",
-            f"{node.name} = {node.formula} = {show_number(node.value)}",
+            f"{node.name} = {node.formula} = {math_number(node.value)}",
         ]
     received = graph.received(node.index)
     readers = [graph.nodes[c.source] for c in received]
@@ -197,10 +198,10 @@ def hints(graph: Graph, step: Step) -> list[str]:
     if len(received) > 1:
         pattern += f"; {node.name} feeds {len(received)} places, so add the contributions (+=)"
     local = "; ".join(
-        f"∂{graph.nodes[c.source].name}/∂{node.name} = {show_number(c.local)}" for c in received
+        f"∂{graph.nodes[c.source].name}/∂{node.name} = {math_number(c.local)}" for c in received
     )
-    sums = " + ".join(f"{show_number(c.upstream)} × {show_number(c.local)}" for c in received)
-    return [pattern, local, f"∂{graph.out.name}/∂{node.name} = {sums} = {show_number(node.grad)}"]
+    sums = " + ".join(f"{math_number(c.upstream)} × {math_factor(c.local)}" for c in received)
+    return [pattern, local, f"∂{graph.out.name}/∂{node.name} = {sums} = {math_number(node.grad)}"]
 
 
 def first_wrong(graph: Graph, answers: dict[Step, str]) -> tuple[Step, Verdict] | None:

@@ -12,9 +12,13 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from chainrule_cli.errors import DomainError, TooLarge
 from chainrule_cli.graph.gates import Node, Number, compute, show_number, side, tidy
+
+if TYPE_CHECKING:
+    from chainrule_cli.reading.syntax import Node as Tree
 
 #: The most paths ``paths`` lists one by one (they are always counted).
 MAX_PATHS = 2000
@@ -72,6 +76,8 @@ class Graph:
     output: int
     #: How each input was typed in --at (``0.5``, ``-2``), by name.
     typed: dict[str, str] = field(default_factory=dict)
+    #: The expression as read (the circuit's syntax tree), for showing it as maths.
+    read: Tree | None = None
     contributions: list[Contribution] = field(default_factory=list)
 
     # -- views ------------------------------------------------------------------------------

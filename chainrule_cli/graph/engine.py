@@ -272,6 +272,9 @@ class _Builder:
         return index
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _formula(graph_nodes: list[Node], node: Node) -> str:
     """What a node computes, in its inputs' names and the constants as typed."""
 
@@ -302,7 +305,10 @@ def _formula(graph_nodes: list[Node], node: Node) -> str:
     if op == "div":
         return f"{show(operands[0], True)}/{show(operands[1], True)}"
     if op == "pow":
-        return f"{show(operands[0], True)}^{show(operands[1], True)}"
+        lower, exponent = show(operands[0], True), show(operands[1], True)
+        if exponent.isdigit() and len(exponent) <= 2:  # c², as the tree and the quiz write it
+            return lower + exponent.translate(_SUPERSCRIPT)
+        return f"{lower}^{exponent}"
     if op in ("max", "min"):
         return f"{op}({', '.join(show(o) for o in operands)})"
     if op == "sigmoid":
@@ -372,7 +378,7 @@ def build(circuit: Circuit, values: Mapping[str, Number]) -> Graph:
     for node in out_nodes:
         if node.op != "input":
             node.formula = _formula(out_nodes, node)
-    graph = Graph(circuit.text, out_nodes, renumber[output])
+    graph = Graph(circuit.text, out_nodes, renumber[output], read=circuit.tree)
     graph.forward(values)
     graph.backward()
     return graph

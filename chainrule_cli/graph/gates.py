@@ -138,6 +138,18 @@ def show_number(value: Number, figures: int = 6) -> str:
     return text
 
 
+def math_number(value: Number) -> str:
+    """``show_number`` with the minus sign of maths: −4, −1/4 (the screens spell it back
+    to ASCII where the terminal needs it)."""
+    return show_number(value).replace("-", "−")
+
+
+def math_factor(value: Number) -> str:
+    """``math_number`` bracketed when negative, as a factor: 2 × (−1), not 2 × −1."""
+    text = math_number(value)
+    return f"({text})" if text.startswith("−") else text
+
+
 def as_float(value: Number) -> float:
     return float(value)
 

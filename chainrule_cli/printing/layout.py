@@ -53,6 +53,8 @@ FUNCTION_NAMES = {
     "acosh": "arcosh",
     "atanh": "artanh",
 }
+#: Function names with a glyph of their own where the terminal has it (σ, a graph's gate).
+UNICODE_NAMES = {"sigmoid": "σ"}
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 MAX_INT_DIGITS = n.MAX_INT_DIGITS
@@ -120,7 +122,8 @@ class Layout:
         return Apply(self.head(e), self.arguments(e)), ATOM
 
     def head(self, e: n.Function) -> Ident:
-        return Ident(FUNCTION_NAMES.get(e.name, e.name), function=True)
+        name = FUNCTION_NAMES.get(e.name, e.name)
+        return Ident(UNICODE_NAMES.get(name, name) if self.unicode else name, function=True)
 
     def arguments(self, e: n.Function, bare_abs: bool = True) -> Box:
         if bare_abs and len(e.args) == 1 and isinstance(e.args[0], n.Abs):

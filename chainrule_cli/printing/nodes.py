@@ -178,9 +178,11 @@ def small_int(e: Expr) -> bool:
 
 
 # -- the syntax path ---------------------------------------------------------------------------
-def from_syntax(node: syntax.Node, variable: str) -> Expr:
+def from_syntax(node: syntax.Node, variable: str | None) -> Expr:
     """The unevaluated SymPy tree of ``node``, as ``syntax.to_sympy(evaluate=False)`` builds it.
 
+    ``variable`` names the one variable; None keeps every variable's own name and
+    reads the gates of a computation graph (σ, relu, max, min) as functions.
     Raises ``Unsupported`` for what only SymPy can say.
     """
 
@@ -188,7 +190,9 @@ def from_syntax(node: syntax.Node, variable: str) -> Expr:
         if isinstance(n, syntax.Num):
             return _number(n.text)
         if isinstance(n, syntax.Var):
-            return Symbol(variable)
+            return Symbol(variable or syntax.variable_name(n.name))
+        if isinstance(n, syntax.Gate) and variable is None:
+            return Function(n.name, tuple(build(a) for a in n.args))
         if isinstance(n, syntax.Const):
             return Constant("pi" if n.name == "pi" else "E")
         if isinstance(n, syntax.Call):

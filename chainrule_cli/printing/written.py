@@ -22,6 +22,7 @@ __all__ = [
     "MAX_DECIMAL_DIGITS",
     "Unsupported",
     "as_read",
+    "circuit_text",
     "point_text",
     "problem_text",
     "show",
@@ -35,6 +36,15 @@ def show(tree: syntax.Node, variable: str = "x", unicode: bool = True) -> str | 
     try:
         node = from_syntax(tree, syntax.variable_name(variable))
         return to_text(Layout(unicode).box(node), unicode)
+    except (Unsupported, RecursionError, ValueError):
+        return None
+
+
+def circuit_text(tree: syntax.Node, unicode: bool = True) -> str | None:
+    """A computation graph's expression (``reading.circuits``) as read: every variable
+    by its own name, its gates as functions (σ(w·x + b)), or None when SymPy is needed."""
+    try:
+        return to_text(Layout(unicode).box(from_syntax(tree, None)), unicode)
     except (Unsupported, RecursionError, ValueError):
         return None
 

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainrule_cli.graph.compgraph import Check, Graph
-from chainrule_cli.graph.gates import PATTERNS, Number, show_number
+from chainrule_cli.graph.gates import PATTERNS, Number, math_factor, math_number
 from chainrule_cli.render.console import ascii_text, box_for, supports_unicode
 
 #: The largest graph drawn in the terminal; larger ones get the table alone.
@@ -25,22 +25,27 @@ def _u(text: str, unicode: bool) -> str:
 
 def num(value: Number, unicode: bool = True) -> str:
     """A value with the math's minus sign."""
-    text = show_number(value)
-    return text.replace("-", "−") if unicode else text
+    return _u(math_number(value), unicode)
 
 
 def _factor(value: Number, unicode: bool) -> str:
-    text = num(value, unicode)
-    return f"({text})" if text.startswith(("−", "-")) else text
+    return _u(math_factor(value), unicode)
 
 
 def title(graph: Graph, unicode: bool) -> Text:
     at = ", ".join(f"{n.name} = {num(n.value, unicode)}" for n in graph.inputs)
-    text = f"{graph.out.name} = {graph.out.formula if len(graph.nodes) < 3 else _expression(graph)}"
+    shown = graph.out.formula if len(graph.nodes) < 3 else _expression(graph, unicode)
+    text = f"{graph.out.name} = {shown}"
     return Text(_u(f"{text}   at {at}", unicode), style="bold")
 
 
-def _expression(graph: Graph) -> str:
+def _expression(graph: Graph, unicode: bool = True) -> str:
+    """The expression as read (σ(w·x + b), (a + b)²), or as typed where it cannot be shown."""
+    from chainrule_cli.printing.written import circuit_text
+
+    shown = circuit_text(graph.read, unicode) if graph.read is not None else None
+    if shown is not None:
+        return shown
     return graph.text.split("=", 1)[1].strip() if "=" in graph.text else graph.text.strip()
 
 
@@ -89,7 +94,7 @@ def staged_table(graph: Graph, console: Console) -> Table:
         out.add_row(
             str(node.index + 1),
             node.name,
-            _u(op, unicode),
+            _u(op.replace("×", times), unicode),  # not x, a variable's name, in ASCII
             inputs,
             _u(forward, unicode),
             _u(local, unicode),
@@ -320,6 +325,11 @@ def practice_intro(graph: Graph, console: Console) -> RenderableType:
         )
     )
     return Group(*lines)
+
+
+def practice_prompt(question: str, console: Console) -> str:
+    """A blank's prompt ("a = w·x = ? "), in ASCII where the terminal needs it."""
+    return _u(f"{question} ", supports_unicode(console))
 
 
 def practice_result(right: bool | None, message: str, console: Console) -> Text:
