@@ -132,7 +132,32 @@ AMBIGUOUS = {
     "exponent_then_fraction": ("x^1/2", x / 2, "did you mean x^(1/2)?"),
     "power_one": ("(2x-7)^1", 2 * x - 7, "the power 1 does nothing"),
     "power_zero": ("cos^0 x", sp.Integer(1), "the power 0 makes it 1"),
+    "scientific_notation": ("2x + 1e-9", 2 * x + sp.E - 9, "for 10⁻⁹ write 10^-9"),
 }
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        pytest.param(
+            "2.5e-3", "read as 2.5e − 3, with e the number e; for 2.5×10⁻³ write 2.5*10^-3"
+        ),
+        pytest.param("3e+2 x", "for 3×10² write 3*10^2", id="plus-sign"),
+        pytest.param("1e9", "for 10⁹ write 10^9", id="no-sign"),
+        pytest.param("x*6.02e23", "for 6.02×10²³ write 6.02*10^23", id="in-a-product"),
+    ],
+)
+def test_calculator_notation_is_noted(text: str, note: str) -> None:
+    """A number typed as a calculator writes it (1e-9) is read as the letter e says (the
+    number e), and the note says how to write the power of ten that was likely meant."""
+    notes = reading_notes(read(text))
+    assert len(notes) == 1 and note in notes[0]
+
+
+@pytest.mark.parametrize("text", ["2e-x", "2e^x", "e-9", "2ex-1", "x2e-3", "2 e-1", "2e-1.5"])
+def test_e_that_is_no_calculator_notation_has_no_note(text: str) -> None:
+    """2e − x, e − 9 and a spaced 2 e − 1 are plainly the number e: no note."""
+    assert [a.code for a in read(text).ambiguities] == []
 
 
 def test_every_ambiguity_pattern_has_a_case() -> None:

@@ -5,7 +5,25 @@ from __future__ import annotations
 from chainrule_cli.printing.mathtext import show
 from chainrule_cli.reading.ambiguity import Reading, typed
 from chainrule_cli.reading.parsing import symbol
-from chainrule_cli.reading.syntax import Div, Node, to_sympy
+from chainrule_cli.reading.syntax import Div, Mul, Neg, Node, Num, Pow, to_sympy
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _scientific(meant: Node) -> tuple[str, str]:
+    """10⁻⁹ or 2.5×10³ as a book prints it, and as it is typed: 10^-9, 2.5*10^3."""
+    mantissa, ten = "", meant
+    if isinstance(meant, Mul) and isinstance(meant.factors[0], Num):
+        mantissa, ten = meant.factors[0].text, meant.factors[1]
+    power = ten.exponent if isinstance(ten, Pow) else None
+    if isinstance(power, Neg) and isinstance(power.operand, Num):
+        exponent = f"-{power.operand.text}"
+    else:
+        exponent = power.text if isinstance(power, Num) else ""
+    shown = f"10{exponent.translate(_SUPERSCRIPT)}"
+    if mantissa:
+        return f"{mantissa}×{shown}", f"{mantissa}*10^{exponent}"
+    return shown, f"10^{exponent}"
 
 
 def notes(reading: Reading, unicode: bool = True) -> list[str]:
@@ -22,6 +40,10 @@ def notes(reading: Reading, unicode: bool = True) -> list[str]:
                 f"read as {m(item.read)}: log is the natural log; "
                 "for base 10 write log10(…) or log_10(…)"
             )
+        elif item.code == "scientific_notation" and item.meant is not None:
+            shown, typed_as = _scientific(item.meant)
+            meant = f"for {shown} write {typed_as}" if unicode else f"did you mean {typed_as}?"
+            line = f"read as {m(item.read)}, with e the number e; {meant}"
         elif item.code == "log_digits":
             line = f"read as {m(item.read)}; for a base, write it as log_2(…)"
         elif item.code == "bare_argument_power" and item.meant is not None:

@@ -57,6 +57,11 @@ AMBIGUITIES: dict[str, tuple[str, str]] = {
         "log2x",
         "digits run into log are part of the argument: log2x is ln(2x); for base 2 write log_2(x)",
     ),
+    "scientific_notation": (
+        "1e-9",
+        "e is the number e, never a calculator's exponent: 1e-9 is e − 9; "
+        "for 10⁻⁹ write 10^-9 or 1*10^-9",
+    ),
 }
 
 

@@ -40,6 +40,7 @@ splitting), the size limits from ``sizes.py`` and the recursive descent from
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from chainrule_cli.errors import InputError
@@ -107,7 +108,34 @@ def read(text: str, variable: str = "x", others: tuple[str, ...] = ()) -> Readin
         raise InputError(f"nested too deeply (at most {MAX_DEPTH} levels)", text, 0) from None
     check_limits(tree, text)
     tree = _without_idle_powers(tree, parser.ambiguities, parser.fraction_exponent)
-    return Reading(text, tree, name, parser.ambiguities, left)
+    notes = [*parser.ambiguities, *_scientific_notes(text, name, others)]
+    return Reading(text, tree, name, notes, left)
+
+
+#: A number typed as a calculator writes 10⁻⁹: 1e-9, 2.5e3, 6.02e+23 (digits, e, digits).
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+\.?\d*|\.\d+)e([+-]?)(\d+)(?![\w.(^])")
+
+
+def _scientific_notes(text: str, variable: str, others: tuple[str, ...]) -> list[Ambiguity]:
+    """A note for each number in calculator notation (``1e-9``): the letter e is the
+    number e, so it is read as e − 9; "did you mean 10⁻⁹?" says how to write that."""
+    found: list[Ambiguity] = []
+    for match in _SCIENTIFIC.finditer(text):
+        mantissa, sign, digits = match.groups()
+        snippet, span = match.group(), match.span()
+        try:
+            read = Parser(snippet, tokenize(snippet, variable, others), variable, others).parse()
+        except InputError:
+            continue
+        power: Node = Num(digits, span)
+        if sign == "-":
+            power = Neg(power, span)
+        ten = Pow(Num("10", span), power, span)
+        meant: Node = (
+            ten if mantissa in ("1", "1.", "1.0") else Mul((Num(mantissa, span), ten), span)
+        )
+        found.append(Ambiguity("scientific_notation", read, meant))
+    return found
 
 
 def _without_idle_powers(node: Node, notes: list[Ambiguity], noted: set[int]) -> Node:
