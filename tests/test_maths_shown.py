@@ -301,3 +301,23 @@ def test_screens_are_golden(
     visible(proc.stdout, width, colour)
     golden = GOLDEN / "maths" / f"{name}_{width}{'_colour' if colour else ''}.txt"
     assert_golden(golden, proc.stdout)
+
+
+def test_history_shows_graph_problems_and_answers_as_read() -> None:
+    """A tree, an implicit and a backprop round are shown as read too (z = x²·y,
+    x² + y² = 25, (w·x + b − y)²); an answer written with ∂ stays as typed."""
+    record_history(
+        [
+            ("mv", "z = x^2*y", "multivariable", "2x*y*(-sin t) + x^2*cos t", True, None),
+            ("im", "x^2 + y^2 = 25", "implicit", "-x/y", True, None),
+            ("bp", "L = (w*x + b - y)^2", "backprop", "-8", False, "sign_error"),
+            ("fm", "w = x*y*z", "multivariable", "∂w/∂x·dx/dt", True, None),
+        ]
+    )
+    result = runner.invoke(app, ["history"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for shown in ("z = x²·y", "x² + y² = 25", "−x/y", "L = (w·x + b − y)²", "−8", "w = x·y·z"):
+        assert shown in out, shown
+    assert "∂w/∂x·dx/dt" in out
+    assert "x^2" not in out and "*" not in out.replace("∂w/∂x·dx/dt", "")

@@ -22,9 +22,10 @@ __all__ = [
     "MAX_DECIMAL_DIGITS",
     "Unsupported",
     "as_read",
-    "circuit_text",
     "point_text",
     "problem_text",
+    "several_as_read",
+    "several_text",
     "show",
     "variable_of",
 ]
@@ -40,13 +41,36 @@ def show(tree: syntax.Node, variable: str = "x", unicode: bool = True) -> str | 
         return None
 
 
-def circuit_text(tree: syntax.Node, unicode: bool = True) -> str | None:
-    """A computation graph's expression (``reading.circuits``) as read: every variable
-    by its own name, its gates as functions (σ(w·x + b)), or None when SymPy is needed."""
+def several_text(tree: syntax.Node, unicode: bool = True) -> str | None:
+    """A tree in several variables as read: every variable by its own name, a computation
+    graph's gates as functions (σ(w·x + b)); or None when SymPy is needed."""
     try:
         return to_text(Layout(unicode).box(from_syntax(tree, None)), unicode)
     except (Unsupported, RecursionError, ValueError):
         return None
+
+
+def several_as_read(text: str, unicode: bool = True) -> str | None:
+    """A line in several variables as read, every letter a variable: z = x²·y,
+    x² + y² = 25, 2x·y·(−sin(t)); or None when it does not read (∂z/∂x, a typo)."""
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.reading.equations import LETTERS
+    from chainrule_cli.reading.parsing import read
+
+    sides = text.split("=")
+    if len(sides) > 2:
+        return None
+    shown: list[str] = []
+    for side in sides:
+        try:
+            tree = read(side, "x", LETTERS).tree
+        except (ChainruleError, RecursionError):
+            return None
+        written = several_text(tree, unicode)
+        if written is None:
+            return None
+        shown.append(written)
+    return " = ".join(shown)
 
 
 def problem_text(expression: str, variable: str = "x", unicode: bool = True) -> str | None:

@@ -41,9 +41,9 @@ def title(graph: Graph, unicode: bool) -> Text:
 
 def _expression(graph: Graph, unicode: bool = True) -> str:
     """The expression as read (σ(w·x + b), (a + b)²), or as typed where it cannot be shown."""
-    from chainrule_cli.printing.written import circuit_text
+    from chainrule_cli.printing.written import several_text
 
-    shown = circuit_text(graph.read, unicode) if graph.read is not None else None
+    shown = several_text(graph.read, unicode) if graph.read is not None else None
     if shown is not None:
         return shown
     return graph.text.split("=", 1)[1].strip() if "=" in graph.text else graph.text.strip()

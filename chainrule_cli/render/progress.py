@@ -181,18 +181,23 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
         return Text("No attempts yet. Start with: chainrule quiz")
     from datetime import datetime
 
-    from chainrule_cli.printing.written import as_read, variable_of
+    from chainrule_cli.kinds import GRAPH_TYPES
+    from chainrule_cli.printing.written import as_read, several_as_read, variable_of
 
-    def shown(text: str, variable: str) -> Text:
-        """As read (10πr², cos(πx)), or as typed when it does not parse any more."""
-        read = as_read(text, variable, m.unicode)
+    def shown(text: str, variable: str | None) -> Text:
+        """As read (10πr², cos(πx); z = x²·y in several variables, ``variable`` None),
+        or as typed when it does not parse any more."""
+        if variable is None:
+            read = several_as_read(text, m.unicode)
+        else:
+            read = as_read(text, variable, m.unicode)
         return data_text(text if read is None else read, one_line=True)
 
     rows = []
     for a in attempts:
         result = _history_result(a, m.check, m.cross, m.unicode)
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
-        variable = variable_of(a.expression)
+        variable = None if a.type in GRAPH_TYPES else variable_of(a.expression)
         rows.append(
             [
                 when,
