@@ -119,6 +119,12 @@ problems:
             id="at-bad-name",
         ),
         pytest.param(
+            "backprop",
+            '  function: "f = (x + y)*z"\n  at: {"x y": 1, y: 2, z: 3}',
+            "'at': 'x y' is not a node's name (letters and digits)",
+            id="backprop-at-bad-name",
+        ),
+        pytest.param(
             "multivariable",
             '  function: "z = x*y"\n  at: {t: [1]}',
             "'at: t' must be a number, not [1]",

@@ -110,7 +110,7 @@ def _mapping(
         if canonical is None:
             what = (
                 "a node's name (letters and digits)"
-                if name_of is _node_name
+                if reading is _node_name
                 else ("a variable's name (one letter, or a Greek name)")
             )
             issue(f"{key!r}: {clip(name)} is not {what}")
