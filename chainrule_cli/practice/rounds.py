@@ -24,7 +24,6 @@ from chainrule_cli.practice.outline import Outline, PlanItem
 MAX_TRIES = 3
 #: What a hint costs, and what a wrong try costs: the same.
 COST = 0.25
-HINT_COST = COST
 #: A right answer never earns less than this.
 MIN_CREDIT = 0.25
 #: The guided walk caps the credit.
