@@ -173,7 +173,7 @@ def test_quiz_type_backprop_piped_records_the_mistake_code(tmp_path: Path) -> No
     shown = runner.invoke(app, ["stats"]).output
     assert "= not += at a fork" in shown
     history = runner.invoke(app, ["history"]).output
-    assert "e = (a + b)*(b + 1)" in history
+    assert "e = (a + b)·(b + 1)" in history  # as read, as every problem is
     out = tmp_path / "progress.json"
     assert runner.invoke(app, ["export", str(out)]).exit_code == 0
     assert '"type": "backprop"' in out.read_text(encoding="utf-8")
@@ -222,3 +222,19 @@ def test_anki_deck_includes_backprop_cards(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "4 notes" in result.output and deck.stat().st_size > 0
+
+
+def test_the_summary_of_a_backprop_quiz_states_its_own_rule_and_reads_the_functions() -> None:
+    """A quiz of backprop problems ends with backprop's scoring rule (blanks share the
+    point), not the chain rule's, and its "To review" table shows each function as read."""
+    result = runner.invoke(
+        app, ["quiz", "--type", "backprop", "--count", "2", "--seed", "5"], input="a\n" * 60
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    summary = out[out.index("Your quiz") :]
+    assert "A backprop problem with every blank right scores 1" in summary
+    assert "A right answer scores 1" not in summary
+    review = summary[summary.index("To review") :]
+    assert "function" in review.splitlines()[1]
+    assert "*" not in review and "·" in review

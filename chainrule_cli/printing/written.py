@@ -22,6 +22,8 @@ __all__ = [
     "MAX_DECIMAL_DIGITS",
     "Unsupported",
     "as_read",
+    "circuit_as_read",
+    "graph_problem_as_read",
     "point_text",
     "problem_text",
     "several_as_read",
@@ -71,6 +73,37 @@ def several_as_read(text: str, unicode: bool = True) -> str | None:
             return None
         shown.append(written)
     return " = ".join(shown)
+
+
+def circuit_as_read(text: str, unicode: bool = True) -> str | None:
+    """A backprop problem's function line as read (L = (v1·h1 + v2·h2 − y)², f = σ(w·x)):
+    every name in it a variable (w0, loss), its gates as functions; or None."""
+    import re
+
+    from chainrule_cli.errors import ChainruleError
+    from chainrule_cli.reading.circuits import GATES, parse_expression, split_equation
+    from chainrule_cli.reading.syntax import CONSTANTS, FUNCTION_ALIASES
+
+    try:
+        left, start = split_equation(text, output=True)
+        words = dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9_]*", text[start:]))
+        names = [w for w in words if w not in GATES and w not in FUNCTION_ALIASES]
+        names = [w for w in names if w not in CONSTANTS]
+        tree = parse_expression(text, start, names)
+    except (ChainruleError, RecursionError):
+        return None
+    shown = several_text(tree, unicode)
+    if shown is None:
+        return None
+    return shown if left is None else f"{left} = {shown}"
+
+
+def graph_problem_as_read(text: str, kind: str, unicode: bool = True) -> str | None:
+    """A graph type's function line as read: a computation graph's for backprop, else
+    one in several one-letter variables (z = x²·y, x² + y² = 25)."""
+    if kind == "backprop":
+        return circuit_as_read(text, unicode)
+    return several_as_read(text, unicode)
 
 
 def problem_text(expression: str, variable: str = "x", unicode: bool = True) -> str | None:

@@ -182,28 +182,34 @@ def history_view(attempts: Sequence[Any], console: Console) -> RenderableType:
     from datetime import datetime
 
     from chainrule_cli.kinds import GRAPH_TYPES
-    from chainrule_cli.printing.written import as_read, several_as_read, variable_of
+    from chainrule_cli.printing.written import (
+        as_read,
+        graph_problem_as_read,
+        several_as_read,
+        variable_of,
+    )
 
-    def shown(text: str, variable: str | None) -> Text:
-        """As read (10πr², cos(πx); z = x²·y in several variables, ``variable`` None),
-        or as typed when it does not parse any more."""
-        if variable is None:
-            read = several_as_read(text, m.unicode)
-        else:
-            read = as_read(text, variable, m.unicode)
+    def shown(text: str, read: str | None) -> Text:
+        """As read, or as typed when it does not parse any more."""
         return data_text(text if read is None else read, one_line=True)
 
     rows = []
     for a in attempts:
         result = _history_result(a, m.check, m.cross, m.unicode)
         when = datetime.fromisoformat(a.answered_at).astimezone().strftime("%m-%d %H:%M")
-        variable = None if a.type in GRAPH_TYPES else variable_of(a.expression)
+        if a.type in GRAPH_TYPES:  # z = x²·y: every letter a variable; w0, loss in backprop
+            problem = graph_problem_as_read(a.expression, a.type, m.unicode)
+            answer = several_as_read(a.answer, m.unicode)
+        else:  # 10πr², cos(πx): in the problem's one variable
+            variable = variable_of(a.expression)
+            problem = as_read(a.expression, variable, m.unicode)
+            answer = as_read(a.answer, variable, m.unicode)
         rows.append(
             [
                 when,
-                shown(a.expression, variable),
+                shown(a.expression, problem),
                 data_text(a.type, one_line=True),
-                shown(a.answer, variable),
+                shown(a.answer, answer),
                 result,
                 str(a.hints),
                 str(a.tries),

@@ -180,13 +180,21 @@ def score_line(summary: Any, console: Console) -> RenderableType:
     line = Text(", ".join(counts) + ": ")
     line.append(f"{score} / {summary.attempted}", style="bold")
     quarter, half = ("¼", "½") if m.unicode else ("1/4", "1/2")
-    rule = Text(
-        f"A right answer scores 1, less {quarter} for each hint and each wrong try "
-        f"(never below {quarter}); guided, at most {half}. The full solution, a skip or "
-        "running out of tries scores 0.",
-        style="dim",
-    )
-    return Group(line, rule)
+    kinds = {line.type for line in summary.lines}
+    rules = []
+    if kinds - {"backprop"}:
+        rules.append(
+            f"A right answer scores 1, less {quarter} for each hint and each wrong try "
+            f"(never below {quarter}); guided, at most {half}. The full solution, a skip or "
+            "running out of tries scores 0."
+        )
+    if "backprop" in kinds:  # its blanks share the point (practice.backprop's credit)
+        rules.append(
+            f"A backprop problem with every blank right scores 1, less {quarter} of one "
+            f"blank's share for each hint and each wrong try (never below {quarter}); a "
+            "blank shown, or left, makes it 0."
+        )
+    return Group(line, Text(" ".join(rules), style="dim"))
 
 
 SUMMARY_COLUMNS = (
@@ -196,10 +204,24 @@ SUMMARY_COLUMNS = (
     Column("wrong tries", "right"),
     Column("score", "right"),
 )
+
+
 #: The problems to review: the function is left out before the right answer is shortened.
+def _review_function(round_: Any, m: Any) -> str:
+    """A missed problem's function as read: its one chain's, or a graph type's line."""
+    if getattr(round_, "solution", None) is not None:
+        return str(m(round_.solution.analysis.tree.written, written=True))
+    from chainrule_cli.printing.written import graph_problem_as_read
+
+    problem = round_.problem
+    return graph_problem_as_read(problem.expression, problem.type, m.unicode) or m.prose(
+        problem.expression
+    )
+
+
 REVIEW_COLUMNS = (
     Column("problem"),
-    Column("y", shrink=12, drop=1),
+    Column("function", shrink=12, drop=1),
     Column("right answer", shrink=24),
 )
 
@@ -288,9 +310,7 @@ def quiz_summary(
         missed = [
             [
                 data_text(r.problem.id, one_line=True),
-                m.prose(r.problem.expression)
-                if getattr(r, "solution", None) is None  # a graph type's, or backprop's
-                else m(r.solution.analysis.tree.written, written=True),
+                _review_function(r, m),
                 right_answer(r, console),
             ]
             for r in summary.missed
