@@ -33,8 +33,6 @@ def typed_decimals(*texts: str | None, variable: str = "x") -> dict[Any, str]:
     Read with the parser's own tokenizer (a text it refuses gives none),
     trailing zeros dropped: 1.50 is shown as 1.5. Whole numbers (2.0) are left out.
     """
-    import sympy as sp
-
     from chainrule_cli.errors import InputError
     from chainrule_cli.reading.tokens import tokenize
 
@@ -47,6 +45,8 @@ def typed_decimals(*texts: str | None, variable: str = "x") -> dict[Any, str]:
         for token in tokens:
             if token.kind != "num" or "." not in token.value:
                 continue
+            import sympy as sp  # only for a decimal: a backprop quiz starts without SymPy
+
             value = sp.Rational(token.value)
             if not value.is_Integer:
                 shown = token.value.rstrip("0")
