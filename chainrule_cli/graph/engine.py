@@ -40,6 +40,7 @@ from fractions import Fraction
 from chainrule_cli.errors import DomainError, InputError
 from chainrule_cli.graph.compgraph import Graph
 from chainrule_cli.graph.gates import Node, Number, compute, power, show_number, tidy
+from chainrule_cli.printing.layout import SUPERSCRIPT
 from chainrule_cli.reading.circuits import Circuit, read_circuit, read_point
 from chainrule_cli.reading.syntax import (
     Add,
@@ -272,9 +273,6 @@ class _Builder:
         return index
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _formula(graph_nodes: list[Node], node: Node) -> str:
     """What a node computes, in its inputs' names and the constants as typed."""
 
@@ -307,7 +305,7 @@ def _formula(graph_nodes: list[Node], node: Node) -> str:
     if op == "pow":
         lower, exponent = show(operands[0], True), show(operands[1], True)
         if exponent.isdigit() and len(exponent) <= 2:  # c², as the tree and the quiz write it
-            return lower + exponent.translate(_SUPERSCRIPT)
+            return lower + exponent.translate(SUPERSCRIPT)
         return f"{lower}^{exponent}"
     if op in ("max", "min"):
         return f"{op}({', '.join(show(o) for o in operands)})"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from chainrule_cli.printing.layout import SUPERSCRIPT
 from chainrule_cli.printing.mathtext import show
 from chainrule_cli.reading.ambiguity import Reading, typed
 from chainrule_cli.reading.parsing import symbol
 from chainrule_cli.reading.syntax import Div, Mul, Neg, Node, Num, Pow, to_sympy
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def _scientific(meant: Node) -> tuple[str, str]:
@@ -20,7 +19,7 @@ def _scientific(meant: Node) -> tuple[str, str]:
         exponent = f"-{power.operand.text}"
     else:
         exponent = power.text if isinstance(power, Num) else ""
-    shown = f"10{exponent.translate(_SUPERSCRIPT)}"
+    shown = f"10{exponent.translate(SUPERSCRIPT)}"
     if mantissa:
         return f"{mantissa}×{shown}", f"{mantissa}*10^{exponent}"
     return shown, f"10^{exponent}"
