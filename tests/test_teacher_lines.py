@@ -443,3 +443,30 @@ def test_final_form_equals_sympy_diff(outer: str, inner: str, combine: str) -> N
     analysis = analyse(combine.format(outer.format(inner)))
     difference = analysis.clean - sp.diff(analysis.expr, analysis.variable)
     assert sp.simplify(difference.rewrite(sp.cos)) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3x^2 sin(2x)",
+        "sin(x)/x + x^2 e^x",
+        "2(x+1)^2 e^x / x",
+        "x sin(x) cos(x)",
+        "x^2 (3x+1)^4 + 7sin(x)",
+    ],
+)
+def test_a_rule_is_written_in_its_parts_names(text: str) -> None:
+    """ "(g·h)′ = g′·h + g·h′ with g = x², h = sin(2x)": the formula speaks of the parts
+    named beside it, never of an f and g that are other functions (or none)."""
+    import re
+
+    from chainrule_cli.maths.analysis import analyse
+    from chainrule_cli.maths.explain import Combination, explain
+
+    steps = [s for s in explain(analyse(text).tree) if isinstance(s, Combination)]
+    assert steps
+    for step in steps:
+        if step.kind == "general power":
+            continue
+        used = set(re.findall(r"(?<![A-Za-z])[A-Za-z][0-9]*(?![A-Za-z])", step.formula))
+        assert used - {"c"} <= set(step.names), (step.formula, step.names)

@@ -108,6 +108,19 @@ FORMULAS = {
 }
 
 
+def formula_for(kind: str, names: list[str]) -> str:
+    """The rule's formula in the parts' own names: (g·h)′ = g′·h + g·h′ for parts g and h,
+    so that the formula and the "with g = …, h = …" beside it speak of the same
+    functions. The general power rule keeps f and g (its exponent is a superscript)."""
+    import re
+
+    formula = FORMULAS[kind]
+    if kind == "general power" or not names:
+        return formula
+    letters = {"f": names[0], "g": names[1] if len(names) > 1 else "g"}
+    return re.sub(r"(?<![A-Za-z])[fg](?![A-Za-z0-9])", lambda m: letters[m.group()], formula)
+
+
 def elementary(node: Rule) -> bool:
     """No chain rule, product or quotient anywhere inside: x², 3x + 1, sin x.
 
@@ -167,7 +180,7 @@ def explain(tree: Rule) -> list[Step]:
                     node=node,
                     kind=node.name,
                     parts=[c.written for c in parts],
-                    formula=FORMULAS[node.name],
+                    formula=formula_for(node.name, part_names),
                     derivative=final_form(node),
                     names=part_names,
                     output=output,
